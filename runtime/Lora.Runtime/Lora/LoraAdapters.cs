@@ -1,0 +1,57 @@
+using Lora.Runtime.Models;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Lora;
+
+/// <summary>Attaches, selects and switches named adapters over one frozen base model.</summary>
+public static class LoraAdapters
+{
+    /// <summary>Adds adapter <paramref name="name"/> to every targeted projection and returns their names.</summary>
+    public static IReadOnlyList<string> Attach(CausalLanguageModel model, string name, LoraSettings settings, ScalarType? dtype = null)
+    {
+        settings.Validate();
+        var targets = model.Projections().Where(p => TargetMatcher.Matches(settings, p.Name)).ToList();
+        if (targets.Count == 0)
+        {
+            var suffixes = model.Projections().Select(p => p.Name.Split('.')[^1]).Distinct();
+            string wanted = settings.TargetRegex ?? string.Join(", ", settings.TargetModules);
+            throw new ArgumentException(
+                $"Target modules [{wanted}] match no module of this {model.Config.ModelType} model; its projections are: {string.Join(", ", suffixes)}.");
+        }
+        foreach (var (moduleName, layer) in targets)
+        {
+            int rank = settings.RankFor(moduleName);
+            long smallest = Math.Min(layer.InFeatures, layer.OutFeatures);
+            if (rank > smallest)
+                throw new ArgumentException($"LoRA rank {rank} on {moduleName} exceeds its smallest dimension {smallest}; a rank above it adds nothing.");
+            layer.AddAdapter(name, rank, settings.AlphaFor(moduleName), settings.Dropout, settings.UseRsLora, dtype ?? ScalarType.Float32);
+        }
+        return targets.Select(t => t.Name).ToList();
+    }
+
+    /// <summary>Makes <paramref name="name"/> the adapter used by forward on every layer that has it; other layers use none.</summary>
+    public static void Activate(CausalLanguageModel model, string name)
+    {
+        var layers = model.Projections().ToList();
+        if (!layers.Any(l => l.Layer.HasAdapter(name)))
+            throw new ArgumentException($"No adapter named '{name}'; the model has: {string.Join(", ", AdapterNames(model))}.");
+        foreach (var (_, layer) in layers) layer.SetActiveAdapter(layer.HasAdapter(name) ? name : null);
+    }
+
+    /// <summary>Turns every adapter off or back on without removing it (PEFT's <c>disable_adapter()</c>).</summary>
+    public static void SetEnabled(CausalLanguageModel model, bool enabled)
+    {
+        foreach (var (_, layer) in model.Projections()) layer.AdaptersEnabled = enabled;
+    }
+
+    public static IReadOnlyList<string> AdapterNames(CausalLanguageModel model) =>
+        model.Projections().SelectMany(p => p.Layer.AdapterNames).Distinct().ToList();
+
+    /// <summary>The trainable factors of one adapter with their PEFT in-memory names (<c>base_model.model.….lora_A.default.weight</c>).</summary>
+    public static IReadOnlyList<(string PeftName, TorchSharp.Modules.Parameter Value)> Parameters(CausalLanguageModel model, string name) =>
+        model.Projections().Where(p => p.Layer.HasAdapter(name)).SelectMany(p => new[]
+        {
+            ($"base_model.model.{p.Name}.lora_A.{name}.weight", p.Layer.LoraA(name)),
+            ($"base_model.model.{p.Name}.lora_B.{name}.weight", p.Layer.LoraB(name)),
+        }).ToList();
+}

@@ -1,0 +1,111 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Lora;
+
+/// <summary>
+/// A projection of a pretrained model that can carry LoRA adapters: y = x·Wᵀ + b + scale·B(A(dropout(x))).
+/// Every projection of a model is one, so that adapters can be attached to any of them by name.
+/// </summary>
+/// <remarks>
+/// Parameter names equal checkpoint keys: <c>weight</c> and <c>bias</c> are the base model's;
+/// adapters live under <c>lora_A.&lt;adapter&gt;.weight</c> [r, in] and <c>lora_B.&lt;adapter&gt;.weight</c> [out, r],
+/// which is PEFT's in-memory naming without its <c>base_layer</c> wrapper. GPT-2's Conv1D layers store
+/// the weight transposed ([in, out], <see cref="FanInFanOut"/>); the adapter factors keep the Linear layout.
+/// </remarks>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+{
+    public Parameter weight;
+    public Parameter? bias;
+    readonly ModuleDict<Linear> lora_A = new();
+    readonly ModuleDict<Linear> lora_B = new();
+    readonly Dictionary<string, AdapterSlot> _slots = new();
+
+    public long InFeatures { get; }
+    public long OutFeatures { get; }
+    /// <summary>True for GPT-2's Conv1D: the weight is stored [in, out].</summary>
+    public bool FanInFanOut { get; }
+    /// <summary>The adapter used in forward, or null for the bare base projection.</summary>
+    public string? ActiveAdapter { get; private set; }
+    /// <summary>When false, forward ignores every adapter (PEFT's <c>disable_adapter</c>).</summary>
+    public bool AdaptersEnabled { get; set; } = true;
+
+    public LoraLinear(string name, long inFeatures, long outFeatures, bool hasBias, bool fanInFanOut, ScalarType dtype) : base(name)
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        FanInFanOut = fanInFanOut;
+        // Uninitialised on purpose: a checkpoint or a random initialiser fills it; allocation only.
+        var shape = fanInFanOut ? new[] { inFeatures, outFeatures } : new[] { outFeatures, inFeatures };
+        weight = new Parameter(empty(shape, dtype), requires_grad: false);
+        register_parameter("weight", weight);
+        if (hasBias)
+        {
+            bias = new Parameter(zeros(outFeatures, dtype), requires_grad: false);
+            register_parameter("bias", bias);
+        }
+        register_module("lora_A", lora_A);
+        register_module("lora_B", lora_B);
+    }
+
+    public IReadOnlyCollection<string> AdapterNames => _slots.Keys;
+    public bool HasAdapter(string name) => _slots.ContainsKey(name);
+    public AdapterSlot Slot(string name) => _slots[name];
+    public Parameter LoraA(string name) => (Parameter)lora_A[name].weight!;
+    public Parameter LoraB(string name) => (Parameter)lora_B[name].weight!;
+
+    /// <summary>Adds adapter <paramref name="name"/>: A Kaiming-uniform (a = √5) and B zeros, as PEFT's default.</summary>
+    public void AddAdapter(string name, int rank, double alpha, double dropout, bool useRsLora, ScalarType dtype)
+    {
+        if (_slots.ContainsKey(name))
+            throw new InvalidOperationException($"Adapter '{name}' already exists on this layer.");
+        if (rank < 1) throw new ArgumentOutOfRangeException(nameof(rank), rank, "LoRA rank must be at least 1.");
+        var a = nn.Linear(InFeatures, rank, hasBias: false, dtype: dtype);
+        var b = nn.Linear(rank, OutFeatures, hasBias: false, dtype: dtype);
+        using (no_grad())
+        {
+            nn.init.kaiming_uniform_(a.weight!, a: Math.Sqrt(5));
+            nn.init.zeros_(b.weight!);
+        }
+        lora_A.Add((name, a));
+        lora_B.Add((name, b));
+        // PEFT: scale = alpha / r, or alpha / sqrt(r) for rsLoRA (stable at high rank).
+        double scale = useRsLora ? alpha / Math.Sqrt(rank) : alpha / rank;
+        _slots[name] = new AdapterSlot(rank, alpha, dropout, useRsLora, scale);
+        ActiveAdapter ??= name;
+    }
+
+    public void SetActiveAdapter(string? name)
+    {
+        if (name is not null && !_slots.ContainsKey(name))
+            throw new ArgumentException($"Adapter '{name}' does not exist on this layer; it has: {string.Join(", ", _slots.Keys)}.", nameof(name));
+        ActiveAdapter = name;
+    }
+
+    /// <summary>Marks an adapter as merged into <see cref="weight"/> so forward stops adding its branch.</summary>
+    internal void SetMerged(string name, bool merged) => _slots[name] = _slots[name] with { Merged = merged };
+
+    /// <summary>The base projection alone. x: (…, in) → (…, out).</summary>
+    public Tensor BaseForward(Tensor x) => FanInFanOut
+        ? (bias is null ? x.matmul(weight) : x.matmul(weight).add_(bias))
+        : nn.functional.linear(x, weight, bias);
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var y = BaseForward(x);
+        if (AdaptersEnabled && ActiveAdapter is { } name && !_slots[name].Merged)
+        {
+            var slot = _slots[name];
+            var h = slot.Dropout > 0 && training ? nn.functional.dropout(x, slot.Dropout, training: true) : x;
+            // (…, in) → (…, r) → (…, out); the low-rank product is never formed.
+            var delta = lora_B[name].forward(lora_A[name].forward(h.to_type(LoraA(name).dtype)));
+            y = y + delta.mul_(slot.Scale).to_type(y.dtype);
+        }
+        return y.MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>One adapter's hyper-parameters on one layer; <see cref="Scale"/> is α/r (α/√r with rsLoRA).</summary>
+public sealed record AdapterSlot(int Rank, double Alpha, double Dropout, bool UseRsLora, double Scale, bool Merged = false);

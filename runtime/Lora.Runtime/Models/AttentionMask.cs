@@ -1,0 +1,29 @@
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Models;
+
+/// <summary>Builds the boolean mask that combines causality with left padding.</summary>
+public static class AttentionMask
+{
+    /// <summary>
+    /// Null when plain causal attention suffices (no padding mask, nothing cached), so that the
+    /// attention kernel can take its causal fast path.
+    /// </summary>
+    /// <param name="paddingMask">(B, T_past + T), 1 for real tokens, 0 for padding; may be null.</param>
+    public static Tensor? Build(Tensor? paddingMask, long past, long length, Device device)
+    {
+        if (paddingMask is null && past == 0) return null;
+        long total = past + length;
+        // Query i sits at absolute position past + i and may see keys 0..past + i.
+        var q = arange(past, total, device: device).unsqueeze(1);          // (T, 1)
+        var k = arange(0, total, device: device).unsqueeze(0);             // (1, T_total)
+        var mask = k.le(q).unsqueeze(0).unsqueeze(0);                       // (1, 1, T, T_total)
+        if (paddingMask is not null)
+        {
+            if (paddingMask.shape[1] != total)
+                throw new ArgumentException($"attention mask has {paddingMask.shape[1]} columns; expected {total} (cached {past} + new {length}).");
+            mask = mask.logical_and(paddingMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1)); // (B, 1, T, T_total)
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,9 @@
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Models;
+
+/// <summary>What every decoder layer of one forward call shares: positions, the attention mask and the cache.</summary>
+/// <param name="Mask">Boolean (B, 1, T, T_past + T), true where a query may attend; null means plain causal.</param>
+/// <param name="Cos">Rotary cos (B, 1, T, head_dim) in the compute dtype; null for GPT-2.</param>
+/// <param name="Sin">Rotary sin, as <paramref name="Cos"/>.</param>
+public sealed record ForwardContext(Tensor? Mask, Tensor? Cos, Tensor? Sin, KvCache? Cache);

@@ -1,0 +1,180 @@
+using Lora.Runtime.Lora;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Models;
+
+/// <summary>
+/// The Llama family (<c>LlamaForCausalLM</c>): Llama, Mistral, Qwen2 (q/k/v bias) and Phi-3 (fused
+/// <c>qkv_proj</c> and <c>gate_up_proj</c>). RMSNorm, rotary positions, grouped-query attention, gated MLP.
+/// </summary>
+public sealed class LlamaModel : CausalLanguageModel
+{
+    readonly LlamaBackbone model;
+    readonly LoraLinear? lm_head;
+
+    public LlamaModel(ModelConfig config, ScalarType dtype) : base("LlamaForCausalLM", config, dtype)
+    {
+        model = new LlamaBackbone(config, dtype);
+        register_module("model", model);
+        if (!config.TieWordEmbeddings)
+        {
+            lm_head = new LoraLinear("lm_head", config.HiddenSize, config.VocabSize, hasBias: false, fanInFanOut: false, dtype);
+            register_module("lm_head", lm_head);
+        }
+    }
+
+    protected override ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache)
+    {
+        var (cos, sin) = Rotary.Tables(positionIds, Config.HeadDim, Config.RopeTheta, DType);
+        return new ForwardContext(mask, cos, sin, cache);
+    }
+
+    protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) => model.Forward(inputIds, context);
+
+    public override Tensor LogitsFrom(Tensor hidden) =>
+        lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight!) : lm_head.forward(hidden);
+
+    // Checkpoints written by transformers < 4.31 carry the rotary inverse frequencies as a buffer.
+    public override bool IsIgnorableCheckpointKey(string key) =>
+        key.EndsWith(".rotary_emb.inv_freq") || (lm_head is null && key == "lm_head.weight");
+}
+
+sealed class LlamaBackbone : nn.Module
+{
+    public readonly Embedding embed_tokens;
+    readonly ModuleList<DecoderLayer> layers = new();
+    readonly RmsNorm norm;
+
+    public LlamaBackbone(ModelConfig c, ScalarType dtype) : base("model")
+    {
+        embed_tokens = nn.Embedding(c.VocabSize, c.HiddenSize, dtype: dtype);
+        embed_tokens.weight!.requires_grad = false;
+        for (int i = 0; i < c.NumLayers; i++) layers.Add(new DecoderLayer(c, i, dtype));
+        norm = new RmsNorm("norm", c.HiddenSize, c.NormEpsilon, dtype);
+        register_module("embed_tokens", embed_tokens);
+        register_module("layers", layers);
+        register_module("norm", norm);
+    }
+
+    public Tensor Forward(Tensor ids, ForwardContext ctx)
+    {
+        var x = embed_tokens.forward(ids);              // (B, T, H)
+        for (int i = 0; i < layers.Count; i++) x = layers[i].Forward(x, ctx);
+        return norm.forward(x);
+    }
+}
+
+sealed class DecoderLayer : nn.Module
+{
+    readonly RmsNorm input_layernorm, post_attention_layernorm;
+    readonly SelfAttention self_attn;
+    readonly GatedMlp mlp;
+
+    public DecoderLayer(ModelConfig c, int index, ScalarType dtype) : base(index.ToString())
+    {
+        input_layernorm = new RmsNorm("input_layernorm", c.HiddenSize, c.NormEpsilon, dtype);
+        self_attn = new SelfAttention(c, index, dtype);
+        post_attention_layernorm = new RmsNorm("post_attention_layernorm", c.HiddenSize, c.NormEpsilon, dtype);
+        mlp = new GatedMlp(c, dtype);
+        register_module("self_attn", self_attn);
+        register_module("mlp", mlp);
+        register_module("input_layernorm", input_layernorm);
+        register_module("post_attention_layernorm", post_attention_layernorm);
+    }
+
+    public Tensor Forward(Tensor x, ForwardContext ctx)
+    {
+        using var scope = NewDisposeScope();
+        x = x + self_attn.Forward(input_layernorm.forward(x), ctx);
+        x = x + mlp.forward(post_attention_layernorm.forward(x));
+        return x.MoveToOuterDisposeScope();
+    }
+}
+
+sealed class SelfAttention : nn.Module
+{
+    // Separate q/k/v (Llama, Mistral, Qwen2) or one fused qkv_proj (Phi-3).
+    readonly LoraLinear? q_proj, k_proj, v_proj, qkv_proj;
+    readonly LoraLinear o_proj;
+    readonly int _heads, _kvHeads, _headDim, _layer;
+
+    public SelfAttention(ModelConfig c, int layer, ScalarType dtype) : base("self_attn")
+    {
+        (_heads, _kvHeads, _headDim, _layer) = (c.NumHeads, c.NumKeyValueHeads, c.HeadDim, layer);
+        long q = c.NumHeads * c.HeadDim, kv = c.NumKeyValueHeads * c.HeadDim;
+        if (c.ModelType == "phi3")
+        {
+            qkv_proj = new LoraLinear("qkv_proj", c.HiddenSize, q + 2 * kv, c.QkvBias, false, dtype);
+            register_module("qkv_proj", qkv_proj);
+        }
+        else
+        {
+            q_proj = new LoraLinear("q_proj", c.HiddenSize, q, c.QkvBias, false, dtype);
+            k_proj = new LoraLinear("k_proj", c.HiddenSize, kv, c.QkvBias, false, dtype);
+            v_proj = new LoraLinear("v_proj", c.HiddenSize, kv, c.QkvBias, false, dtype);
+            register_module("q_proj", q_proj);
+            register_module("k_proj", k_proj);
+            register_module("v_proj", v_proj);
+        }
+        o_proj = new LoraLinear("o_proj", q, c.HiddenSize, c.OutputBias, false, dtype);
+        register_module("o_proj", o_proj);
+    }
+
+    public Tensor Forward(Tensor x, ForwardContext ctx)
+    {
+        var (b, t) = (x.shape[0], x.shape[1]);
+        Tensor q, k, v;
+        if (qkv_proj is not null)
+        {
+            var parts = qkv_proj.forward(x).split([_heads * _headDim, _kvHeads * _headDim, _kvHeads * _headDim], -1);
+            (q, k, v) = (parts[0], parts[1], parts[2]);
+        }
+        else (q, k, v) = (q_proj!.forward(x), k_proj!.forward(x), v_proj!.forward(x));
+        q = q.view(b, t, _heads, _headDim).transpose(1, 2);     // (B, nh, T, hd)
+        k = k.view(b, t, _kvHeads, _headDim).transpose(1, 2);   // (B, n_kv, T, hd)
+        v = v.view(b, t, _kvHeads, _headDim).transpose(1, 2);
+        q = Rotary.Apply(q, ctx.Cos!, ctx.Sin!);
+        k = Rotary.Apply(k, ctx.Cos!, ctx.Sin!);
+        if (ctx.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);
+        return o_proj.forward(Attention.Compute(q, k, v, ctx.Mask));
+    }
+}
+
+sealed class GatedMlp : nn.Module<Tensor, Tensor>
+{
+    // Separate gate/up (Llama, Mistral, Qwen2) or one fused gate_up_proj, gate first (Phi-3).
+    readonly LoraLinear? gate_proj, up_proj, gate_up_proj;
+    readonly LoraLinear down_proj;
+    readonly Func<Tensor, Tensor> _act;
+
+    public GatedMlp(ModelConfig c, ScalarType dtype) : base("mlp")
+    {
+        _act = Activations.Get(c.HiddenAct, c.SourcePath);
+        if (c.ModelType == "phi3")
+        {
+            gate_up_proj = new LoraLinear("gate_up_proj", c.HiddenSize, 2L * c.IntermediateSize, c.MlpBias, false, dtype);
+            register_module("gate_up_proj", gate_up_proj);
+        }
+        else
+        {
+            gate_proj = new LoraLinear("gate_proj", c.HiddenSize, c.IntermediateSize, c.MlpBias, false, dtype);
+            up_proj = new LoraLinear("up_proj", c.HiddenSize, c.IntermediateSize, c.MlpBias, false, dtype);
+            register_module("gate_proj", gate_proj);
+            register_module("up_proj", up_proj);
+        }
+        down_proj = new LoraLinear("down_proj", c.IntermediateSize, c.HiddenSize, c.MlpBias, false, dtype);
+        register_module("down_proj", down_proj);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        if (gate_up_proj is not null)
+        {
+            var parts = gate_up_proj.forward(x).chunk(2, -1);   // (B, T, I) each
+            return down_proj.forward(parts[1] * _act(parts[0]));
+        }
+        return down_proj.forward(_act(gate_proj!.forward(x)) * up_proj!.forward(x));
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Lora.Runtime.Models;
+
+/// <summary>
+/// The architecture facts the runtime needs from a Hugging Face <c>config.json</c>, with each family's
+/// own key names (GPT-2's <c>n_embd</c>, Llama's <c>hidden_size</c>) resolved to one vocabulary.
+/// </summary>
+public sealed record ModelConfig
+{
+    public static readonly IReadOnlyList<string> SupportedModelTypes = ["gpt2", "llama", "mistral", "qwen2", "phi3"];
+
+    public required string ModelType { get; init; }
+    public required int VocabSize { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int NumLayers { get; init; }
+    public required int NumHeads { get; init; }
+    public required int NumKeyValueHeads { get; init; }
+    public required int HeadDim { get; init; }
+    public required int IntermediateSize { get; init; }
+    public required int MaxPositions { get; init; }
+    public required double NormEpsilon { get; init; }
+    public double RopeTheta { get; init; } = 10000.0;
+    public bool TieWordEmbeddings { get; init; }
+    /// <summary>Bias on q/k/v projections (Qwen2 always; Llama when <c>attention_bias</c>).</summary>
+    public bool QkvBias { get; init; }
+    /// <summary>Bias on the attention output projection (Llama's <c>attention_bias</c>).</summary>
+    public bool OutputBias { get; init; }
+    public bool MlpBias { get; init; }
+    public string HiddenAct { get; init; } = "silu";
+    public int? BosTokenId { get; init; }
+    public IReadOnlyList<int> EosTokenIds { get; init; } = [];
+    public int? PadTokenId { get; init; }
+    /// <summary>The file's own JSON, kept so that a merged model is saved with every key it came with.</summary>
+    public JsonObject Raw { get; init; } = new();
+    public string SourcePath { get; init; } = "config.json";
+
+    public bool IsGpt2 => ModelType == "gpt2";
+
+    public static ModelConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new ModelLoadException($"{path}: config.json not found; a Hugging Face model folder holds config.json beside its safetensors files.");
+        JsonObject json;
+        try { json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object"); }
+        catch (JsonException e) { throw new ModelLoadException($"{path}: not valid JSON ({e.Message})."); }
+        return Parse(json, path);
+    }
+
+    public static ModelConfig Parse(JsonObject json, string path = "config.json")
+    {
+        var r = new Reader(json, path);
+        string type = r.String("model_type");
+        if (!SupportedModelTypes.Contains(type))
+            throw new ModelLoadException($"{path}: model_type '{type}' is not supported; expected one of {string.Join(", ", SupportedModelTypes)}.");
+
+        if (type == "gpt2")
+        {
+            int hidden = r.Int("n_embd"), heads = r.Int("n_head");
+            return new ModelConfig
+            {
+                ModelType = type, VocabSize = r.Int("vocab_size"), HiddenSize = hidden, NumLayers = r.Int("n_layer"),
+                NumHeads = heads, NumKeyValueHeads = heads, HeadDim = hidden / heads,
+                IntermediateSize = r.OptionalInt("n_inner") ?? 4 * hidden, MaxPositions = r.Int("n_positions"),
+                NormEpsilon = r.OptionalDouble("layer_norm_epsilon") ?? 1e-5, TieWordEmbeddings = r.OptionalBool("tie_word_embeddings") ?? true,
+                HiddenAct = r.OptionalString("activation_function") ?? "gelu_new", QkvBias = true, OutputBias = true, MlpBias = true,
+                BosTokenId = r.OptionalInt("bos_token_id"), EosTokenIds = r.IntOrList("eos_token_id"), PadTokenId = r.OptionalInt("pad_token_id"),
+                Raw = json, SourcePath = path,
+            };
+        }
+
+        int h = r.Int("hidden_size"), nh = r.Int("num_attention_heads");
+        var rope = json["rope_parameters"] as JsonObject ?? json["rope_scaling"] as JsonObject;
+        string? ropeType = rope?["rope_type"]?.GetValue<string>() ?? rope?["type"]?.GetValue<string>();
+        if (ropeType is not null and not "default")
+            throw new ModelLoadException($"{path}: rope type '{ropeType}' is not supported yet; only the default rotary embedding is.");
+        if (r.OptionalDouble("partial_rotary_factor") is double prf && prf != 1.0)
+            throw new ModelLoadException($"{path}: partial_rotary_factor {prf} is not supported; expected 1.0.");
+        double theta = rope?["rope_theta"]?.GetValue<double>() ?? r.OptionalDouble("rope_theta") ?? 10000.0;
+        bool attentionBias = r.OptionalBool("attention_bias") ?? false;
+        return new ModelConfig
+        {
+            ModelType = type, VocabSize = r.Int("vocab_size"), HiddenSize = h, NumLayers = r.Int("num_hidden_layers"),
+            NumHeads = nh, NumKeyValueHeads = r.OptionalInt("num_key_value_heads") ?? nh, HeadDim = r.OptionalInt("head_dim") ?? h / nh,
+            IntermediateSize = r.Int("intermediate_size"), MaxPositions = r.OptionalInt("max_position_embeddings") ?? 4096,
+            NormEpsilon = r.OptionalDouble("rms_norm_eps") ?? 1e-6, RopeTheta = theta,
+            TieWordEmbeddings = r.OptionalBool("tie_word_embeddings") ?? false,
+            QkvBias = type == "qwen2" || attentionBias, OutputBias = type != "qwen2" && attentionBias,
+            MlpBias = r.OptionalBool("mlp_bias") ?? false, HiddenAct = r.OptionalString("hidden_act") ?? "silu",
+            BosTokenId = r.OptionalInt("bos_token_id"), EosTokenIds = r.IntOrList("eos_token_id"), PadTokenId = r.OptionalInt("pad_token_id"),
+            Raw = json, SourcePath = path,
+        };
+    }
+
+    /// <summary>Typed access to config keys; every failure names the file and the key.</summary>
+    sealed class Reader(JsonObject json, string path)
+    {
+        JsonNode? Node(string key) => json.TryGetPropertyValue(key, out var n) ? n : null;
+
+        public string String(string key) => OptionalString(key) ?? throw Missing(key, "a string");
+        public int Int(string key) => OptionalInt(key) ?? throw Missing(key, "an integer");
+
+        public string? OptionalString(string key) => Node(key) is JsonValue v && v.TryGetValue<string>(out var s) ? s : Node(key) is null ? null : throw Wrong(key, "a string");
+        public int? OptionalInt(string key) => Node(key) switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<int>(out var i) => i,
+            JsonValue v when v.TryGetValue<long>(out var l) && l is >= int.MinValue and <= int.MaxValue => (int)l,
+            _ => throw Wrong(key, "an integer"),
+        };
+        public double? OptionalDouble(string key) => Node(key) switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<double>(out var d) => d,
+            _ => throw Wrong(key, "a number"),
+        };
+        public bool? OptionalBool(string key) => Node(key) switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            _ => throw Wrong(key, "true or false"),
+        };
+        public IReadOnlyList<int> IntOrList(string key) => Node(key) switch
+        {
+            null => [],
+            JsonArray a => a.Select(x => x?.GetValue<int>() ?? throw Wrong(key, "integers")).ToArray(),
+            _ => [OptionalInt(key)!.Value],
+        };
+
+        ModelLoadException Missing(string key, string what) => new($"{path}: key '{key}' is missing; expected {what}.");
+        ModelLoadException Wrong(string key, string what) => new($"{path}: key '{key}' is {Node(key)?.ToJsonString()}; expected {what}.");
+    }
+}

@@ -1,0 +1,60 @@
+using Lora.Runtime.Native;
+using Lora.Runtime.Safetensors;
+using Lora.Runtime.Tensors;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Models;
+
+/// <summary>Builds a model from a Hugging Face folder: <c>config.json</c> plus safetensors weights.</summary>
+public static class ModelLoader
+{
+    public static CausalLanguageModel Create(ModelConfig config, ScalarType dtype = ScalarType.Float32)
+    {
+        TorchNative.EnsureLoaded();
+        return config.IsGpt2 ? new Gpt2Model(config, dtype) : new LlamaModel(config, dtype);
+    }
+
+    /// <summary>Loads <paramref name="folder"/>; weights are converted to <paramref name="dtype"/> one tensor at a time.</summary>
+    public static CausalLanguageModel Load(string folder, ScalarType dtype = ScalarType.Float32)
+    {
+        if (!Directory.Exists(folder))
+            throw new ModelLoadException($"{folder}: model folder not found; expected a Hugging Face folder with config.json and model.safetensors.");
+        var config = ModelConfig.Load(Path.Combine(folder, "config.json"));
+        var model = Create(config, dtype);
+        using var checkpoint = CheckpointFiles.Open(folder);
+        LoadWeights(model, checkpoint);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>Copies every base parameter from the checkpoint; missing, unexpected or mis-shaped tensors are one error listing all of them.</summary>
+    public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint)
+    {
+        var expected = model.BaseParameters().ToDictionary(p => p.Key, p => p.Value);
+        var missing = expected.Keys.Where(k => !checkpoint.Contains(k)).ToList();
+        var unexpected = checkpoint.TensorNames.Where(k => !expected.ContainsKey(k) && !model.IsIgnorableCheckpointKey(k)).ToList();
+        var wrongShape = new List<string>();
+        foreach (var (key, parameter) in expected)
+        {
+            if (!checkpoint.TryGet(key, out var location)) continue;
+            if (!location.Entry.Shape.SequenceEqual(parameter.shape))
+            {
+                wrongShape.Add($"{key}: file has [{string.Join(", ", location.Entry.Shape)}], model expects [{string.Join(", ", parameter.shape)}]");
+                continue;
+            }
+            using var scope = NewDisposeScope();
+            using (no_grad()) parameter.copy_(TensorFiles.Read(location));
+        }
+        if (missing.Count + unexpected.Count + wrongShape.Count == 0) return;
+
+        var lines = new List<string> { $"{checkpoint.FolderPath}: the weights do not match a {model.Config.ModelType} model built from config.json." };
+        if (missing.Count > 0) lines.Add($"Missing {missing.Count} tensor(s): {Summarise(missing)}");
+        if (unexpected.Count > 0) lines.Add($"Unexpected {unexpected.Count} tensor(s): {Summarise(unexpected)}");
+        if (wrongShape.Count > 0) lines.Add($"Wrong shape: {Summarise(wrongShape)}");
+        lines.Add($"Expected {expected.Count} tensors, e.g. {Summarise(expected.Keys.ToList())}");
+        throw new ModelLoadException(string.Join(Environment.NewLine, lines));
+    }
+
+    static string Summarise(IReadOnlyList<string> items) =>
+        string.Join(", ", items.Take(12)) + (items.Count > 12 ? $", … ({items.Count - 12} more)" : "");
+}

@@ -1,0 +1,80 @@
+using Lora.Runtime.IO;
+using Lora.Runtime.Lora;
+using Lora.Runtime.Models;
+using Lora.Runtime.Safetensors;
+using Lora.Runtime.Tensors;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Peft;
+
+/// <summary>Reads and writes PEFT adapter folders (<c>adapter_config.json</c> + <c>adapter_model.safetensors</c>).</summary>
+public static class PeftAdapter
+{
+    public const string WeightsFileName = "adapter_model.safetensors";
+    const string Prefix = "base_model.model.";
+
+    /// <summary>Attaches the adapter in <paramref name="folder"/> to <paramref name="model"/> as <paramref name="name"/> and activates it.</summary>
+    public static LoraSettings Load(CausalLanguageModel model, string folder, string name = "default")
+    {
+        var configPath = Path.Combine(folder, PeftAdapterConfig.FileName);
+        var settings = PeftAdapterConfig.Read(configPath);
+        var weightsPath = Path.Combine(folder, WeightsFileName);
+        if (!File.Exists(weightsPath))
+        {
+            string hint = File.Exists(Path.Combine(folder, "adapter_model.bin"))
+                ? " Found adapter_model.bin, a pickle file, which is refused because loading pickle can run arbitrary code; convert it with PEFT: PeftModel.from_pretrained(base, DIR).save_pretrained(DIR, safe_serialization=True)."
+                : "";
+            throw new PeftFormatException($"{weightsPath}: not found.{hint}");
+        }
+
+        List<string> adapted;
+        try { adapted = LoraAdapters.Attach(model, name, settings).ToList(); }
+        catch (ArgumentException e) { throw new PeftFormatException($"{configPath}: {e.Message}", e); }
+
+        using var file = SafetensorsFile.Open(weightsPath);
+        var expected = new Dictionary<string, TorchSharp.Modules.Parameter>();
+        foreach (var module in adapted)
+        {
+            var layer = model.Projections().First(p => p.Name == module).Layer;
+            expected[$"{Prefix}{module}.lora_A.weight"] = layer.LoraA(name);
+            expected[$"{Prefix}{module}.lora_B.weight"] = layer.LoraB(name);
+        }
+        var problems = new List<string>();
+        foreach (var (key, parameter) in expected)
+        {
+            if (!file.TryGet(key, out var entry)) { problems.Add($"missing tensor '{key}'"); continue; }
+            if (!entry.Shape.SequenceEqual(parameter.shape))
+            {
+                problems.Add($"tensor '{key}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", parameter.shape)}]");
+                continue;
+            }
+            using var t = TensorFiles.Read(file, entry);
+            using (no_grad()) parameter.copy_(t);
+        }
+        foreach (var entry in file.Entries.Where(e => !expected.ContainsKey(e.Name)))
+            problems.Add($"unexpected tensor '{entry.Name}' (no targeted module of the base model has that name)");
+        if (problems.Count > 0)
+            throw new PeftFormatException($"{weightsPath}: does not fit the base model with the settings in {PeftAdapterConfig.FileName}: " +
+                                          string.Join("; ", problems.Take(10)) + (problems.Count > 10 ? $"; … {problems.Count - 10} more" : "") + ".");
+        LoraAdapters.Activate(model, name);
+        return settings;
+    }
+
+    /// <summary>Writes adapter <paramref name="name"/> as a PEFT folder, atomically.</summary>
+    public static void Save(CausalLanguageModel model, string name, LoraSettings settings, string folder, string? baseModelNameOrPath = null)
+    {
+        var layers = model.Projections().Where(p => p.Layer.HasAdapter(name)).ToList();
+        if (layers.Count == 0) throw new ArgumentException($"The model has no adapter named '{name}'.", nameof(name));
+        var tensors = layers.SelectMany(p => new[]
+        {
+            ($"{Prefix}{p.Name}.lora_A.weight", (Tensor)p.Layer.LoraA(name)),
+            ($"{Prefix}{p.Name}.lora_B.weight", (Tensor)p.Layer.LoraB(name)),
+        }).OrderBy(t => t.Item1, StringComparer.Ordinal);
+        bool fanInFanOut = layers.Any(l => l.Layer.FanInFanOut);
+        AtomicFolder.Write(folder, staging =>
+        {
+            TensorFiles.Write(Path.Combine(staging, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+            File.WriteAllText(Path.Combine(staging, PeftAdapterConfig.FileName), PeftAdapterConfig.Serialize(settings, fanInFanOut, baseModelNameOrPath));
+        });
+    }
+}
