@@ -60,7 +60,11 @@ internal sealed class SentencePieceBpeModel : ISubwordModel
         return _merger.Encode(normalized);
     }
 
-    public string Decode(IReadOnlyList<int> ids) => _library.Decode(ids, considerSpecialTokens: false);
+    /// <remarks>
+    /// Control pieces (&lt;s&gt;, &lt;/s&gt;) are written out: ModelTokenizer has already dropped the
+    /// special ids when the caller asked it to skip them, so any that reach here were asked for.
+    /// </remarks>
+    public string Decode(IReadOnlyList<int> ids) => _library.Decode(ids, considerSpecialTokens: true);
 
     public int? IdOf(string token) => _library.Vocabulary.TryGetValue(token, out int id) ? id : null;
 }

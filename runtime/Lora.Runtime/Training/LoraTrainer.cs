@@ -1,0 +1,70 @@
+using Lora.Runtime.Lora;
+using Lora.Runtime.Models;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Training;
+
+/// <summary>What one optimizer step produced, left on the device until someone reads it.</summary>
+/// <param name="MicroLosses">(accumulation) the loss of each micro-batch before division.</param>
+/// <param name="GradNorm">Scalar global gradient norm before clipping.</param>
+public sealed record StepResult(int Step, double LearningRate, Tensor MicroLosses, Tensor GradNorm) : IDisposable
+{
+    public void Dispose()
+    {
+        MicroLosses.Dispose();
+        GradNorm.Dispose();
+    }
+}
+
+/// <summary>
+/// Trains one adapter of a model: forward, loss, backward over the micro-batches of a step, clipping,
+/// AdamW with the scheduled learning rate. Nothing is read back to the host inside a step.
+/// </summary>
+public sealed class LoraTrainer : IDisposable
+{
+    readonly CausalLanguageModel _model;
+    readonly TrainingOptions _options;
+    readonly IReadOnlyList<Parameter> _parameters;
+
+    public LoraTrainer(CausalLanguageModel model, string adapter, TrainingOptions options)
+    {
+        _model = model;
+        _options = options;
+        _parameters = LoraAdapters.Parameters(model, adapter).Select(p => p.Value).ToList();
+        if (_parameters.Count == 0) throw new ArgumentException($"The model has no adapter named '{adapter}' to train.", nameof(adapter));
+        foreach (var p in model.parameters()) p.requires_grad = false;
+        foreach (var p in _parameters) p.requires_grad = true;
+        Optimizer = new AdamW(_parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+    }
+
+    public AdamW Optimizer { get; }
+    public IReadOnlyList<Parameter> TrainableParameters => _parameters;
+    /// <summary>Optimizer steps completed (also the index of the next step).</summary>
+    public int StepsDone => (int)Optimizer.Step;
+
+    public StepResult Step(IReadOnlyList<TrainingBatch> microBatches)
+    {
+        if (microBatches.Count != _options.GradientAccumulation)
+            throw new ArgumentException($"A step takes {_options.GradientAccumulation} micro-batches (gradient accumulation); got {microBatches.Count}.");
+        _model.train();
+        int step = StepsDone;
+        double lr = _options.LearningRates.At(step);
+        using var scope = NewDisposeScope();
+        var losses = new List<Tensor>();
+        foreach (var batch in microBatches)
+        {
+            using var micro = NewDisposeScope();
+            var logits = _model.Forward(batch.InputIds, batch.AttentionMask);
+            var loss = CausalLmLoss.Compute(logits, batch.Labels);
+            (loss / microBatches.Count).backward();
+            losses.Add(loss.detach().MoveToOuterDisposeScope());
+        }
+        var norm = GradientClipping.ClipByGlobalNorm(_parameters, _options.MaxGradNorm);
+        Optimizer.Apply(lr);
+        Optimizer.ZeroGrad();
+        return new StepResult(step, lr, stack(losses).MoveToOuterDisposeScope(), norm.MoveToOuterDisposeScope());
+    }
+
+    public void Dispose() => Optimizer.Dispose();
+}

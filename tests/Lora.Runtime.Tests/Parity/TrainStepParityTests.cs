@@ -1,0 +1,64 @@
+using Lora.Runtime.Lora;
+using Lora.Runtime.Merge;
+using Lora.Runtime.Models;
+using Lora.Runtime.Peft;
+using Lora.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Tests.Parity;
+
+/// <summary>One training step on the parity fixtures: loss, gradients, AdamW update, merge.</summary>
+public class TrainStepParityTests
+{
+    const int IgnoredPrefix = 4;   // meta.json: labels_ignored_prefix
+
+    static (CausalLanguageModel Model, Tensor Loss) ForwardBackward(PeftFixture fx)
+    {
+        var model = ModelLoader.Load(fx.BaseDir);
+        PeftAdapter.Load(model, fx.AdapterDir);
+        model.train();
+        foreach (var (_, p) in LoraAdapters.Parameters(model, "default")) p.requires_grad = true;
+        var ids = fx["input_ids"];
+        var labels = ids.clone();
+        labels[TensorIndex.Colon, TensorIndex.Slice(0, IgnoredPrefix)] = tensor(CausalLmLoss.IgnoreIndex);
+        var loss = CausalLmLoss.Compute(model.Forward(ids), labels);
+        loss.backward();
+        return (model, loss);
+    }
+
+    [Theory]
+    [MemberData(nameof(PeftFixture.ParityNames), MemberType = typeof(PeftFixture))]
+    public void Loss_and_gradients_match_peft(string name)
+    {
+        var fx = new PeftFixture(name);
+        var (model, loss) = ForwardBackward(fx);
+        using var _ = model;
+        Tolerance.Close(loss.reshape(1), fx["train_loss"], Tolerance.Loss, $"{name} loss");
+        var parameters = LoraAdapters.Parameters(model, "default");
+        Assert.Equal(fx.Expected.Keys.Count(k => k.StartsWith("grad.")), parameters.Count);
+        foreach (var (peftName, p) in parameters)
+            Tolerance.Close(p.grad!, fx["grad." + peftName], Tolerance.Gradients, $"{name} grad {peftName}");
+    }
+
+    [Theory]
+    [MemberData(nameof(PeftFixture.ParityNames), MemberType = typeof(PeftFixture))]
+    public void AdamW_step_then_merge_matches_peft(string name)
+    {
+        var fx = new PeftFixture(name);
+        var (model, _) = ForwardBackward(fx);
+        using var __ = model;
+        var parameters = LoraAdapters.Parameters(model, "default");
+        using var optimizer = new AdamW(parameters.Select(p => p.Value).ToList(), 0.9, 0.999, 1e-8, weightDecay: 0.01);
+        optimizer.Apply(learningRate: 1e-2);
+        foreach (var (peftName, p) in parameters)
+            Tolerance.Close(p, fx["after_step." + peftName], Tolerance.Gradients, $"{name} updated {peftName}");
+
+        model.eval();
+        using var ___ = no_grad();
+        Tolerance.Close(model.Forward(fx["input_ids"]), fx["adapter_logits_after_step"], Tolerance.Logits, $"{name} logits after step");
+        LoraMerge.Merge(model, "default");
+        Tolerance.Close(model.Forward(fx["input_ids"]), fx["merged_logits_after_step"], Tolerance.Logits, $"{name} merged logits");
+        LoraMerge.Unmerge(model, "default");
+        Tolerance.Close(model.Forward(fx["input_ids"]), fx["adapter_logits_after_step"], Tolerance.Logits, $"{name} unmerged logits");
+    }
+}
