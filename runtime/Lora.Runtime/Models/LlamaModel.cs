@@ -1,4 +1,4 @@
-using Lora.Runtime.Lora;
+using Lora.Runtime.Adapters;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using Lora.Runtime.IO;
-using Lora.Runtime.Lora;
+using Lora.Runtime.Adapters;
 using Lora.Runtime.Models;
 using Lora.Runtime.Safetensors;
 using Lora.Runtime.Tensors;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lora.Runtime.Lora;
+using Lora.Runtime.Adapters;
 
 namespace Lora.Runtime.Peft;
 

@@ -16,6 +16,8 @@ namespace Lora.Runtime.Tokenization;
 internal sealed class SentencePieceBpeMerger
 {
     private readonly Dictionary<string, (int Id, SentencePiece Piece)> _pieces = new(StringComparer.Ordinal);
+    // Looks pieces up by a slice of the input, so that trying a merge allocates no string.
+    private readonly Dictionary<string, (int Id, SentencePiece Piece)>.AlternateLookup<ReadOnlySpan<char>> _piecesBySpan;
     private readonly List<string> _userDefinedLongestFirst;
     private readonly int[] _byteIds;
     private readonly int _unknownId;
@@ -27,6 +29,7 @@ internal sealed class SentencePieceBpeMerger
         {
             _pieces.TryAdd(pieces[id].Text, (id, pieces[id]));
         }
+        _piecesBySpan = _pieces.GetAlternateLookup<ReadOnlySpan<char>>();
         _userDefinedLongestFirst = pieces.Where(p => p.Type == SentencePieceType.UserDefined && p.Text.Length > 0)
             .Select(p => p.Text).OrderByDescending(text => text.Length).ToList();
         _byteIds = Enumerable.Range(0, 256)
@@ -79,17 +82,18 @@ internal sealed class SentencePieceBpeMerger
                 return;
             }
             int length = symbols[left].Length + symbols[right].Length;
-            string joined = normalized.Substring(symbols[left].Start, length);
+            var joined = normalized.AsSpan(symbols[left].Start, length);
             // Only normal, user-defined and unused pieces take part in merges, as in sentencepiece.
-            if (!_pieces.TryGetValue(joined, out var entry) || entry.Piece.Type is not
+            if (!_piecesBySpan.TryGetValue(joined, out var entry) || entry.Piece.Type is not
                     (SentencePieceType.Normal or SentencePieceType.UserDefined or SentencePieceType.Unused))
             {
                 return;
             }
-            agenda.Enqueue(new Candidate(left, right, length, entry.Piece.Score), new Candidate(left, right, length, entry.Piece.Score));
+            var candidate = new Candidate(left, right, length, entry.Piece.Score);
+            agenda.Enqueue(candidate, candidate);
             if (entry.Piece.Type == SentencePieceType.Unused)
             {
-                unusedSplits[joined] = (normalized.Substring(symbols[left].Start, symbols[left].Length),
+                unusedSplits[joined.ToString()] = (normalized.Substring(symbols[left].Start, symbols[left].Length),
                                         normalized.Substring(symbols[right].Start, symbols[right].Length));
             }
         }
@@ -102,13 +106,25 @@ internal sealed class SentencePieceBpeMerger
         while (position < text.Length)
         {
             // User-defined pieces are matched whole and never merged with neighbours.
-            string? userDefined = _userDefinedLongestFirst.FirstOrDefault(piece => string.CompareOrdinal(text, position, piece, 0, piece.Length) == 0);
+            string? userDefined = MatchUserDefined(text, position);
             int length = userDefined?.Length ?? (char.IsSurrogatePair(text, position) ? 2 : 1);
             int index = symbols.Count;
             symbols.Add(new Symbol(position, length, index - 1, position + length < text.Length ? index + 1 : -1, userDefined is not null));
             position += length;
         }
         return symbols;
+    }
+
+    private string? MatchUserDefined(string text, int position)
+    {
+        foreach (var piece in _userDefinedLongestFirst)
+        {
+            if (text.AsSpan(position).StartsWith(piece, StringComparison.Ordinal))
+            {
+                return piece;
+            }
+        }
+        return null;
     }
 
     private void Emit(string piece, List<int> ids, Dictionary<string, (string Left, string Right)> unusedSplits)

@@ -43,7 +43,8 @@ internal static class TokenizerFolderLoader
         string vocab = Path.Combine(dir, Gpt2VocabFiles.VocabFileName);
         string merges = Path.Combine(dir, Gpt2VocabFiles.MergesFileName);
 
-        TokenizerJsonFile? unsupportedJson = null;
+        // A tokenizer.json we cannot use is reported only if no tokenizer.model can stand in for it.
+        TokenizerLoadException? unsupportedJson = null;
         if (File.Exists(tokenizerJson))
         {
             using var document = JsonFile.Parse(tokenizerJson);
@@ -57,7 +58,7 @@ internal static class TokenizerFolderLoader
                 }
                 return (TokenizerJsonBpeKind, model, SpecialTokenDefaults.None);
             }
-            unsupportedJson = json;
+            unsupportedJson = json.UnsupportedModel("model.type \"BPE\" with a ByteLevel pre-tokenizer (or a tokenizer.model beside it)");
         }
         if (File.Exists(sentencePiece))
         {
@@ -67,7 +68,7 @@ internal static class TokenizerFolderLoader
         }
         if (unsupportedJson is not null)
         {
-            throw unsupportedJson.UnsupportedModel("model.type \"BPE\" with a ByteLevel pre-tokenizer (or a tokenizer.model beside it)");
+            throw unsupportedJson;
         }
         if (File.Exists(vocab))
         {

@@ -1,4 +1,4 @@
-using Lora.Runtime.Lora;
+using Lora.Runtime.Adapters;
 using Lora.Runtime.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

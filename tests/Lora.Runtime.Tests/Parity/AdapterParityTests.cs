@@ -1,5 +1,5 @@
 using Lora.Runtime.Generation;
-using Lora.Runtime.Lora;
+using Lora.Runtime.Adapters;
 using Lora.Runtime.Models;
 using Lora.Runtime.Peft;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-namespace Lora.Runtime.Lora;
+namespace Lora.Runtime.Adapters;
 
 /// <summary>The settings of one LoRA adapter, with PEFT's meaning and defaults.</summary>
 public sealed record LoraSettings

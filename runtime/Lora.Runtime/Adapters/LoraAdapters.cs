@@ -1,7 +1,7 @@
 using Lora.Runtime.Models;
 using static TorchSharp.torch;
 
-namespace Lora.Runtime.Lora;
+namespace Lora.Runtime.Adapters;
 
 /// <summary>Attaches, selects and switches named adapters over one frozen base model.</summary>
 public static class LoraAdapters

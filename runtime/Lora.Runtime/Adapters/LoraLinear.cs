@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Lora.Runtime.Lora;
+namespace Lora.Runtime.Adapters;
 
 /// <summary>
 /// A projection of a pretrained model that can carry LoRA adapters: y = x·Wᵀ + b + scale·B(A(dropout(x))).

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Lora.Runtime.Lora;
+namespace Lora.Runtime.Adapters;
 
 /// <summary>PEFT's rules for which modules an adapter targets.</summary>
 public static class TargetMatcher

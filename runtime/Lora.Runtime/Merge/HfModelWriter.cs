@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lora.Runtime.IO;
+using Lora.Runtime.Models;
+using Lora.Runtime.Tensors;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Merge;
+
+/// <summary>Saves a model's base weights as a Hugging Face folder that transformers' <c>from_pretrained</c> loads.</summary>
+public static class HfModelWriter
+{
+    /// <summary>Files copied from the source folder as they are: the tokenizer and generation settings.</summary>
+    public static readonly IReadOnlyList<string> CompanionFiles =
+    [
+        "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "chat_template.jinja",
+    ];
+
+    /// <summary>
+    /// Writes <c>config.json</c> (the source config with its dtype updated), <c>model.safetensors</c> in
+    /// <paramref name="dtype"/> and the companion files, atomically. A tied LM head is not written, as transformers does.
+    /// </summary>
+    public static void Save(CausalLanguageModel model, string folder, ScalarType dtype, string? sourceFolder = null)
+    {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
+            throw new ArgumentException($"Merged models are saved as fp32, bf16 or fp16; got {dtype}.", nameof(dtype));
+        var config = (JsonObject)model.Config.Raw.DeepClone();
+        config["dtype"] = DTypeName(dtype);
+        config.Remove("torch_dtype");
+
+        AtomicFolder.Write(folder, staging =>
+        {
+            var tensors = model.BaseParameters()
+                .Where(p => !model.IsIgnorableCheckpointKey(p.Key))
+                .Select(p => (p.Key, (Tensor)p.Value.to_type(dtype)));
+            TensorFiles.Write(Path.Combine(staging, "model.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+            File.WriteAllText(Path.Combine(staging, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (sourceFolder is null) return;
+            foreach (var name in CompanionFiles)
+            {
+                var source = Path.Combine(sourceFolder, name);
+                if (File.Exists(source)) File.Copy(source, Path.Combine(staging, name));
+            }
+        });
+    }
+
+    public static string DTypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "float32",
+        ScalarType.BFloat16 => "bfloat16",
+        ScalarType.Float16 => "float16",
+        _ => dtype.ToString().ToLowerInvariant(),
+    };
+}

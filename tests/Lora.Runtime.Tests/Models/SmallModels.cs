@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Lora.Runtime.Merge;
+using Lora.Runtime.Models;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Tests.Models;
+
+/// <summary>Builds small random models of each family from a config and saves them as Hugging Face folders.</summary>
+public static class SmallModels
+{
+    public static JsonObject LlamaConfig(string modelType = "llama", bool tie = false) => new()
+    {
+        ["architectures"] = new JsonArray("LlamaForCausalLM"), ["model_type"] = modelType, ["vocab_size"] = 96,
+        ["hidden_size"] = 32, ["intermediate_size"] = 48, ["num_hidden_layers"] = 2, ["num_attention_heads"] = 4,
+        ["num_key_value_heads"] = 2, ["max_position_embeddings"] = 64, ["rms_norm_eps"] = 1e-6, ["rope_theta"] = 500000.0,
+        ["hidden_act"] = "silu", ["tie_word_embeddings"] = tie, ["bos_token_id"] = 1, ["eos_token_id"] = 2,
+    };
+
+    /// <summary>A model of <paramref name="config"/> with N(0, 0.02²) weights (norm weights near 1), seeded.</summary>
+    public static CausalLanguageModel Random(JsonObject config, long seed = 0)
+    {
+        var model = ModelLoader.Create(ModelConfig.Parse(config));
+        manual_seed(seed);
+        using var _ = no_grad();
+        foreach (var (key, p) in model.BaseParameters())
+        {
+            if (key.EndsWith("norm.weight") || key.Contains("ln_")) p.copy_(1 + 0.1 * randn_like(p));
+            else p.copy_(0.02 * randn_like(p) * 5);
+        }
+        return model;
+    }
+
+    public static string SaveRandom(TempDir dir, string name, JsonObject config, long seed = 0)
+    {
+        using var model = Random(config, seed);
+        var folder = dir.Path(name);
+        HfModelWriter.Save(model, folder, ScalarType.Float32);
+        return folder;
+    }
+
+    public static Tensor Ids(long batch = 2, long length = 10, long vocab = 96, long seed = 7)
+    {
+        manual_seed(seed);
+        return randint(3, vocab, [batch, length], dtype: ScalarType.Int64);
+    }
+}
+
+/// <summary>A temporary folder removed at dispose.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Root { get; } = Directory.CreateTempSubdirectory("lora-test-").FullName;
+    public string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
+    }
+}
