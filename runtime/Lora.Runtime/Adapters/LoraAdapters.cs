@@ -7,7 +7,7 @@ namespace Lora.Runtime.Adapters;
 public static class LoraAdapters
 {
     /// <summary>Adds adapter <paramref name="name"/> to every targeted projection and returns their names.</summary>
-    public static IReadOnlyList<string> Attach(CausalLanguageModel model, string name, LoraSettings settings, ScalarType? dtype = null)
+    public static IReadOnlyList<string> Attach(CausalLanguageModel model, string name, LoraConfig settings, ScalarType? dtype = null)
     {
         settings.Validate();
         var targets = model.Projections().Where(p => TargetMatcher.Matches(settings, p.Name)).ToList();

@@ -6,7 +6,7 @@ namespace Lora.Runtime.Adapters;
 public static class TargetMatcher
 {
     /// <summary>A list matches a module whose full name equals a target or ends with ".target"; a string is a full-match regex.</summary>
-    public static bool Matches(LoraSettings settings, string moduleName) =>
+    public static bool Matches(LoraConfig settings, string moduleName) =>
         settings.TargetRegex is { } regex
             ? Regex.IsMatch(moduleName, $"^(?:{regex})$")
             : settings.TargetModules.Any(t => moduleName == t || moduleName.EndsWith("." + t, StringComparison.Ordinal));

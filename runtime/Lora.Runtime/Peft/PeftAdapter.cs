@@ -14,7 +14,7 @@ public static class PeftAdapter
     const string Prefix = "base_model.model.";
 
     /// <summary>Attaches the adapter in <paramref name="folder"/> to <paramref name="model"/> as <paramref name="name"/> and activates it.</summary>
-    public static LoraSettings Load(CausalLanguageModel model, string folder, string name = "default")
+    public static LoraConfig Load(CausalLanguageModel model, string folder, string name = "default")
     {
         var configPath = Path.Combine(folder, PeftAdapterConfig.FileName);
         var settings = PeftAdapterConfig.Read(configPath);
@@ -61,7 +61,7 @@ public static class PeftAdapter
     }
 
     /// <summary>Writes adapter <paramref name="name"/> as a PEFT folder, atomically.</summary>
-    public static void Save(CausalLanguageModel model, string name, LoraSettings settings, string folder, string? baseModelNameOrPath = null)
+    public static void Save(CausalLanguageModel model, string name, LoraConfig settings, string folder, string? baseModelNameOrPath = null)
     {
         var layers = model.Projections().Where(p => p.Layer.HasAdapter(name)).ToList();
         if (layers.Count == 0) throw new ArgumentException($"The model has no adapter named '{name}'.", nameof(name));

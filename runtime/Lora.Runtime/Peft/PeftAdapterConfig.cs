@@ -13,7 +13,7 @@ public static class PeftAdapterConfig
     public const string FileName = "adapter_config.json";
     public const string PeftVersion = "0.21.0";
 
-    public static LoraSettings Read(string path)
+    public static LoraConfig Read(string path)
     {
         if (!File.Exists(path))
             throw new PeftFormatException($"{path}: not found; a PEFT adapter folder holds adapter_config.json and adapter_model.safetensors.");
@@ -31,7 +31,7 @@ public static class PeftAdapterConfig
         if (bias != "none") throw new PeftFormatException($"{path}: bias is '{bias}'; only 'none' is supported (biases stay frozen).");
 
         var targets = json["target_modules"];
-        return new LoraSettings
+        return new LoraConfig
         {
             Rank = Get<int>(json, path, "r"),
             Alpha = json["lora_alpha"] is { } a ? a.GetValue<double>() : Get<int>(json, path, "r"),
@@ -45,7 +45,7 @@ public static class PeftAdapterConfig
     }
 
     /// <summary>The JSON PEFT 0.21 writes for these settings (keys sorted).</summary>
-    public static string Serialize(LoraSettings s, bool fanInFanOut, string? baseModelNameOrPath, bool initLoraWeights = true)
+    public static string Serialize(LoraConfig s, bool fanInFanOut, string? baseModelNameOrPath, bool initLoraWeights = true)
     {
         var o = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {

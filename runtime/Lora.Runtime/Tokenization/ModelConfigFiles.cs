@@ -28,6 +28,32 @@ internal sealed class ModelConfigFiles : IDisposable
 
     public static ModelConfigFiles Read(string folder) => new(folder);
 
+    /// <summary>
+    /// tokenizer_config.json's "added_tokens_decoder" ({"id": {"content": ..., "special": ...}}): the
+    /// added tokens of folders that have no tokenizer.json (and a repeat of its list in those that do).
+    /// </summary>
+    public IEnumerable<AddedToken> ReadAddedTokensDecoder()
+    {
+        if (TokenizerConfigFile is not { } config
+            || !config.Root.TryGetProperty("added_tokens_decoder", out var decoder)
+            || decoder.ValueKind != JsonValueKind.Object)
+        {
+            yield break;
+        }
+        foreach (var entry in decoder.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, out int id) || id < 0
+                || entry.Value.ValueKind != JsonValueKind.Object
+                || !entry.Value.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+            {
+                throw new TokenizerLoadException(config.Path, "added_tokens_decoder entries \"<id>\": {\"content\": ...}",
+                    $"\"{entry.Name}\": {entry.Value.GetRawText()}");
+            }
+            bool special = entry.Value.TryGetProperty("special", out var flag) && flag.ValueKind == JsonValueKind.True;
+            yield return new AddedToken(content.GetString()!, id, special);
+        }
+    }
+
     public void Dispose()
     {
         TokenizerConfigFile?.Document.Dispose();

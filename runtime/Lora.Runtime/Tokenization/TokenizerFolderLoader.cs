@@ -26,7 +26,10 @@ internal static class TokenizerFolderLoader
         var (kind, model, defaults) = LoadModel(modelDir, addedTokens);
 
         using var configFiles = ModelConfigFiles.Read(modelDir);
-        AddConfigAddedTokens(configFiles, addedTokens);
+        foreach (var token in configFiles.ReadAddedTokensDecoder())
+        {
+            addedTokens.Add(token);
+        }
         int vocabSize = VocabSize(model, addedTokens);
         var specialIds = new SpecialTokenResolver(configFiles, model, addedTokens, vocabSize).Resolve(defaults);
         return new ModelTokenizer(kind, model, addedTokens, specialIds);
@@ -96,32 +99,6 @@ internal static class TokenizerFolderLoader
         }
         addedTokens.Add(new AddedToken(TiktokenGpt2Model.EndOfText, endOfText, IsSpecial: true));
         return new SpecialTokenDefaults(endOfText, endOfText, null);
-    }
-
-    /// <summary>
-    /// tokenizer_config.json's "added_tokens_decoder" ({"id": {"content": ..., "special": ...}}) lists the
-    /// added tokens of folders that have no tokenizer.json.
-    /// </summary>
-    private static void AddConfigAddedTokens(ModelConfigFiles files, AddedTokenTable addedTokens)
-    {
-        if (files.TokenizerConfigFile is not { } config
-            || !config.Root.TryGetProperty("added_tokens_decoder", out var decoder)
-            || decoder.ValueKind != System.Text.Json.JsonValueKind.Object)
-        {
-            return;
-        }
-        foreach (var entry in decoder.EnumerateObject())
-        {
-            if (!int.TryParse(entry.Name, out int id) || id < 0
-                || entry.Value.ValueKind != System.Text.Json.JsonValueKind.Object
-                || !entry.Value.TryGetProperty("content", out var content) || content.ValueKind != System.Text.Json.JsonValueKind.String)
-            {
-                throw new TokenizerLoadException(config.Path, "added_tokens_decoder entries \"<id>\": {\"content\": ...}",
-                    $"\"{entry.Name}\": {entry.Value.GetRawText()}");
-            }
-            bool special = entry.Value.TryGetProperty("special", out var flag) && flag.ValueKind == System.Text.Json.JsonValueKind.True;
-            addedTokens.Add(new AddedToken(content.GetString()!, id, special));
-        }
     }
 
     private static int? NonNegative(int id) => id >= 0 ? id : null;

@@ -40,7 +40,7 @@ internal sealed class TokenizerJsonFile
             throw new TokenizerLoadException(path, "a Hugging Face tokenizer.json with a \"model\" object",
                 root.ValueKind == JsonValueKind.Object ? "no \"model\" object" : JsonFile.Describe(root));
         }
-        // Files from early tokenizers releases omit model.type for BPE; "merges" identifies it.
+        // Files from old tokenizers releases may omit model.type; for BPE; "merges" identifies it.
         string modelType = model.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
             ? type.GetString()!
             : model.TryGetProperty("merges", out _) ? "BPE" : "a model without a \"type\"";

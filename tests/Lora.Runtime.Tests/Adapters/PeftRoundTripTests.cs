@@ -64,7 +64,7 @@ public class PeftRoundTripTests
         var fx = new PeftFixture("tiny-llama");
         using var model = ModelLoader.Load(fx.BaseDir);
         PeftAdapter.Load(model, fx.AdapterDir, "peft");
-        LoraAdapters.Attach(model, "fresh", new LoraSettings { Rank = 2, Alpha = 4, TargetModules = ["q_proj"] });
+        LoraAdapters.Attach(model, "fresh", new LoraConfig { Rank = 2, Alpha = 4, TargetModules = ["q_proj"] });
         LoraAdapters.Activate(model, "fresh");
         var ids = fx["input_ids"];
         using var _ = no_grad();
@@ -80,7 +80,7 @@ public class PeftRoundTripTests
     public void Default_init_is_kaiming_uniform_A_and_zero_B_with_rslora_scale()
     {
         using var model = ModelLoader.Load(RepoPaths.Fixture("tiny-llama", "base"));
-        LoraAdapters.Attach(model, "x", new LoraSettings { Rank = 16, Alpha = 8, TargetModules = ["q_proj"], UseRsLora = true });
+        LoraAdapters.Attach(model, "x", new LoraConfig { Rank = 16, Alpha = 8, TargetModules = ["q_proj"], UseRsLora = true });
         var layer = model.Projections().First(p => p.Name.EndsWith("q_proj")).Layer;
         Assert.Equal(0.0, layer.LoraB("x").abs().max().item<float>());
         // kaiming_uniform(a=√5) bound = 1/√fan_in.
@@ -112,7 +112,7 @@ public class PeftRoundTripTests
     public void Unknown_target_module_lists_the_model_projections()
     {
         using var model = ModelLoader.Load(RepoPaths.Fixture("tiny-llama", "base"));
-        var e = Assert.Throws<ArgumentException>(() => LoraAdapters.Attach(model, "x", new LoraSettings { TargetModules = ["c_attn"] }));
+        var e = Assert.Throws<ArgumentException>(() => LoraAdapters.Attach(model, "x", new LoraConfig { TargetModules = ["c_attn"] }));
         Assert.Contains("[c_attn]", e.Message);
         Assert.Contains("q_proj", e.Message);
     }

@@ -29,7 +29,7 @@ public class ModelFamilyTests
         Assert.True(baseLogits.isfinite().all().item<bool>());
 
         var targets = modelType == "phi3" ? new[] { "qkv_proj", "gate_up_proj" } : new[] { "q_proj", "v_proj", "up_proj" };
-        var adapted = LoraAdapters.Attach(model, "default", new LoraSettings { Rank = 4, Alpha = 8, TargetModules = targets });
+        var adapted = LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, TargetModules = targets });
         Assert.Equal(2 * targets.Length, adapted.Count);
         foreach (var (_, b) in LoraAdapters.Parameters(model, "default").Where(p => p.PeftName.Contains("lora_B")))
             b.copy_(0.05 * randn_like(b));

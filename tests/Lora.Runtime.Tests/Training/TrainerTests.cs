@@ -12,7 +12,7 @@ public class TrainerTests
     {
         using var model = ModelLoader.Load(RepoPaths.Fixture("tiny-llama", "base"), dtype);
         manual_seed(seed);
-        LoraAdapters.Attach(model, "default", new LoraSettings { Rank = 4, Alpha = 8, Dropout = 0.1, TargetModules = ["q_proj", "v_proj", "down_proj"] });
+        LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, Dropout = 0.1, TargetModules = ["q_proj", "v_proj", "down_proj"] });
         using var trainer = new LoraTrainer(model, "default", new TrainingOptions { LearningRate = 3e-2, TotalSteps = 12, WarmupSteps = 2, Schedule = ScheduleKind.Cosine });
         var ids = new PeftFixture("tiny-llama")["input_ids"];
         var losses = new List<Tensor>();
@@ -48,7 +48,7 @@ public class TrainerTests
         TrainOnce(ScalarType.Float32, 5, out var fp32First, out _);
         Assert.InRange(bf16First / fp32First, 0.98, 1.02);
         using var model = ModelLoader.Load(RepoPaths.Fixture("tiny-llama", "base"), ScalarType.BFloat16);
-        LoraAdapters.Attach(model, "default", new LoraSettings { Rank = 4, Alpha = 8, TargetModules = ["q_proj"] });
+        LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj"] });
         Assert.All(LoraAdapters.Parameters(model, "default"), p => Assert.Equal(ScalarType.Float32, p.Value.dtype));
         Assert.All(model.BaseParameters(), p => Assert.Equal(ScalarType.BFloat16, p.Value.dtype));
     }

@@ -1,7 +1,7 @@
 namespace Lora.Runtime.Adapters;
 
-/// <summary>The settings of one LoRA adapter, with PEFT's meaning and defaults.</summary>
-public sealed record LoraSettings
+/// <summary>The settings of one LoRA adapter, as PEFT's LoraConfig (same meaning and defaults).</summary>
+public sealed record LoraConfig
 {
     public int Rank { get; init; } = 8;
     public double Alpha { get; init; } = 8;

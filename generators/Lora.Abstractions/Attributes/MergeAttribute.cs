@@ -1,0 +1,18 @@
+using System;
+
+namespace Lora
+{
+    /// <summary>
+    /// Merges the trained adapter into the base weights and saves a standalone model. A quantized base is
+    /// dequantized first, so the merge uses the weights the adapter was trained against.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = false, Inherited = false)]
+    public sealed class MergeAttribute : Attribute
+    {
+        /// <summary>The element type of the saved weights. Default <see cref="MergeDType.Float16"/>.</summary>
+        public MergeDType DType { get; set; } = MergeDType.Float16;
+
+        /// <summary>Refuse to save when a merged weight is not finite (PEFT's <c>safe_merge</c>). Default true.</summary>
+        public bool SafeMerge { get; set; } = true;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Collections.Generic;
+
+namespace Lora
+{
+    /// <summary>The training settings that decide peak memory.</summary>
+    /// <param name="Rank">LoRA rank.</param>
+    /// <param name="Targets">Target module names (PEFT suffix rule, or <see cref="ModelFamilies.AllLinear"/>).</param>
+    /// <param name="BatchSize">Rows per micro-batch.</param>
+    /// <param name="SequenceLength">Tokens per row (the dataset's maximum length).</param>
+    /// <param name="LinearBitsPerWeight">Storage bits per weight of the blocks' linear layers: 32, 16, or <see cref="MemoryEstimator.Nf4BitsPerWeight"/> for QLoRA.</param>
+    /// <param name="OtherBytesPerWeight">Bytes per weight of everything else (embeddings, norms, output head): 4 or 2.</param>
+    /// <param name="ActivationBytes">Bytes per activation element: 4 for float32 training, 2 for 16-bit.</param>
+    /// <param name="OptimizerBytesPerParameter">Optimizer state per trainable weight: 8 for AdamW (two float32 moments), 2 for 8-bit AdamW.</param>
+    /// <param name="GradientCheckpointing">Whether activations are recomputed in the backward pass.</param>
+    public sealed record MemoryEstimateRequest(
+        int Rank,
+        IReadOnlyList<string> Targets,
+        int BatchSize,
+        int SequenceLength,
+        double LinearBitsPerWeight,
+        int OtherBytesPerWeight,
+        int ActivationBytes,
+        int OptimizerBytesPerParameter,
+        bool GradientCheckpointing);
+}

@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+
+namespace Lora
+{
+    /// <summary>
+    /// Estimates peak accelerator memory of LoRA training from a model's sizes, without loading it. The model
+    /// assumes fused attention (no T×T score matrix kept) and counts, per layer and token, the tensors a decoder
+    /// block keeps for its backward pass; it is meant to tell 6 GB from 20 GB, not to be byte-exact.
+    /// </summary>
+    public static class MemoryEstimator
+    {
+        /// <summary>Storage bits per weight of NF4: 4 bits plus the block absmax (float32 per 64 weights, or with double quantization 8 bits per 64 plus float32 per 256 blocks).</summary>
+        /// <param name="doubleQuant">Whether the absmax constants are quantized too.</param>
+        /// <returns>4.5 without double quantization; about 4.127 with it.</returns>
+        public static double Nf4BitsPerWeight(bool doubleQuant) =>
+            doubleQuant ? 4 + (8.0 / 64) + (32.0 / (64 * 256)) : 4 + (32.0 / 64);
+
+        /// <summary>Counts the base model's weights: embeddings, blocks (with biases and norms) and an untied output head.</summary>
+        /// <param name="family">The model family.</param>
+        /// <param name="dims">The model's sizes.</param>
+        /// <returns>The number of weights, as in the model's safetensors file.</returns>
+        public static long BaseParameters(ModelFamily family, ModelDimensions dims)
+        {
+            var (linear, _) = SplitBaseParameters(family, dims);
+            return linear + OtherParameters(family, dims);
+        }
+
+        /// <summary>Counts the adapter's weights: r × (in + out) for each selected module.</summary>
+        /// <param name="family">The model family.</param>
+        /// <param name="dims">The model's sizes.</param>
+        /// <param name="rank">LoRA rank.</param>
+        /// <param name="targets">Target module names.</param>
+        /// <returns>The number of trainable weights.</returns>
+        public static long AdapterParameters(ModelFamily family, ModelDimensions dims, int rank, IReadOnlyList<string> targets)
+        {
+            long total = 0;
+            foreach (var module in SelectedModules(family, targets))
+            {
+                var (input, output) = module.Widths(dims);
+                total += (long)rank * (input + output) * (module.PerLayer ? dims.NumLayers : 1);
+            }
+
+            return total;
+        }
+
+        /// <summary>Estimates peak training memory.</summary>
+        /// <param name="family">The model family.</param>
+        /// <param name="dims">The model's sizes.</param>
+        /// <param name="request">The training settings.</param>
+        /// <returns>The estimate by component.</returns>
+        public static MemoryEstimate Estimate(ModelFamily family, ModelDimensions dims, MemoryEstimateRequest request)
+        {
+            var (linear, linearBiases) = SplitBaseParameters(family, dims);
+            var other = OtherParameters(family, dims) + linearBiases;
+            var weightBytes = (long)(linear * request.LinearBitsPerWeight / 8) + (other * request.OtherBytesPerWeight);
+
+            var trainable = AdapterParameters(family, dims, request.Rank, request.Targets);
+            var adapterBytes = trainable * (4 + 4);
+            var optimizerBytes = trainable * request.OptimizerBytesPerParameter;
+
+            var tokens = (long)request.BatchSize * request.SequenceLength;
+            var perLayer = ActivationElementsPerToken(family, dims);
+            var keptPerToken = request.GradientCheckpointing
+                ? ((long)dims.HiddenSize * dims.NumLayers) + perLayer
+                : perLayer * dims.NumLayers;
+            var logitsBytes = tokens * dims.VocabSize * 4L * 2;
+            var activationBytes = (tokens * keptPerToken * request.ActivationBytes) + logitsBytes;
+
+            return new MemoryEstimate(linear + linearBiases + OtherParameters(family, dims), trainable, weightBytes, adapterBytes, optimizerBytes, activationBytes);
+        }
+
+        private static (long Linear, long Biases) SplitBaseParameters(ModelFamily family, ModelDimensions dims)
+        {
+            long linear = 0;
+            long biases = 0;
+            foreach (var module in family.Modules)
+            {
+                if (!module.PerLayer)
+                {
+                    continue;
+                }
+
+                var (input, output) = module.Widths(dims);
+                linear += (long)input * output * dims.NumLayers;
+                biases += module.HasBias ? (long)output * dims.NumLayers : 0;
+            }
+
+            return (linear, biases);
+        }
+
+        private static long OtherParameters(ModelFamily family, ModelDimensions dims)
+        {
+            long embedding = (long)dims.VocabSize * dims.HiddenSize;
+            var head = dims.TiedEmbeddings ? 0 : embedding;
+            var positions = family.LearnedPositions ? (long)dims.MaxPositions * dims.HiddenSize : 0;
+            var perNorm = family.NormHasBias ? 2L * dims.HiddenSize : dims.HiddenSize;
+            var norms = perNorm * ((2L * dims.NumLayers) + 1);
+            return embedding + head + positions + norms;
+        }
+
+        private static long ActivationElementsPerToken(ModelFamily family, ModelDimensions dims)
+        {
+            // Kept for backward, per token: block input and two norm outputs and residual (4h), q/k/v and the
+            // attention output (2·q + 2·kv), the MLP input copy (h) and its hidden tensors: gate, up, act, product
+            // for a gated MLP (4i) or fc output and activation (2i).
+            var mlp = (family.GatedMlp ? 4L : 2L) * dims.IntermediateSize;
+            return (5L * dims.HiddenSize) + (2L * dims.QueryWidth) + (2L * dims.KeyValueWidth) + mlp;
+        }
+
+        private static IEnumerable<LinearModule> SelectedModules(ModelFamily family, IReadOnlyList<string> targets)
+        {
+            var seen = new HashSet<string>();
+            foreach (var target in targets)
+            {
+                foreach (var module in family.Select(target))
+                {
+                    if (seen.Add(module.QualifiedName))
+                    {
+                        yield return module;
+                    }
+                }
+            }
+        }
+    }
+}

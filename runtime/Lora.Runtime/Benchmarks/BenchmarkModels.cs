@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+using Lora.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Benchmarks;
+
+/// <summary>Random, seeded models of the peer benchmark's shapes, built through the same model code as real training.</summary>
+public static class BenchmarkModels
+{
+    public static ModelConfig Config(TrainingBenchmarkOptions o) => o.Family switch
+    {
+        "llama" => ModelConfig.Parse(new JsonObject
+        {
+            ["model_type"] = "llama", ["vocab_size"] = o.Vocab, ["hidden_size"] = o.Hidden, ["intermediate_size"] = o.Ffn,
+            ["num_hidden_layers"] = o.Layers, ["num_attention_heads"] = o.Heads, ["num_key_value_heads"] = o.KvHeads == 0 ? o.Heads : o.KvHeads,
+            ["max_position_embeddings"] = Math.Max(o.Seq, 2048), ["rms_norm_eps"] = 1e-6, ["tie_word_embeddings"] = false,
+        }, "benchmark llama config"),
+        "gpt2" => ModelConfig.Parse(new JsonObject
+        {
+            ["model_type"] = "gpt2", ["vocab_size"] = o.Vocab, ["n_embd"] = o.Hidden, ["n_head"] = o.Heads, ["n_layer"] = o.Layers,
+            ["n_positions"] = o.Seq, ["n_inner"] = 4 * o.Hidden,
+        }, "benchmark gpt2 config"),
+        _ => throw new ArgumentException($"--family '{o.Family}': expected llama or gpt2."),
+    };
+
+    /// <summary>Weights N(0, 0.02²), norms at 1, seeded (torch.manual_seed(0) as the peer).</summary>
+    public static CausalLanguageModel Create(ModelConfig config, ScalarType dtype, Device device)
+    {
+        manual_seed(0);
+        var model = ModelLoader.Create(config, dtype);
+        using (no_grad())
+            foreach (var (key, p) in model.BaseParameters())
+            {
+                if (key.EndsWith("norm.weight") || key.Contains(".ln_") || key.StartsWith("transformer.ln_f")) p.fill_(key.EndsWith(".bias") ? 0 : 1);
+                else if (key.EndsWith(".bias")) p.zero_();
+                else p.normal_(0, 0.02);
+            }
+        model.to(device);
+        return model;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Lora.Runtime.Adapters;
+using Lora.Runtime.Native;
+using Lora.Runtime.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Benchmarks;
+
+/// <summary>
+/// LoRA training throughput with the runtime's own model, LoRA layer and trainer, printing the same JSON
+/// fields as ../shared/bench/peer_lora_train.py so both can be compared as a ratio in one run.
+/// </summary>
+public static class TrainingBenchmark
+{
+    public static Dictionary<string, object> Run(TrainingBenchmarkOptions o)
+    {
+        bool cuda = o.Device.StartsWith("cuda");
+        TorchNative.EnsureLoaded(cuda);
+        if (o.Threads > 0) set_num_threads(o.Threads);
+        var device = new Device(o.Device);
+        var dtype = o.DType switch { "fp32" => ScalarType.Float32, "bf16" => ScalarType.BFloat16, _ => throw new ArgumentException($"--dtype '{o.DType}': expected fp32 or bf16.") };
+        var config = BenchmarkModels.Config(o);
+        using var model = BenchmarkModels.Create(config, dtype, device);
+        // The peer's GPT-2 calls the MLP output "mlp.c_proj"; PEFT-style matching finds it as c_proj.
+        var targets = o.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace("mlp.", "")).Distinct().ToList();
+        LoraAdapters.Attach(model, "default", new LoraConfig { Rank = o.Rank, Alpha = o.Alpha, TargetModules = targets });
+        model.to(device);
+        var options = new TrainingOptions { LearningRate = 1e-4, TotalSteps = o.Warmup + o.Steps, Schedule = ScheduleKind.Constant, MaxGradNorm = 0, WeightDecay = 0.01 };
+        using var trainer = new LoraTrainer(model, "default", options);
+        manual_seed(0);
+        var ids = randint(0, o.Vocab, [o.Batch, o.Seq], dtype: ScalarType.Int64, device: device);
+        var batch = new[] { TrainingBatch.LanguageModeling(ids) };
+
+        var times = new List<double>();
+        var losses = new List<Tensor>();
+        for (int i = 0; i < o.Warmup + o.Steps; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = trainer.Step(batch);
+            if (cuda) torch.cuda.synchronize();
+            else _ = result.MicroLosses.data<float>()[0]; // CPU ops are synchronous; this only keeps the step honest
+            clock.Stop();
+            if (i >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
+            losses.Add(result.MicroLosses);
+            result.GradNorm.Dispose();
+        }
+        times.Sort();
+        double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        var output = new Dictionary<string, object>
+        {
+            ["impl"] = $"lora-sdk-torchsharp", ["family"] = o.Family,
+            ["tokens_per_s"] = o.Batch * o.Seq / median, ["step_s"] = median,
+            ["peak_rss_mib"] = PeakResidentMiB(),
+            ["params"] = model.parameters().Sum(p => p.numel()),
+            ["trainable"] = trainer.TrainableParameters.Sum(p => p.numel()),
+            ["loss_first"] = losses[0].item<float>(), ["loss_last"] = losses[^1].item<float>(),
+            ["threads"] = get_num_threads(),
+        };
+        return output;
+    }
+
+    public static string ToJson(Dictionary<string, object> result) => JsonSerializer.Serialize(result);
+
+    /// <summary>VmHWM from /proc (the peer reports ru_maxrss, the same high-water mark).</summary>
+    public static double PeakResidentMiB()
+    {
+        if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+}

@@ -1,0 +1,101 @@
+using Lora.Runtime.Tokenization;
+
+namespace Lora.Runtime.Data;
+
+/// <summary>
+/// Turns dataset rows into token ids and labels for each format, with the loss masked on prompt tokens
+/// (completion-only) unless asked otherwise, EOS appended to every completion, and truncation counted.
+/// </summary>
+public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings settings)
+{
+    public const long Ignore = -100;
+    /// <summary>Examples cut to <see cref="DatasetSettings.MaxLength"/> so far.</summary>
+    public int Truncated { get; private set; }
+
+    public TokenizedExample Build(JsonlRow row)
+    {
+        var example = settings.Format switch
+        {
+            DatasetFormat.TokenIds => FromIds(row),
+            DatasetFormat.Alpaca => FromPromptAndCompletion(row,
+                row.Text("input", required: false).Length > 0 ? PromptTemplates.AlpacaWithInput : PromptTemplates.AlpacaNoInput, "{output}"),
+            DatasetFormat.Jsonl when settings.Prompt is not null => FromPromptAndCompletion(row, settings.Prompt, settings.Completion ?? ""),
+            DatasetFormat.Jsonl => FromText(row, settings.TextField ?? "text"),
+            DatasetFormat.Chat => FromChat(row),
+            _ => throw new DatasetException($"{row.Where}: dataset format {settings.Format} is not supported."),
+        };
+        if (example.TrainableTokens == 0)
+            throw new DatasetException(
+                $"{row.Where}: no token of this example carries loss (prompt {example.InputIds.Length} tokens, MaxLength {settings.MaxLength}); " +
+                "the completion is empty or was cut off by truncation. Shorten the prompt, raise MaxLength, or drop the line.");
+        return example;
+    }
+
+    TokenizedExample FromIds(JsonlRow row)
+    {
+        if (row.Value["input_ids"] is not System.Text.Json.Nodes.JsonArray array)
+            throw new DatasetException($"{row.Where}: field 'input_ids' must be an array of token ids.");
+        int[] ids;
+        try { ids = array.Select(n => n!.GetValue<int>()).ToArray(); }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+        { throw new DatasetException($"{row.Where}: 'input_ids' must hold integers only."); }
+        if (tokenizer is not null && ids.FirstOrDefault(i => i < 0 || i >= tokenizer.VocabSize) is var bad && (bad < 0 || bad >= tokenizer.VocabSize))
+            throw new DatasetException($"{row.Where}: token id {bad} is outside the vocabulary (0..{tokenizer.VocabSize - 1}).");
+        // Token-id rows are plain language modelling: every next token carries loss.
+        return Truncate(ids, ids.Select(i => (long)i).ToArray(), row.Where);
+    }
+
+    TokenizedExample FromText(JsonlRow row, string field)
+    {
+        var ids = Tokenizer(row).Encode(row.Text(field), addBos: true).ToList();
+        if (settings.AddEos && Tokenizer(row).EosId is int eos) ids.Add(eos);
+        return Truncate(ids.ToArray(), ids.Select(i => (long)i).ToArray(), row.Where);
+    }
+
+    TokenizedExample FromPromptAndCompletion(JsonlRow row, string promptTemplate, string completionTemplate)
+    {
+        var tok = Tokenizer(row);
+        var prompt = tok.Encode(PromptTemplates.Fill(promptTemplate, row), addBos: true);
+        var completion = tok.Encode(PromptTemplates.Fill(completionTemplate, row), addBos: false).ToList();
+        if (settings.AddEos && tok.EosId is int eos) completion.Add(eos);
+        var ids = prompt.Concat(completion).ToArray();
+        var labels = prompt.Select(p => settings.TrainOnInputs ? p : Ignore).Concat(completion.Select(c => (long)c)).ToArray();
+        return Truncate(ids, labels, row.Where);
+    }
+
+    /// <summary>Chat rows: {"messages": [{"role", "content"}, …]}; only assistant turns carry loss.</summary>
+    TokenizedExample FromChat(JsonlRow row)
+    {
+        if (row.Value["messages"] is not System.Text.Json.Nodes.JsonArray messages || messages.Count == 0)
+            throw new DatasetException($"{row.Where}: field 'messages' must be a non-empty array of {{\"role\", \"content\"}} objects.");
+        var tok = Tokenizer(row);
+        var ids = new List<int>();
+        var labels = new List<long>();
+        if (tok.BosId is int bos) { ids.Add(bos); labels.Add(Ignore); }
+        foreach (var node in messages)
+        {
+            var message = new JsonlRow(row.File, row.Line, node as System.Text.Json.Nodes.JsonObject
+                ?? throw new DatasetException($"{row.Where}: each message must be an object with 'role' and 'content'."));
+            string role = message.Text("role");
+            // A ChatML-style rendering; the role header never carries loss, the assistant's reply and its end marker do.
+            var header = tok.Encode($"<|{role}|>\n", addBos: false);
+            var body = tok.Encode(message.Text("content") + "\n", addBos: false).ToList();
+            if (role == "assistant" && settings.AddEos && tok.EosId is int eos) body.Add(eos);
+            ids.AddRange(header);
+            labels.AddRange(header.Select(_ => Ignore));
+            ids.AddRange(body);
+            labels.AddRange(body.Select(b => role == "assistant" || settings.TrainOnInputs ? b : Ignore));
+        }
+        return Truncate(ids.ToArray(), labels.ToArray(), row.Where);
+    }
+
+    TokenizedExample Truncate(int[] ids, long[] labels, string source)
+    {
+        if (ids.Length <= settings.MaxLength) return new TokenizedExample(ids, labels, source);
+        Truncated++;
+        return new TokenizedExample(ids[..settings.MaxLength], labels[..settings.MaxLength], source);
+    }
+
+    ModelTokenizer Tokenizer(JsonlRow row) => tokenizer
+        ?? throw new DatasetException($"{row.Where}: the {settings.Format} format needs the base model's tokenizer, and its folder has none.");
+}
