@@ -31,6 +31,15 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         return example;
     }
 
+    /// <summary>The prompt text and the reference completion (without EOS) of a row, for generation-based metrics; null for formats without one.</summary>
+    public (string Prompt, string Completion)? PromptAndCompletion(JsonlRow row) => settings.Format switch
+    {
+        DatasetFormat.Alpaca => (PromptTemplates.Fill(row.Text("input", required: false).Length > 0 ? PromptTemplates.AlpacaWithInput : PromptTemplates.AlpacaNoInput, row),
+                                 PromptTemplates.Fill("{output}", row)),
+        DatasetFormat.Jsonl when settings.Prompt is not null => (PromptTemplates.Fill(settings.Prompt, row), PromptTemplates.Fill(settings.Completion ?? "", row)),
+        _ => null,
+    };
+
     TokenizedExample FromIds(JsonlRow row)
     {
         if (row.Value["input_ids"] is not System.Text.Json.Nodes.JsonArray array)

@@ -1,0 +1,70 @@
+namespace Lora.Runtime.Evaluation;
+
+/// <summary>Metrics over predicted and reference texts, as the usual evaluation libraries define them.</summary>
+public static class TextMetrics
+{
+    /// <summary>Whitespace-trimmed, case-sensitive equality; the fraction of rows that match.</summary>
+    public static double ExactMatch(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
+        Pairs(predicted, reference).Average(p => Normalize(p.P) == Normalize(p.R) ? 1.0 : 0.0);
+
+    /// <summary>Accuracy of label predictions: the predicted text's first word against the reference label.</summary>
+    public static double Accuracy(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
+        Pairs(predicted, reference).Average(p => Label(p.P) == Label(p.R) ? 1.0 : 0.0);
+
+    /// <summary>Unweighted mean over the reference labels of per-label F1 (scikit-learn's f1_score average="macro", labels from the references).</summary>
+    public static double MacroF1(IReadOnlyList<string> predicted, IReadOnlyList<string> reference)
+    {
+        var pairs = Pairs(predicted, reference).Select(p => (P: Label(p.P), R: Label(p.R))).ToList();
+        var labels = pairs.Select(p => p.R).Distinct().ToList();
+        return labels.Average(label =>
+        {
+            int tp = pairs.Count(p => p.P == label && p.R == label);
+            int fp = pairs.Count(p => p.P == label && p.R != label);
+            int fn = pairs.Count(p => p.P != label && p.R == label);
+            return tp == 0 ? 0.0 : 2.0 * tp / (2.0 * tp + fp + fn);
+        });
+    }
+
+    /// <summary>Mean ROUGE-L F-measure over rows, on whitespace tokens (longest common subsequence; β = 1).</summary>
+    public static double RougeL(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
+        Pairs(predicted, reference).Average(p =>
+        {
+            var a = Tokens(p.P);
+            var b = Tokens(p.R);
+            if (a.Length == 0 || b.Length == 0) return a.Length == b.Length ? 1.0 : 0.0;
+            int lcs = LongestCommonSubsequence(a, b);
+            if (lcs == 0) return 0.0;
+            double precision = (double)lcs / a.Length, recall = (double)lcs / b.Length;
+            return 2 * precision * recall / (precision + recall);
+        });
+
+    public static int LongestCommonSubsequence(string[] a, string[] b)
+    {
+        var row = new int[b.Length + 1];
+        foreach (var x in a)
+        {
+            int diagonal = 0;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = x == b[j - 1] ? diagonal + 1 : Math.Max(row[j], row[j - 1]);
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    /// <summary>exp(mean token loss).</summary>
+    public static double Perplexity(double meanLoss) => Math.Exp(meanLoss);
+
+    static string Normalize(string s) => s.Trim();
+    static string Label(string s) => Tokens(s).FirstOrDefault() ?? "";
+    static string[] Tokens(string s) => s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+    static IEnumerable<(string P, string R)> Pairs(IReadOnlyList<string> predicted, IReadOnlyList<string> reference)
+    {
+        if (predicted.Count != reference.Count) throw new ArgumentException($"{predicted.Count} predictions for {reference.Count} references.");
+        if (predicted.Count == 0) throw new ArgumentException("No rows to score.");
+        return predicted.Zip(reference);
+    }
+}

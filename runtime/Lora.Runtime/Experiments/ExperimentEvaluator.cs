@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lora.Runtime.Adapters;
+using Lora.Runtime.Data;
+using Lora.Runtime.Evaluation;
+using Lora.Runtime.Generation;
+using Lora.Runtime.IO;
+using Lora.Runtime.Models;
+using Lora.Runtime.Native;
+using Lora.Runtime.Peft;
+using Lora.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Experiments;
+
+/// <summary>Scores the base model and the tuned model side by side on the eval split; writes eval.json and report.md.</summary>
+public static class ExperimentEvaluator
+{
+    public static Lora.EvaluationResult Evaluate(Lora.ExperimentConfig config, Lora.TrainResult training, ExperimentPaths paths, CancellationToken cancellationToken)
+    {
+        TorchNative.EnsureLoaded();
+        var data = LoadedExperiment.Load(config);
+        var metrics = config.Evaluation?.Metrics ?? [Lora.Metric.Perplexity];
+        using var model = ModelLoader.Load(data.BaseFolder, ScalarType.Float32);
+        PeftAdapter.Load(model, training.AdapterDirectory);
+        var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
+
+        LoraAdapters.SetEnabled(model, false);
+        var baseScores = Score(model, config, data, eval, metrics, cancellationToken);
+        LoraAdapters.SetEnabled(model, true);
+        var tunedScores = Score(model, config, data, eval, metrics, cancellationToken);
+
+        var json = new JsonObject
+        {
+            ["experiment"] = config.FullName,
+            ["rows"] = eval.Count,
+            ["split"] = data.Eval.Count > 0 ? "eval" : "train (no eval split)",
+            ["base"] = ToJson(baseScores),
+            ["tuned"] = ToJson(tunedScores),
+        };
+        Directory.CreateDirectory(paths.Root);
+        AtomicFolder.WriteText(paths.Eval, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        ExperimentReport.Write(paths, config, baseScores, tunedScores, eval.Count);
+        return new Lora.EvaluationResult(tunedScores.Where(kv => Enum.TryParse<Lora.Metric>(kv.Key, out _)).ToDictionary(kv => Enum.Parse<Lora.Metric>(kv.Key), kv => kv.Value), eval.Count);
+    }
+
+    /// <summary>Mean token loss over examples (labels as in training), in eval mode without gradients.</summary>
+    public static double MeanLoss(CausalLanguageModel model, IReadOnlyList<TokenizedExample> examples, int batchSize, int padId, Device? device = null)
+    {
+        model.eval();
+        using var _ = no_grad();
+        double total = 0;
+        long tokens = 0;
+        foreach (var chunk in examples.Chunk(Math.Max(1, batchSize)))
+        {
+            using var scope = NewDisposeScope();
+            var batch = BatchCollator.Collate(chunk, padId, device);
+            long count = chunk.Sum(e => (long)e.Labels.Skip(1).Count(l => l != ExampleBuilder.Ignore));
+            total += CausalLmLoss.Compute(model.Forward(batch.InputIds, batch.AttentionMask), batch.Labels).item<float>() * count;
+            tokens += count;
+        }
+        return tokens == 0 ? double.NaN : total / tokens;
+    }
+
+    static Dictionary<string, double> Score(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data,
+        IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> eval, IReadOnlyList<Lora.Metric> metrics, CancellationToken cancellationToken)
+    {
+        var scores = new Dictionary<string, double>();
+        double loss = MeanLoss(model, eval.Select(e => e.Example).ToList(), config.Training.EvalBatchSize, data.PadId);
+        scores[nameof(Lora.Metric.EvalLoss)] = loss;
+        scores[nameof(Lora.Metric.Perplexity)] = TextMetrics.Perplexity(loss);
+
+        var generative = metrics.Where(m => m is Lora.Metric.Accuracy or Lora.Metric.ExactMatch or Lora.Metric.MacroF1 or Lora.Metric.RougeL).ToList();
+        if (generative.Count == 0 || data.Tokenizer is null) return scores;
+        var predicted = new List<string>();
+        var reference = new List<string>();
+        var clock = Stopwatch.StartNew();
+        long generatedTokens = 0;
+        int maxNew = config.Evaluation?.MaxNewTokens ?? 16;
+        foreach (var (row, _) in eval)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (data.Builder.PromptAndCompletion(row) is not { } pair) continue;
+            var promptIds = data.Tokenizer.Encode(pair.Prompt, addBos: true).Select(i => (long)i).ToArray();
+            var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, new SamplingOptions { MaxNewTokens = maxNew });
+            var newIds = output[0].data<long>().ToArray()[promptIds.Length..].Select(i => (int)i).ToList();
+            generatedTokens += newIds.Count;
+            predicted.Add(data.Tokenizer.Decode(newIds));
+            reference.Add(pair.Completion);
+        }
+        if (predicted.Count == 0) return scores;
+        scores["MsPerGeneratedToken"] = clock.Elapsed.TotalMilliseconds / Math.Max(1, generatedTokens);
+        foreach (var m in generative)
+            scores[m.ToString()] = m switch
+            {
+                Lora.Metric.Accuracy => TextMetrics.Accuracy(predicted, reference),
+                Lora.Metric.ExactMatch => TextMetrics.ExactMatch(predicted, reference),
+                Lora.Metric.MacroF1 => TextMetrics.MacroF1(predicted, reference),
+                _ => TextMetrics.RougeL(predicted, reference),
+            };
+        return scores;
+    }
+
+    static JsonObject ToJson(Dictionary<string, double> scores)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in scores.OrderBy(kv => kv.Key)) o[k] = double.IsFinite(v) ? Math.Round(v, 6) : null;
+        return o;
+    }
+}

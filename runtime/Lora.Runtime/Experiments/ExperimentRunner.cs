@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Lora.Runtime.Adapters;
+using Lora.Runtime.Data;
+using Lora.Runtime.Merge;
+using Lora.Runtime.Models;
+using Lora.Runtime.Native;
+using Lora.Runtime.Peft;
+using Lora.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Experiments;
+
+/// <summary>
+/// The runtime side of a generated pipeline: trains, merges and evaluates one experiment into its
+/// artifacts folder, resuming from the newest checkpoint made with the same fingerprint.
+/// </summary>
+public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRunner
+{
+    const string AdapterName = "default";
+
+    public Task<Lora.TrainResult> TrainAsync(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        Task.Run(() => Train(config, progress, cancellationToken), CancellationToken.None);
+
+    public Task<Lora.MergeResult> MergeAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
+        Task.Run(() => Merge(config, training), cancellationToken);
+
+    public Task<Lora.EvaluationResult> EvaluateAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
+        Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken), cancellationToken);
+
+    public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        TorchNative.EnsureLoaded(options.Device == "cuda");
+        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
+        var data = LoadedExperiment.Load(config);
+        string fingerprint = ExperimentFingerprint.Compute(config, data.BaseFolder);
+        var t = config.Training;
+        var device = new Device(options.Device);
+
+        using var model = ModelLoader.Load(data.BaseFolder, Precision(t.Precision));
+        var settings = AttachAdapter(model, config, data.BaseFolder);
+        var plan = TrainingPlan.From(t, data.Train.Count, config.Dataset.Shuffle);
+        using var trainer = new LoraTrainer(model, AdapterName, plan.Options(t));
+        var losses = new List<double>();
+        if (TrainingCheckpoint.Latest(paths.Checkpoints, fingerprint) is { } checkpoint)
+        {
+            TrainingCheckpoint.Restore(checkpoint.Folder, model, AdapterName, trainer, checkpoint.State);
+            losses.AddRange(checkpoint.State.Losses);
+            options.Log($"{config.FullName}: resuming from {Path.GetFileName(checkpoint.Folder)} ({checkpoint.State.Step}/{plan.TotalSteps} steps done)");
+        }
+
+        var pending = new List<(int Step, double Lr, Tensor Loss)>();
+        int logEvery = Math.Max(1, t.LoggingSteps);
+        for (int step = trainer.StepsDone; step < plan.TotalSteps; step++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                Flush(pending, losses, plan, progress);
+                SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            // Dropout masks depend only on the seed and the step: a resumed run draws the same ones.
+            manual_seed(t.Seed * 1_000_003L + step);
+            var micro = Enumerable.Range(0, plan.GradientAccumulation)
+                .Select(i => BatchCollator.Collate(plan.MicroBatch(step * plan.GradientAccumulation + i, data.Train.Count).Select(j => data.Train[j].Example).ToList(), data.PadId, device))
+                .ToList();
+            var result = trainer.Step(micro);
+            result.GradNorm.Dispose();
+            pending.Add((step, result.LearningRate, result.MicroLosses.mean().DetachFromDisposeScope()));
+            result.MicroLosses.Dispose();
+            bool last = step + 1 == plan.TotalSteps;
+            if ((step + 1) % logEvery == 0 || last) Flush(pending, losses, plan, progress);
+            if (t.SaveSteps > 0 && (step + 1) % t.SaveSteps == 0 && !last) SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses);
+        }
+
+        double? evalLoss = data.Eval.Count > 0 ? ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device) : null;
+        PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
+        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed);
+        if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
+        return new Lora.TrainResult(config, paths.Adapter, plan.TotalSteps, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
+    }
+
+    public Lora.MergeResult Merge(Lora.ExperimentConfig config, Lora.TrainResult training)
+    {
+        TorchNative.EnsureLoaded();
+        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
+        var baseFolder = BaseModelLocator.Resolve(config);
+        var dtype = config.Merge?.DType ?? Lora.MergeDType.Float32;
+        // Merge in float32, then cast once: rounding W + ΔW is better than rounding each.
+        using var model = ModelLoader.Load(baseFolder, ScalarType.Float32);
+        PeftAdapter.Load(model, training.AdapterDirectory, AdapterName);
+        LoraMerge.Merge(model, AdapterName);
+        HfModelWriter.Save(model, paths.Merged, dtype switch
+        {
+            Lora.MergeDType.BFloat16 => ScalarType.BFloat16,
+            Lora.MergeDType.Float16 => ScalarType.Float16,
+            _ => ScalarType.Float32,
+        }, baseFolder);
+        return new Lora.MergeResult(paths.Merged, dtype);
+    }
+
+    static LoraConfig AttachAdapter(CausalLanguageModel model, Lora.ExperimentConfig config, string baseFolder)
+    {
+        if (config.Adapter.InitFrom is { } init) return PeftAdapter.Load(model, config.ResolvePath(init), AdapterName);
+        manual_seed(config.Training.Seed);
+        var settings = new LoraConfig
+        {
+            Rank = config.Adapter.Rank, Alpha = config.Adapter.Alpha, Dropout = config.Adapter.Dropout,
+            TargetModules = config.Adapter.Targets, UseRsLora = config.Adapter.UseRsLora,
+        };
+        LoraAdapters.Attach(model, AdapterName, settings);
+        return settings;
+    }
+
+    static void SaveCheckpoint(ExperimentPaths paths, CausalLanguageModel model, LoraConfig settings, LoraTrainer trainer, string fingerprint, List<double> losses)
+    {
+        Directory.CreateDirectory(paths.Checkpoints);
+        TrainingCheckpoint.Save(paths.Checkpoints, model, AdapterName, settings, trainer, new CheckpointState(trainer.StepsDone, fingerprint, [.. losses]));
+    }
+
+    /// <summary>Reads the pending step losses back from the device: the only host sync, at logging steps.</summary>
+    static void Flush(List<(int Step, double Lr, Tensor Loss)> pending, List<double> losses, TrainingPlan plan, IProgress<Lora.TrainingProgress>? progress)
+    {
+        foreach (var (step, lr, loss) in pending)
+        {
+            double value = loss.item<float>();
+            loss.Dispose();
+            losses.Add(value);
+            progress?.Report(new Lora.TrainingProgress(step + 1, plan.TotalSteps, plan.Epoch(step), value, lr));
+        }
+        pending.Clear();
+    }
+
+    static ScalarType Precision(Lora.ComputeType type) => type switch
+    {
+        Lora.ComputeType.BFloat16 => ScalarType.BFloat16,
+        Lora.ComputeType.Float16 => ScalarType.Float16,
+        _ => ScalarType.Float32,
+    };
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Lora.Runtime.Adapters;
+using Lora.Runtime.IO;
+using Lora.Runtime.Models;
+using Lora.Runtime.Peft;
+using Lora.Runtime.Tensors;
+using Lora.Runtime.Training;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Experiments;
+
+/// <summary>
+/// A resumable snapshot of a run after some optimizer step: the adapter (PEFT layout), AdamW's moments
+/// and the trainer state, written atomically so that a killed run never leaves a checkpoint that looks
+/// complete and is not.
+/// </summary>
+public sealed record CheckpointState(int Step, string Fingerprint, List<double> Losses);
+
+public static class TrainingCheckpoint
+{
+    const string StateFile = "trainer_state.json", OptimizerFile = "optimizer.safetensors";
+
+    public static void Save(string checkpointsDir, CausalLanguageModel model, string adapter, LoraConfig settings, LoraTrainer trainer, CheckpointState state, int keep = 2)
+    {
+        var folder = Path.Combine(checkpointsDir, $"step-{state.Step:D6}");
+        AtomicFolder.Write(folder, staging =>
+        {
+            PeftAdapter.Save(model, adapter, settings, Path.Combine(staging, "adapter"));
+            var names = LoraAdapters.Parameters(model, adapter).Select(p => p.PeftName).ToList();
+            var moments = names.Select((n, i) => ("m." + n, trainer.Optimizer.FirstMoments[i]))
+                .Concat(names.Select((n, i) => ("v." + n, trainer.Optimizer.SecondMoments[i])));
+            TensorFiles.Write(Path.Combine(staging, OptimizerFile), moments);
+            File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state));
+        });
+        foreach (var old in Directory.GetDirectories(checkpointsDir, "step-*").Order().SkipLast(keep))
+            Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>The newest complete checkpoint made with <paramref name="fingerprint"/>, or null.</summary>
+    public static (string Folder, CheckpointState State)? Latest(string checkpointsDir, string fingerprint)
+    {
+        if (!Directory.Exists(checkpointsDir)) return null;
+        foreach (var folder in Directory.GetDirectories(checkpointsDir, "step-*").OrderDescending())
+        {
+            var statePath = Path.Combine(folder, StateFile);
+            if (!File.Exists(statePath)) continue;
+            var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath));
+            if (state?.Fingerprint == fingerprint) return (folder, state);
+        }
+        return null;
+    }
+
+    /// <summary>Loads adapter weights and optimizer moments from a checkpoint into a model whose adapter is already attached.</summary>
+    public static void Restore(string folder, CausalLanguageModel model, string adapter, LoraTrainer trainer, CheckpointState state)
+    {
+        var weights = TensorFiles.ReadAll(Path.Combine(folder, "adapter", PeftAdapter.WeightsFileName));
+        var moments = TensorFiles.ReadAll(Path.Combine(folder, OptimizerFile));
+        var parameters = LoraAdapters.Parameters(model, adapter);
+        using (no_grad())
+            foreach (var (peftName, p) in parameters)
+                p.copy_(weights[peftName.Replace($".{adapter}.weight", ".weight")]);
+        trainer.Optimizer.Restore(state.Step, parameters.Select(p => moments["m." + p.PeftName]).ToList(), parameters.Select(p => moments["v." + p.PeftName]).ToList());
+    }
+}
