@@ -49,7 +49,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             options.Log($"{config.FullName}: resuming from {Path.GetFileName(checkpoint.Folder)} ({checkpoint.State.Step}/{plan.TotalSteps} steps done)");
         }
 
-        var pending = new List<(int Step, double Lr, Tensor Loss)>();
+        var pending = new List<(int Step, double Lr, Tensor Loss, long Tokens)>();
+        long tokens = 0;
         int logEvery = Math.Max(1, t.LoggingSteps);
         for (int step = trainer.StepsDone; step < plan.TotalSteps; step++)
         {
@@ -61,12 +62,13 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             }
             // Dropout masks depend only on the seed and the step: a resumed run draws the same ones.
             manual_seed(t.Seed * 1_000_003L + step);
-            var micro = Enumerable.Range(0, plan.GradientAccumulation)
-                .Select(i => BatchCollator.Collate(plan.MicroBatch(step * plan.GradientAccumulation + i, data.Train.Count).Select(j => data.Train[j].Example).ToList(), data.PadId, device))
+            var examples = Enumerable.Range(0, plan.GradientAccumulation)
+                .Select(i => plan.MicroBatch(step * plan.GradientAccumulation + i, data.Train.Count).Select(j => data.Train[j].Example).ToList())
                 .ToList();
-            var result = trainer.Step(micro);
+            tokens += examples.Sum(batch => batch.Sum(e => (long)e.InputIds.Length));   // counted on the host: no device sync
+            var result = trainer.Step(examples.Select(batch => BatchCollator.Collate(batch, data.PadId, device)).ToList());
             result.GradNorm.Dispose();
-            pending.Add((step, result.LearningRate, result.MicroLosses.mean().DetachFromDisposeScope()));
+            pending.Add((step, result.LearningRate, result.MicroLosses.mean().DetachFromDisposeScope(), tokens));
             result.MicroLosses.Dispose();
             bool last = step + 1 == plan.TotalSteps;
             if ((step + 1) % logEvery == 0 || last) Flush(pending, losses, plan, progress);
@@ -119,14 +121,14 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     }
 
     /// <summary>Reads the pending step losses back from the device: the only host sync, at logging steps.</summary>
-    static void Flush(List<(int Step, double Lr, Tensor Loss)> pending, List<double> losses, TrainingPlan plan, IProgress<Lora.TrainingProgress>? progress)
+    static void Flush(List<(int Step, double Lr, Tensor Loss, long Tokens)> pending, List<double> losses, TrainingPlan plan, IProgress<Lora.TrainingProgress>? progress)
     {
-        foreach (var (step, lr, loss) in pending)
+        foreach (var (step, lr, loss, tokens) in pending)
         {
             double value = loss.item<float>();
             loss.Dispose();
             losses.Add(value);
-            progress?.Report(new Lora.TrainingProgress(step + 1, plan.TotalSteps, plan.Epoch(step), value, lr));
+            progress?.Report(new Lora.TrainingProgress(step + 1, plan.TotalSteps, plan.Epoch(step), value, lr, tokens));
         }
         pending.Clear();
     }

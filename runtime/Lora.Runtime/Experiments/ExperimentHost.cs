@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace Lora.Runtime.Experiments;
+
+/// <summary>
+/// What `dotnet build` runs out of process: finds the experiments of a compiled project through its
+/// generated registry, skips those whose fingerprint is unchanged, and runs the stages that are not.
+/// Exit codes: 0 done, 1 error, 2 an [Expect] threshold not met, 130 cancelled.
+/// </summary>
+public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol)
+{
+    public static IReadOnlyList<Lora.ExperimentConfig> Discover(string assemblyPath)
+    {
+        if (!File.Exists(assemblyPath)) throw new FileNotFoundException($"{assemblyPath}: the compiled experiment assembly was not found.");
+        var assembly = Assembly.LoadFrom(assemblyPath);
+        var registryAttribute = assembly.GetCustomAttribute<Lora.ExperimentRegistryAttribute>()
+            ?? throw new InvalidOperationException($"{assemblyPath}: no [assembly: ExperimentRegistry] — the project declares no [Experiment] record, or the Lora source generator did not run.");
+        var registry = (Lora.IExperimentRegistry)Activator.CreateInstance(registryAttribute.RegistryType)!;
+        return registry.Experiments.SelectMany(d => d.Variants.Count > 0 ? d.Variants : [d.Config]).ToList();
+    }
+
+    public int Run(IReadOnlyList<Lora.ExperimentConfig> experiments, IReadOnlyCollection<string> only, CancellationToken cancellationToken)
+    {
+        var selected = experiments.Where(e => only.Count == 0 || only.Contains(e.FullName) || only.Contains(e.ExperimentName)).ToList();
+        if (only.Count > 0 && selected.Count == 0)
+            throw new ArgumentException($"LoraExperiments names {string.Join(", ", only)}, but the project has: {string.Join(", ", experiments.Select(e => e.FullName))}.");
+        int exit = 0;
+        foreach (var config in selected)
+            exit = Math.Max(exit, RunOne(config, cancellationToken));
+        return exit;
+    }
+
+    int RunOne(Lora.ExperimentConfig config, CancellationToken cancellationToken)
+    {
+        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
+        using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), protocol.Info, cancellationToken);
+        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config));
+        var runner = new ExperimentRunner(options with { Log = protocol.Info });
+        bool trained = StageRecord.IsCurrent(paths, StageRecord.Train, fingerprint) && Directory.Exists(paths.Adapter);
+        bool merged = config.Merge is null || (StageRecord.IsCurrent(paths, StageRecord.Merge, fingerprint) && Directory.Exists(paths.Merged));
+        bool evaluated = config.Evaluation is null || (StageRecord.IsCurrent(paths, StageRecord.Evaluate, fingerprint) && File.Exists(paths.Eval));
+        if (trained && merged && evaluated)
+        {
+            protocol.Skipped(config.FullName, $"up to date (fingerprint {fingerprint[..12]})");
+            return CheckExpectations(config, ReadEvaluation(paths));
+        }
+
+        var clock = Stopwatch.StartNew();
+        Lora.TrainResult training;
+        if (trained) training = new Lora.TrainResult(config, paths.Adapter, 0, double.NaN, null, TimeSpan.Zero);
+        else
+        {
+            StageRecord.Invalidate(paths);
+            protocol.Info($"{config.FullName}: training (fingerprint {fingerprint[..12]})");
+            var progress = new ThroughputProgress(config.FullName, protocol);
+            training = runner.Train(config, progress, cancellationToken);
+            StageRecord.Complete(paths, StageRecord.Train, fingerprint);
+        }
+        if (!merged)
+        {
+            protocol.Info($"{config.FullName}: merging into {paths.Merged}");
+            runner.Merge(config, training);
+            StageRecord.Complete(paths, StageRecord.Merge, fingerprint);
+        }
+        Lora.EvaluationResult? evaluation = null;
+        if (!evaluated)
+        {
+            protocol.Info($"{config.FullName}: evaluating base and tuned models");
+            evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken);
+            StageRecord.Complete(paths, StageRecord.Evaluate, fingerprint);
+        }
+        protocol.Done(config.FullName, $"artifacts in {paths.Root} ({clock.Elapsed.TotalSeconds:0.0} s)");
+        return CheckExpectations(config, evaluation ?? ReadEvaluation(paths));
+    }
+
+    int CheckExpectations(Lora.ExperimentConfig config, Lora.EvaluationResult? evaluation)
+    {
+        var outcomes = Lora.ExperimentPipeline.CheckExpectations(config, evaluation);
+        foreach (var outcome in outcomes) protocol.Expectation(config.FullName, outcome);
+        return outcomes.All(o => o.Passed) ? 0 : 2;
+    }
+
+    static Lora.EvaluationResult? ReadEvaluation(ExperimentPaths paths)
+    {
+        if (!File.Exists(paths.Eval)) return null;
+        var json = JsonNode.Parse(File.ReadAllText(paths.Eval))!;
+        var metrics = new Dictionary<Lora.Metric, double>();
+        foreach (var (key, value) in json["tuned"]!.AsObject())
+            if (Enum.TryParse<Lora.Metric>(key, out var metric) && value is not null) metrics[metric] = value.GetValue<double>();
+        return new Lora.EvaluationResult(metrics, json["rows"]!.GetValue<int>());
+    }
+
+    /// <summary>Turns step reports into protocol lines with tokens/s and ETA measured over this run's steps.</summary>
+    sealed class ThroughputProgress(string experiment, BuildProtocol protocol) : IProgress<Lora.TrainingProgress>
+    {
+        readonly Stopwatch _clock = Stopwatch.StartNew();
+        int? _firstStep;
+        long _firstTokens;
+
+        public void Report(Lora.TrainingProgress p)
+        {
+            if (_firstStep is null) (_firstStep, _firstTokens) = (p.Step - 1, 0);
+            double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+            double perStep = seconds / Math.Max(1, p.Step - _firstStep.Value);
+            protocol.Progress(experiment, p, (p.Tokens - _firstTokens) / seconds, perStep * (p.TotalSteps - p.Step));
+        }
+    }
+}
