@@ -19,7 +19,7 @@ public static class ModelLoader
     {
         if (!Directory.Exists(folder))
             throw new ModelLoadException($"{folder}: model folder not found; expected a Hugging Face folder with config.json and model.safetensors.");
-        var config = ModelConfig.Load(Path.Combine(folder, "config.json"));
+        var config = WithGenerationStops(ModelConfig.Load(Path.Combine(folder, "config.json")), Path.Combine(folder, "generation_config.json"));
         var model = Create(config, dtype);
         using var checkpoint = CheckpointFiles.Open(folder);
         LoadWeights(model, checkpoint);
@@ -53,6 +53,27 @@ public static class ModelLoader
         if (wrongShape.Count > 0) lines.Add($"Wrong shape: {Summarise(wrongShape)}");
         lines.Add($"Expected {expected.Count} tensors, e.g. {Summarise(expected.Keys.ToList())}");
         throw new ModelLoadException(string.Join(Environment.NewLine, lines));
+    }
+
+    /// <summary>generation_config.json's eos_token_id (Llama 3 lists several) also ends generation, as in transformers.</summary>
+    static ModelConfig WithGenerationStops(ModelConfig config, string path)
+    {
+        if (!File.Exists(path)) return config;
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["eos_token_id"];
+            var ids = node switch
+            {
+                System.Text.Json.Nodes.JsonArray a => a.Select(n => n!.GetValue<int>()).ToList(),
+                System.Text.Json.Nodes.JsonValue v when v.TryGetValue<int>(out var id) => [id],
+                _ => new List<int>(),
+            };
+            return ids.Count == 0 ? config : config with { EosTokenIds = config.EosTokenIds.Concat(ids).Distinct().ToList() };
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ModelLoadException($"{path}: eos_token_id must be an integer or a list of integers ({e.Message}).");
+        }
     }
 
     static string Summarise(IReadOnlyList<string> items) =>

@@ -18,7 +18,7 @@ public sealed record StepResult(int Step, double LearningRate, Tensor MicroLosse
 }
 
 /// <summary>
-/// Trains one adapter of a model: forward, loss, backward over the micro-batches of a step, clipping,
+/// Trains one adapter of a model (or, as a mode of the same loop, every base parameter): forward, loss, backward over the micro-batches of a step, clipping,
 /// AdamW with the scheduled learning rate. Nothing is read back to the host inside a step.
 /// </summary>
 public sealed class LoraTrainer : IDisposable
@@ -27,16 +27,27 @@ public sealed class LoraTrainer : IDisposable
     readonly TrainingOptions _options;
     readonly IReadOnlyList<Parameter> _parameters;
 
+    /// <summary>Trains adapter <paramref name="adapter"/>; the base model stays frozen.</summary>
     public LoraTrainer(CausalLanguageModel model, string adapter, TrainingOptions options)
+        : this(model, LoraAdapters.Parameters(model, adapter).Select(p => p.Value).ToList(), options)
+    {
+        if (_parameters.Count == 0) throw new ArgumentException($"The model has no adapter named '{adapter}' to train.", nameof(adapter));
+    }
+
+    /// <summary>Trains exactly <paramref name="parameters"/> (e.g. every base parameter: full-parameter training); all others stay frozen.</summary>
+    public LoraTrainer(CausalLanguageModel model, IReadOnlyList<Parameter> parameters, TrainingOptions options)
     {
         _model = model;
         _options = options;
-        _parameters = LoraAdapters.Parameters(model, adapter).Select(p => p.Value).ToList();
-        if (_parameters.Count == 0) throw new ArgumentException($"The model has no adapter named '{adapter}' to train.", nameof(adapter));
+        _parameters = parameters;
         foreach (var p in model.parameters()) p.requires_grad = false;
         foreach (var p in _parameters) p.requires_grad = true;
         Optimizer = new AdamW(_parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
     }
+
+    /// <summary>Full-parameter training of every base weight: the same loop, no adapter.</summary>
+    public static LoraTrainer FullParameters(CausalLanguageModel model, TrainingOptions options) =>
+        new(model, model.BaseParameters().Select(p => p.Value).ToList(), options);
 
     public AdamW Optimizer { get; }
     public IReadOnlyList<Parameter> TrainableParameters => _parameters;

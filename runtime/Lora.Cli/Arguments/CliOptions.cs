@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Lora.Cli.Arguments;
+
+/// <summary>
+/// Factories for the options several verbs share, so that each verb spells and documents them alike.
+/// Each call returns a new option: a verb owns its options.
+/// </summary>
+public static class CliOptions
+{
+    public static Option<string> ModelFolder() => new("--model")
+    {
+        Description = "Hugging Face model folder (config.json + model.safetensors or a sharded index).",
+        HelpName = "DIR",
+        Required = true,
+    };
+
+    public static Option<string> AdapterFolder(bool required) => new("--adapter")
+    {
+        Description = "PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors).",
+        HelpName = "DIR",
+        Required = required,
+    };
+
+    /// <summary>Token ids, "1,2,3;4,5,6": rows are sequences of a batch.</summary>
+    public static Option<IntegerRows?> TokenIds(string description) => new("--ids")
+    {
+        Description = description,
+        HelpName = "\"1,2,3;4,5,6\"",
+        CustomParser = result => ParseRows(result, "--ids", min: 0, max: long.MaxValue, "token ids are 0 or more"),
+    };
+
+    /// <summary>An attention mask in the same layout as --ids: 1 for a real token, 0 for padding.</summary>
+    public static Option<IntegerRows?> AttentionMask() => new("--mask")
+    {
+        Description = "Attention mask, one value per id of --ids: 1 = real token, 0 = padding.",
+        HelpName = "\"0,1,1;1,1,1\"",
+        CustomParser = result => ParseRows(result, "--mask", min: 0, max: 1, "mask values are 0 or 1"),
+    };
+
+    private static IntegerRows? ParseRows(ArgumentResult result, string name, long min, long max, string rule)
+    {
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(" ", result.Tokens.Select(t => t.Value));
+        var rows = IntegerRows.TryParse(text, out var error);
+        if (rows is null)
+        {
+            result.AddError($"{name}: {error}");
+            return null;
+        }
+        if (rows.FirstOutside(min, max) is var (row, column, value))
+        {
+            result.AddError($"{name}: row {row + 1}, value {column + 1} is {value}; {rule}.");
+            return null;
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Lora.Runtime.Experiments;
+
+namespace Lora.Cli.Commands;
+
+/// <summary>
+/// <c>lora experiment run --assembly DLL --artifacts DIR [--experiment NAME]… [--device cpu|cuda|auto] [--cancel-on-stdin-close]</c>
+/// runs the experiments a compiled project declares (what the Lora.Sdk build task starts, out of process), printing
+/// <c>##lora …</c> protocol lines. <c>lora experiment list --assembly DLL</c> prints their resolved names.
+/// Exit codes: 0 done, 1 error, 2 an [Expect] threshold not met, 130 cancelled.
+/// </summary>
+public static class ExperimentCommand
+{
+    public const int ExpectationFailed = 2, Cancelled = 130;
+
+    public static Command Create()
+    {
+        var assembly = new Option<string>("--assembly") { Description = "The compiled project that declares [Experiment] records.", HelpName = "DLL", Required = true };
+        var artifacts = new Option<string>("--artifacts") { Description = "Artifacts root; each experiment writes <root>/<name>/.", HelpName = "DIR", DefaultValueFactory = _ => Path.Combine("artifacts", "lora") };
+        var only = new Option<string[]>("--experiment") { Description = "Run only these experiments (name, or name/variant); repeatable.", HelpName = "NAME", AllowMultipleArgumentsPerToken = true };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, or auto (cuda when available).", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        var stdinCancel = new Option<bool>("--cancel-on-stdin-close") { Description = "Stop cleanly (checkpoint, exit 130) when standard input closes: how the build task cancels." };
+
+        var run = new Command("run", "Train, merge and evaluate the experiments of a compiled project, skipping those that are up to date.")
+        {
+            assembly, artifacts, only, device, stdinCancel,
+        };
+        run.SetAction(parse => Run(parse.GetRequiredValue(assembly), parse.GetRequiredValue(artifacts), parse.GetValue(only) ?? [],
+            parse.GetRequiredValue(device), parse.GetValue(stdinCancel), parse.InvocationConfiguration.Output));
+
+        var listAssembly = new Option<string>("--assembly") { Description = "The compiled project.", HelpName = "DLL", Required = true };
+        var list = new Command("list", "Print the experiments (and sweep variants) a compiled project declares.") { listAssembly };
+        list.SetAction(parse =>
+        {
+            foreach (var config in ExperimentHost.Discover(parse.GetRequiredValue(listAssembly)))
+                parse.InvocationConfiguration.Output.WriteLine(config.FullName);
+            return CliApp.Success;
+        });
+
+        return new Command("experiment", "Run or list the [Experiment] records of a compiled project.") { run, list };
+    }
+
+    static int Run(string assemblyPath, string artifactsRoot, string[] only, string device, bool cancelOnStdinClose, TextWriter stdout)
+    {
+        var protocol = new BuildProtocol(stdout);
+        using var cancel = new CancellationTokenSource();
+        // Ctrl+C in a terminal reaches the whole process group: stop at the next step boundary, keeping a checkpoint.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; cancel.Cancel(); });
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
+        if (cancelOnStdinClose)
+            _ = Task.Run(() =>
+            {
+                // The build task closes our standard input to cancel: EOF is the signal.
+                while (Console.In.ReadLine() is not null) { }
+                cancel.Cancel();
+            });
+        if (device == "auto") device = CudaAvailable() ? "cuda" : "cpu";
+        var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device }, protocol);
+        try
+        {
+            return host.Run(ExperimentHost.Discover(Path.GetFullPath(assemblyPath)), only, cancel.Token);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            protocol.Info("cancelled; the last checkpoint is kept and the next build resumes from it");
+            return Cancelled;
+        }
+        catch (Exception e) when (ErrorReport.IsUserError(e) || e is IOException or InvalidOperationException or ArgumentException or FileNotFoundException
+                                  or Lora.Runtime.Data.DatasetException)
+        {
+            protocol.Error(e.Message);
+            return CliApp.Failure;
+        }
+    }
+
+    static bool CudaAvailable()
+    {
+        try
+        {
+            Lora.Runtime.Native.TorchNative.EnsureLoaded(cuda: true);
+            return TorchSharp.torch.cuda.is_available();
+        }
+        catch (Exception e) when (e is Lora.Runtime.Native.NativeLoadException or DllNotFoundException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+}

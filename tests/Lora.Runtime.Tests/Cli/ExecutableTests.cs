@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Lora.Runtime.Tests.Parity;
+
+namespace Lora.Runtime.Tests.Cli;
+
+/// <summary>The built <c>lora</c> program itself, run as a separate process: its entry point, natives and exit codes.</summary>
+public class ExecutableTests
+{
+    [Fact]
+    public void The_lora_program_generates_the_transformers_greedy_ids()
+    {
+        var fx = new PeftFixture("tiny-gpt2");
+        var (exitCode, stdout, stderr) = RunLora("generate", "--model", fx.BaseDir, "--adapter", fx.AdapterDir,
+                                                 "--ids", CliText.Prefix(fx["input_ids"], 0, 5), "--max-new-tokens", "10");
+        Assert.True(exitCode == 0, $"lora exited {exitCode}: {stderr}");
+        Assert.Equal(fx["greedy_ids"].data<long>().ToArray(), CliText.Ids(stdout.Trim()));
+
+        var (badExit, _, badStderr) = RunLora("generate", "--model", fx.BaseDir, "--ids", "1,x", "--max-new-tokens", "1");
+        Assert.NotEqual(0, badExit);
+        Assert.Contains("'x', which is not an integer", badStderr);
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) RunLora(params string[] args)
+    {
+        var (program, dll) = LoraProgram();
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (dll is not null) start.ArgumentList.Add(dll);
+        // The launcher finds .NET through DOTNET_ROOT when it is installed somewhere unusual: point it at the runtime running these tests.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_ROOT")))
+            start.Environment["DOTNET_ROOT"] = DotnetRoot();
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("lora did not finish within 60 s");
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>The .NET installation folder: the runtime directory is &lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/.</summary>
+    private static string DotnetRoot() =>
+        Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+
+    /// <summary>
+    /// The program as its own project built it (runtime/Lora.Cli/bin/&lt;configuration&gt;/&lt;tfm&gt;, the same configuration as
+    /// these tests): the native launcher <c>lora</c> when there is one, else <c>dotnet lora.dll</c>.
+    /// </summary>
+    private static (string Program, string? Dll) LoraProgram()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string configuration = testBin.Parent?.Name ?? "Debug";
+        string folder = Path.Combine(RepoPaths.RepoRoot, "runtime", "Lora.Cli", "bin", configuration, testBin.Name);
+        string launcher = Path.Combine(folder, OperatingSystem.IsWindows() ? "lora.exe" : "lora");
+        if (File.Exists(launcher)) return (launcher, null);
+        string dll = Path.Combine(folder, "lora.dll");
+        Assert.True(File.Exists(dll), $"The built lora program was not found in {folder}; build runtime/Lora.Cli in the tests' configuration.");
+        return ("dotnet", dll);
+    }
+}
