@@ -1,3 +1,4 @@
+using Lora.Runtime.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,6 +31,11 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     public string? ActiveAdapter { get; private set; }
     /// <summary>When false, forward ignores every adapter (PEFT's <c>disable_adapter</c>).</summary>
     public bool AdaptersEnabled { get; set; } = true;
+    /// <summary>
+    /// The frozen base weight in 4 bits (QLoRA), stored [out, in] whatever <see cref="FanInFanOut"/> says;
+    /// <see cref="weight"/> is then empty. Null for a full-precision base.
+    /// </summary>
+    public QuantizedWeight? Quantized { get; private set; }
 
     public LoraLinear(string name, long inFeatures, long outFeatures, bool hasBias, bool fanInFanOut, ScalarType dtype) : base(name)
     {
@@ -86,10 +92,51 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     /// <summary>Marks an adapter as merged into <see cref="weight"/> so forward stops adding its branch.</summary>
     internal void SetMerged(string name, bool merged) => _slots[name] = _slots[name] with { Merged = merged };
 
+    /// <summary>
+    /// Replaces the full-precision weight by <paramref name="quantized"/> (given [out, in]) and frees it:
+    /// QLoRA is this layer with a 4-bit base, everything else unchanged.
+    /// </summary>
+    public void SetQuantized(QuantizedWeight quantized)
+    {
+        if (quantized.Shape.Length != 2 || quantized.Shape[0] != OutFeatures || quantized.Shape[1] != InFeatures)
+            throw new ArgumentException($"A 4-bit weight of shape [{string.Join(", ", quantized.Shape)}] does not fit this layer's [{OutFeatures}, {InFeatures}].");
+        Quantized?.Dispose();
+        Quantized = quantized;
+        using (no_grad()) weight.set_(empty(0, weight.dtype, weight.device));
+    }
+
+    /// <summary>Quantizes the current full-precision weight in place of itself.</summary>
+    public void Quantize(QuantType type, bool doubleQuant)
+    {
+        using var scope = NewDisposeScope();
+        var w = FanInFanOut ? weight.t() : weight;                      // [out, in]
+        SetQuantized(QuantizedWeight.Quantize(w.to_type(ScalarType.Float32).contiguous(), type, doubleQuant));
+    }
+
+    /// <summary>The base weight in full precision, [out, in] for Linear or [in, out] for Conv1D (dequantized when 4-bit).</summary>
+    public Tensor FullWeight(ScalarType dtype)
+    {
+        if (Quantized is null) return weight.to_type(dtype);
+        var w = Quantized.Dequantize(dtype);
+        return FanInFanOut ? w.t().contiguous() : w;
+    }
+
+    /// <summary>Replaces a 4-bit base by full-precision <paramref name="full"/> (layout of <see cref="FullWeight"/>): the result of merging into it.</summary>
+    internal void SetFullWeight(Tensor full)
+    {
+        using (no_grad()) weight.set_(full.to_type(weight.dtype).contiguous().clone());
+        Quantized?.Dispose();
+        Quantized = null;
+    }
+
     /// <summary>The base projection alone. x: (…, in) → (…, out).</summary>
-    public Tensor BaseForward(Tensor x) => FanInFanOut
-        ? (bias is null ? x.matmul(weight) : x.matmul(weight).add_(bias))
-        : nn.functional.linear(x, weight, bias);
+    public Tensor BaseForward(Tensor x)
+    {
+        if (Quantized is not null) return QuantizedMatmul.Forward(x, Quantized, bias);
+        return FanInFanOut
+            ? (bias is null ? x.matmul(weight) : x.matmul(weight).add_(bias))
+            : nn.functional.linear(x, weight, bias);
+    }
 
     public override Tensor forward(Tensor x)
     {

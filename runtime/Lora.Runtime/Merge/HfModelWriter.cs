@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lora.Runtime.IO;
 using Lora.Runtime.Models;
+using Lora.Runtime.Quantization;
 using Lora.Runtime.Tensors;
 using static TorchSharp.torch;
 
@@ -28,12 +29,22 @@ public static class HfModelWriter
         var config = (JsonObject)model.Config.Raw.DeepClone();
         config["dtype"] = DTypeName(dtype);
         config.Remove("torch_dtype");
+        config.Remove("quantization_config");
+        // 4-bit layers are written in bitsandbytes' layout, which transformers reads as a "bnb-4bit" checkpoint.
+        var quantized = model.Projections().Where(p => p.Layer.Quantized is not null).ToDictionary(p => p.Name + ".weight", p => p);
+        if (quantized.Count > 0)
+        {
+            var first = quantized.Values.First().Layer.Quantized!;
+            config["quantization_config"] = new BnbQuantizationConfig(first.Type, first.Nested is not null, dtype).ToJson();
+        }
 
         AtomicFolder.Write(folder, staging =>
         {
             var tensors = model.BaseParameters()
                 .Where(p => !model.IsIgnorableCheckpointKey(p.Key))
-                .Select(p => (p.Key, (Tensor)p.Value.to_type(dtype)));
+                .SelectMany(p => quantized.TryGetValue(p.Key, out var q)
+                    ? BnbFormat.ToTensors(q.Name, q.Layer.Quantized!)
+                    : [(p.Key, (Tensor)p.Value.to_type(dtype))]);
             TensorFiles.Write(Path.Combine(staging, "model.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
             File.WriteAllText(Path.Combine(staging, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             if (sourceFolder is null) return;

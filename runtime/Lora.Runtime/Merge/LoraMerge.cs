@@ -14,7 +14,11 @@ public static class LoraMerge
         return fanInFanOut ? delta.t() : delta;
     }
 
-    /// <summary>Merges adapter <paramref name="name"/> into every layer that has it; refuses non-finite results and leaves the model unchanged then.</summary>
+    /// <summary>
+    /// Merges adapter <paramref name="name"/> into every layer that has it; refuses non-finite results and leaves the
+    /// model unchanged then. A 4-bit (QLoRA) base is merged into its dequantized weights, the ones the adapter was
+    /// trained against, and that layer becomes full precision.
+    /// </summary>
     public static void Merge(CausalLanguageModel model, string name)
     {
         var layers = Layers(model, name);
@@ -24,14 +28,15 @@ public static class LoraMerge
         foreach (var (moduleName, layer) in layers)
         {
             if (layer.Slot(name).Merged) throw new InvalidOperationException($"Adapter '{name}' is already merged into {moduleName}.");
-            var w = layer.weight.to_type(ScalarType.Float32) + LayerDelta(layer, name);
+            var w = layer.FullWeight(ScalarType.Float32) + LayerDelta(layer, name);
             if (!w.isfinite().all().item<bool>())
                 throw new InvalidOperationException($"Merging adapter '{name}' into {moduleName} gives non-finite weights (inf or NaN); the adapter is broken. Nothing was merged.");
-            merged.Add((layer, w.to_type(layer.weight.dtype)));
+            merged.Add((layer, w));
         }
         foreach (var (layer, w) in merged)
         {
-            layer.weight.copy_(w);
+            if (layer.Quantized is not null) layer.SetFullWeight(w);
+            else layer.weight.copy_(w.to_type(layer.weight.dtype));
             layer.SetMerged(name, true);
         }
     }

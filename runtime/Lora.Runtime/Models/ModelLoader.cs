@@ -1,4 +1,6 @@
+using Lora.Runtime.Adapters;
 using Lora.Runtime.Native;
+using Lora.Runtime.Quantization;
 using Lora.Runtime.Safetensors;
 using Lora.Runtime.Tensors;
 using static TorchSharp.torch;
@@ -14,29 +16,52 @@ public static class ModelLoader
         return config.IsGpt2 ? new Gpt2Model(config, dtype) : new LlamaModel(config, dtype);
     }
 
-    /// <summary>Loads <paramref name="folder"/>; weights are converted to <paramref name="dtype"/> one tensor at a time.</summary>
-    public static CausalLanguageModel Load(string folder, ScalarType dtype = ScalarType.Float32)
+    /// <summary>
+    /// Loads <paramref name="folder"/>; weights are converted to <paramref name="dtype"/> one tensor at a time. With
+    /// <paramref name="quantize"/> (QLoRA), each projection is quantized as soon as it is read, so peak memory stays near
+    /// the 4-bit model plus one layer. A bitsandbytes 4-bit checkpoint ("bnb-4bit") loads as 4-bit whatever is asked.
+    /// </summary>
+    public static CausalLanguageModel Load(string folder, ScalarType dtype = ScalarType.Float32, QuantizationOptions? quantize = null)
     {
         if (!Directory.Exists(folder))
             throw new ModelLoadException($"{folder}: model folder not found; expected a Hugging Face folder with config.json and model.safetensors.");
         var config = WithGenerationStops(ModelConfig.Load(Path.Combine(folder, "config.json")), Path.Combine(folder, "generation_config.json"));
         var model = Create(config, dtype);
         using var checkpoint = CheckpointFiles.Open(folder);
-        LoadWeights(model, checkpoint);
+        if (BnbQuantizationConfig.FromModelConfig(config.Raw) is { } saved)
+            quantize ??= new QuantizationOptions(saved.Type, saved.DoubleQuant);
+        LoadWeights(model, checkpoint, quantize);
         model.eval();
         return model;
     }
 
     /// <summary>Copies every base parameter from the checkpoint; missing, unexpected or mis-shaped tensors are one error listing all of them.</summary>
-    public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint)
+    public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint, QuantizationOptions? quantize = null)
     {
         var expected = model.BaseParameters().ToDictionary(p => p.Key, p => p.Value);
+        var quantized = quantize is null ? new Dictionary<string, LoraLinear>()
+            : model.Projections().Where(p => QuantizationOptions.IsQuantizable(p.Name)).ToDictionary(p => p.Name + ".weight", p => p.Layer);
         var missing = expected.Keys.Where(k => !checkpoint.Contains(k)).ToList();
-        var unexpected = checkpoint.TensorNames.Where(k => !expected.ContainsKey(k) && !model.IsIgnorableCheckpointKey(k)).ToList();
+        var unexpected = checkpoint.TensorNames.Where(k => !expected.ContainsKey(k) && !model.IsIgnorableCheckpointKey(k) && !IsQuantState(k, quantized)).ToList();
         var wrongShape = new List<string>();
+        Tensor? Lookup(string key) => checkpoint.TryGet(key, out var l) ? TensorFiles.Read(l) : null;
         foreach (var (key, parameter) in expected)
         {
             if (!checkpoint.TryGet(key, out var location)) continue;
+            if (quantized.TryGetValue(key, out var layer))
+            {
+                using var layerScope = NewDisposeScope();
+                string module = key[..^".weight".Length];
+                if (BnbFormat.IsQuantized(module, Lookup)) layer.SetQuantized(BnbFormat.FromTensors(module, Lookup));
+                else if (!location.Entry.Shape.SequenceEqual(parameter.shape))
+                    wrongShape.Add($"{key}: file has [{string.Join(", ", location.Entry.Shape)}], model expects [{string.Join(", ", parameter.shape)}]");
+                else
+                {
+                    using (no_grad()) parameter.copy_(TensorFiles.Read(location));
+                    layer.Quantize(quantize!.Type, quantize.DoubleQuant);
+                }
+                continue;
+            }
             if (!location.Entry.Shape.SequenceEqual(parameter.shape))
             {
                 wrongShape.Add($"{key}: file has [{string.Join(", ", location.Entry.Shape)}], model expects [{string.Join(", ", parameter.shape)}]");
@@ -53,6 +78,13 @@ public static class ModelLoader
         if (wrongShape.Count > 0) lines.Add($"Wrong shape: {Summarise(wrongShape)}");
         lines.Add($"Expected {expected.Count} tensors, e.g. {Summarise(expected.Keys.ToList())}");
         throw new ModelLoadException(string.Join(Environment.NewLine, lines));
+    }
+
+    /// <summary>bitsandbytes stores a 4-bit layer's state beside its packed weight (<c>….weight.absmax</c> and so on).</summary>
+    static bool IsQuantState(string key, IReadOnlyDictionary<string, LoraLinear> quantized)
+    {
+        int at = key.IndexOf(".weight.", StringComparison.Ordinal);
+        return at > 0 && quantized.ContainsKey(key[..(at + ".weight".Length)]);
     }
 
     /// <summary>generation_config.json's eos_token_id (Llama 3 lists several) also ends generation, as in transformers.</summary>
