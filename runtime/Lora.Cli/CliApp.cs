@@ -54,6 +54,8 @@ public static class CliApp
             MergeCommand.Create(),
             InspectCommand.Create(),
             ExperimentCommand.Create(),
+            QuantizeCommand.Create(),
+            BenchCommand.Create(),
         };
         return root;
     }

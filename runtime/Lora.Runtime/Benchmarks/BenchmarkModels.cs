@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lora.Runtime.Models;
+using Lora.Runtime.Quantization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,17 +25,22 @@ public static class BenchmarkModels
         _ => throw new ArgumentException($"--family '{o.Family}': expected llama or gpt2."),
     };
 
-    /// <summary>Weights N(0, 0.02²), norms at 1, seeded (torch.manual_seed(0) as the peer).</summary>
-    public static CausalLanguageModel Create(ModelConfig config, ScalarType dtype, Device device)
+    /// <summary>Weights N(0, 0.02²), norms at 1, seeded (torch.manual_seed(0) as the peer); with <paramref name="quantize"/>, each projection is quantized right after it is initialised.</summary>
+    public static CausalLanguageModel Create(ModelConfig config, ScalarType dtype, Device device, QuantizationOptions? quantize = null)
     {
         manual_seed(0);
         var model = ModelLoader.Create(config, dtype);
+        // With quantization, each projection is quantized right after it is filled, so that the full-precision
+        // model never exists at once (as when loading a checkpoint layer by layer).
+        var quantizable = quantize is null ? new Dictionary<string, Adapters.LoraLinear>()
+            : model.Projections().Where(p => QuantizationOptions.IsQuantizable(p.Name)).ToDictionary(p => p.Name + ".weight", p => p.Layer);
         using (no_grad())
-            foreach (var (key, p) in model.BaseParameters())
+            foreach (var (key, p) in model.BaseParameters().ToList())
             {
                 if (key.EndsWith("norm.weight") || key.Contains(".ln_") || key.StartsWith("transformer.ln_f")) p.fill_(key.EndsWith(".bias") ? 0 : 1);
                 else if (key.EndsWith(".bias")) p.zero_();
                 else p.normal_(0, 0.02);
+                if (quantizable.TryGetValue(key, out var layer)) layer.Quantize(quantize!.Type, quantize.DoubleQuant);
             }
         model.to(device);
         return model;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Lora.Runtime.Adapters;
 using Lora.Runtime.Native;
+using Lora.Runtime.Quantization;
 using Lora.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,7 +23,13 @@ public static class TrainingBenchmark
         var device = new Device(o.Device);
         var dtype = o.DType switch { "fp32" => ScalarType.Float32, "bf16" => ScalarType.BFloat16, _ => throw new ArgumentException($"--dtype '{o.DType}': expected fp32 or bf16.") };
         var config = BenchmarkModels.Config(o);
-        using var model = BenchmarkModels.Create(config, dtype, device);
+        var quantize = o.Quant switch
+        {
+            "none" => null,
+            "nf4" => new QuantizationOptions(Lora.QuantType.NF4, DoubleQuant: true),
+            _ => throw new ArgumentException($"--quant '{o.Quant}': expected none or nf4."),
+        };
+        using var model = BenchmarkModels.Create(config, dtype, device, quantize);
         // The peer's GPT-2 calls the MLP output "mlp.c_proj"; PEFT-style matching finds it as c_proj.
         var targets = o.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace("mlp.", "")).Distinct().ToList();
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = o.Rank, Alpha = o.Alpha, TargetModules = targets });
@@ -53,7 +60,8 @@ public static class TrainingBenchmark
             ["impl"] = $"lora-sdk-torchsharp", ["family"] = o.Family,
             ["tokens_per_s"] = o.Batch * o.Seq / median, ["step_s"] = median,
             ["peak_rss_mib"] = PeakResidentMiB(),
-            ["params"] = model.parameters().Sum(p => p.numel()),
+            // A 4-bit projection's weight lives in its QuantizedWeight, not in a parameter: count it there.
+            ["params"] = model.parameters().Sum(p => p.numel()) + model.Projections().Sum(p => p.Layer.Quantized?.NumElements ?? 0),
             ["trainable"] = trainer.TrainableParameters.Sum(p => p.numel()),
             ["loss_first"] = losses[0].item<float>(), ["loss_last"] = losses[^1].item<float>(),
             ["threads"] = get_num_threads(),

@@ -26,7 +26,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         };
         if (example.TrainableTokens == 0)
             throw new DatasetException(
-                $"{row.Where}: no token of this example carries loss (prompt {example.InputIds.Length} tokens, MaxLength {settings.MaxLength}); " +
+                $"{row.Where}: no token of this example carries loss ({example.InputIds.Length} tokens, all of them prompt; MaxLength {settings.MaxLength}); " +
                 "the completion is empty or was cut off by truncation. Shorten the prompt, raise MaxLength, or drop the line.");
         return example;
     }
@@ -48,7 +48,9 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         try { ids = array.Select(n => n!.GetValue<int>()).ToArray(); }
         catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
         { throw new DatasetException($"{row.Where}: 'input_ids' must hold integers only."); }
-        if (tokenizer is not null && ids.FirstOrDefault(i => i < 0 || i >= tokenizer.VocabSize) is var bad && (bad < 0 || bad >= tokenizer.VocabSize))
+        if (ids.FirstOrDefault(i => i < 0) is var negative && negative < 0)
+            throw new DatasetException($"{row.Where}: token id {negative} is negative; token ids are 0 or more.");
+        if (tokenizer is not null && ids.FirstOrDefault(i => i >= tokenizer.VocabSize) is var bad && bad >= tokenizer.VocabSize)
             throw new DatasetException($"{row.Where}: token id {bad} is outside the vocabulary (0..{tokenizer.VocabSize - 1}).");
         // Token-id rows are plain language modelling: every next token carries loss.
         return Truncate(ids, ids.Select(i => (long)i).ToArray(), row.Where);
@@ -86,12 +88,13 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
             var message = new JsonlRow(row.File, row.Line, node as System.Text.Json.Nodes.JsonObject
                 ?? throw new DatasetException($"{row.Where}: each message must be an object with 'role' and 'content'."));
             string role = message.Text("role");
-            // A ChatML-style rendering; the role header never carries loss, the assistant's reply and its end marker do.
+            // A ChatML-style rendering; the assistant's reply and its end marker carry loss, role headers and other
+            // turns only with TrainOnInputs.
             var header = tok.Encode($"<|{role}|>\n", addBos: false);
             var body = tok.Encode(message.Text("content") + "\n", addBos: false).ToList();
             if (role == "assistant" && settings.AddEos && tok.EosId is int eos) body.Add(eos);
             ids.AddRange(header);
-            labels.AddRange(header.Select(_ => Ignore));
+            labels.AddRange(header.Select(h => settings.TrainOnInputs ? h : Ignore));
             ids.AddRange(body);
             labels.AddRange(body.Select(b => role == "assistant" || settings.TrainOnInputs ? b : Ignore));
         }

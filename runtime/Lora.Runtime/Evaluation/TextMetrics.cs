@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Lora.Runtime.Evaluation;
 
 /// <summary>Metrics over predicted and reference texts, as the usual evaluation libraries define them.</summary>
-public static class TextMetrics
+public static partial class TextMetrics
 {
     /// <summary>Whitespace-trimmed, case-sensitive equality; the fraction of rows that match.</summary>
     public static double ExactMatch(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
@@ -11,7 +13,12 @@ public static class TextMetrics
     public static double Accuracy(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
         Pairs(predicted, reference).Average(p => Label(p.P) == Label(p.R) ? 1.0 : 0.0);
 
-    /// <summary>Unweighted mean over the reference labels of per-label F1 (scikit-learn's f1_score average="macro", labels from the references).</summary>
+    /// <summary>
+    /// Unweighted mean over the reference labels of per-label F1 = 2TP / (2TP + FP + FN): scikit-learn's
+    /// f1_score(y_true, y_pred, labels=sorted(set(y_true)), average="macro"). A predicted word that is no reference
+    /// label counts as a miss (an FN of the true label) but adds no label of its own, so one stray generation cannot
+    /// pull a class with F1 = 0 into the mean.
+    /// </summary>
     public static double MacroF1(IReadOnlyList<string> predicted, IReadOnlyList<string> reference)
     {
         var pairs = Pairs(predicted, reference).Select(p => (P: Label(p.P), R: Label(p.R))).ToList();
@@ -25,13 +32,17 @@ public static class TextMetrics
         });
     }
 
-    /// <summary>Mean ROUGE-L F-measure over rows, on whitespace tokens (longest common subsequence; β = 1).</summary>
+    /// <summary>
+    /// Mean ROUGE-L F-measure over rows as Google's rouge-score computes it (RougeScorer(["rougeL"]), no stemming):
+    /// tokens are the runs of [a-z0-9] in the lower-cased text; precision = LCS / predicted tokens, recall =
+    /// LCS / reference tokens, F = 2PR / (P + R); a row with no tokens on either side scores 0.
+    /// </summary>
     public static double RougeL(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
         Pairs(predicted, reference).Average(p =>
         {
-            var a = Tokens(p.P);
-            var b = Tokens(p.R);
-            if (a.Length == 0 || b.Length == 0) return a.Length == b.Length ? 1.0 : 0.0;
+            var a = RougeTokens(p.P);
+            var b = RougeTokens(p.R);
+            if (a.Length == 0 || b.Length == 0) return 0.0;
             int lcs = LongestCommonSubsequence(a, b);
             if (lcs == 0) return 0.0;
             double precision = (double)lcs / a.Length, recall = (double)lcs / b.Length;
@@ -60,6 +71,10 @@ public static class TextMetrics
     static string Normalize(string s) => s.Trim();
     static string Label(string s) => Tokens(s).FirstOrDefault() ?? "";
     static string[] Tokens(string s) => s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    static string[] RougeTokens(string s) => RougeToken().Matches(s.ToLowerInvariant()).Select(m => m.Value).ToArray();
+
+    [GeneratedRegex("[a-z0-9]+")]
+    private static partial Regex RougeToken();
 
     static IEnumerable<(string P, string R)> Pairs(IReadOnlyList<string> predicted, IReadOnlyList<string> reference)
     {

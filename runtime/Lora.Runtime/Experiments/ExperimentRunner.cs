@@ -5,6 +5,7 @@ using Lora.Runtime.Merge;
 using Lora.Runtime.Models;
 using Lora.Runtime.Native;
 using Lora.Runtime.Peft;
+using Lora.Runtime.Quantization;
 using Lora.Runtime.Training;
 using static TorchSharp.torch;
 
@@ -37,7 +38,9 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var t = config.Training;
         var device = new Device(options.Device);
 
-        using var model = ModelLoader.Load(data.BaseFolder, Precision(t.Precision));
+        // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
+        var quantize = Quantization(config);
+        using var model = ModelLoader.Load(data.BaseFolder, quantize is null ? Precision(t.Precision) : Precision(config.Quantization!.ComputeType), quantize);
         var settings = AttachAdapter(model, config, data.BaseFolder);
         var plan = TrainingPlan.From(t, data.Train.Count, config.Dataset.Shuffle);
         using var trainer = new LoraTrainer(model, AdapterName, plan.Options(t));
@@ -88,8 +91,9 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var baseFolder = BaseModelLocator.Resolve(config);
         var dtype = config.Merge?.DType ?? Lora.MergeDType.Float32;
-        // Merge in float32, then cast once: rounding W + ΔW is better than rounding each.
-        using var model = ModelLoader.Load(baseFolder, ScalarType.Float32);
+        // Merge in float32, then cast once: rounding W + ΔW is better than rounding each. After QLoRA the base is
+        // loaded 4-bit again, so the merge lands on the dequantized weights the adapter was trained against.
+        using var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config));
         PeftAdapter.Load(model, training.AdapterDirectory, AdapterName);
         LoraMerge.Merge(model, AdapterName);
         HfModelWriter.Save(model, paths.Merged, dtype switch
@@ -132,6 +136,13 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         }
         pending.Clear();
     }
+
+    static QuantizationOptions? Quantization(Lora.ExperimentConfig config) => config.Quantization switch
+    {
+        null => null,
+        { Type: Lora.QuantType.Int8 } => throw new ArgumentException($"[Quantize(QuantType.Int8)] of '{config.FullName}': 8-bit bases are not supported yet; use NF4 or FP4."),
+        var q => new QuantizationOptions(q.Type, q.DoubleQuant),
+    };
 
     static ScalarType Precision(Lora.ComputeType type) => type switch
     {

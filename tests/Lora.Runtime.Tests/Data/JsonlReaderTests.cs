@@ -1,0 +1,73 @@
+using Lora.Runtime.Data;
+using Lora.Runtime.Tests.Cli;
+
+namespace Lora.Runtime.Tests.Data;
+
+/// <summary>JSONL files: one object per line, blank lines skipped, every other line an error naming file and line.</summary>
+public sealed class JsonlReaderTests : IDisposable
+{
+    readonly TempFolder _temp = new();
+
+    string Write(string text)
+    {
+        var path = _temp.Child("train.jsonl");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void Rows_keep_their_file_and_line_numbers_and_blank_lines_are_skipped()
+    {
+        var path = Write("{\"text\": \"a\"}\n\n   \n{\"text\": \"b\"}\n");
+
+        var rows = JsonlReader.Read(path);
+
+        Assert.Equal([1, 4], rows.Select(r => r.Line));
+        Assert.Equal(["a", "b"], rows.Select(r => r.Text("text")));
+        Assert.Equal($"{path}:4", rows[1].Where);
+    }
+
+    [Fact]
+    public void A_line_that_is_not_json_names_file_and_line()
+    {
+        var path = Write("{\"text\": \"a\"}\n{\"text\": \"b\",}\n");
+
+        var error = Assert.Throws<DatasetException>(() => JsonlReader.Read(path));
+
+        Assert.StartsWith($"{path}:2: not valid JSON", error.Message);
+        Assert.EndsWith("each line must be one JSON object.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("[1, 2]", "found array")]
+    [InlineData("\"text\"", "found string")]
+    [InlineData("null", "found null")]
+    public void A_line_that_is_json_but_no_object_says_what_it_found(string line, string found)
+    {
+        var path = Write("{\"text\": \"a\"}\n" + line + "\n");
+
+        var error = Assert.Throws<DatasetException>(() => JsonlReader.Read(path));
+
+        Assert.Equal($"{path}:2: expected a JSON object, {found}.", error.Message);
+    }
+
+    [Fact]
+    public void An_empty_file_and_a_missing_file_are_errors()
+    {
+        var empty = Write("\n\n");
+
+        Assert.Equal($"{empty}: the dataset has no rows.", Assert.Throws<DatasetException>(() => JsonlReader.Read(empty)).Message);
+        Assert.Contains("dataset file not found", Assert.Throws<DatasetException>(() => JsonlReader.Read(_temp.Child("missing.jsonl"))).Message);
+    }
+
+    [Fact]
+    public void Numbers_and_booleans_read_as_their_json_text()
+    {
+        var rows = JsonlReader.Read(Write("{\"n\": 3, \"ok\": true}\n"));
+
+        Assert.Equal("3", rows[0].Text("n"));
+        Assert.Equal("true", rows[0].Text("ok"));
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

@@ -1,0 +1,160 @@
+using Lora.Runtime.Data;
+using Lora.Runtime.Tokenization;
+using static Lora.Runtime.Tests.Data.DataRows;
+
+namespace Lora.Runtime.Tests.Data;
+
+/// <summary>
+/// Exactly which tokens carry loss in each dataset format, with GPT-2's real ids: prompt positions are -100, the
+/// completion keeps its ids, and EOS (50256) follows the completion and carries loss too.
+/// </summary>
+public class PromptMaskingTests
+{
+    static readonly ModelTokenizer Gpt2 = ModelTokenizer.Gpt2();
+
+    const string AlpacaNoInputPrompt =
+        "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n" +
+        "### Instruction:\nSay hi\n\n### Response:\n";
+
+    const string AlpacaWithInputPrompt =
+        "Below is an instruction that describes a task, paired with an input that provides further context. " +
+        "Write a response that appropriately completes the request.\n\n### Instruction:\nTranslate to French\n\n### Input:\ncat\n\n### Response:\n";
+
+    static TokenizedExample Build(Lora.DatasetSettings settings, string json) => new ExampleBuilder(Gpt2, settings).Build(Row(json));
+
+    /// <summary>The prompt's length in tokens, BOS included: the number of masked positions.</summary>
+    static int PromptLength(string prompt) => Gpt2.Encode(prompt, addBos: true).Count;
+
+    [Fact]
+    public void Alpaca_without_input_masks_the_whole_prompt_and_trains_on_the_output_and_eos()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.Alpaca), """{"instruction": "Say hi", "input": "", "output": "hi"}""");
+
+        int prompt = PromptLength(AlpacaNoInputPrompt);
+        // The prompt ends "### Response:\n" = 21017 18261 25 198; the output "hi" = 5303; then EOS.
+        Assert.Equal([21017, 18261, 25, 198], example.InputIds[(prompt - 4)..prompt]);
+        Assert.Equal([.. Enumerable.Repeat(Ignore, prompt), 5303, EndOfText], example.Labels);
+        Assert.Equal([.. Gpt2.Encode(AlpacaNoInputPrompt, addBos: true), 5303, EndOfText], example.InputIds);
+        Assert.Equal(2, example.TrainableTokens);
+    }
+
+    [Fact]
+    public void Alpaca_with_input_uses_the_input_template_and_masks_the_input_too()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.Alpaca), """{"instruction": "Translate to French", "input": "cat", "output": "chat"}""");
+
+        int prompt = PromptLength(AlpacaWithInputPrompt);
+        // "chat" = 17006, then EOS; the input "cat" (9246) sits inside the masked prompt.
+        Assert.Equal([.. Enumerable.Repeat(Ignore, prompt), 17006, EndOfText], example.Labels);
+        Assert.Contains(9246, example.InputIds[..prompt]);
+        Assert.Equal(Gpt2.Encode(AlpacaWithInputPrompt, addBos: true), example.InputIds[..prompt]);
+    }
+
+    [Fact]
+    public void Jsonl_prompt_and_completion_templates_mask_the_prompt_position_by_position()
+    {
+        var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}");
+        var example = Build(settings, """{"subject": "Win cash now", "label": "spam"}""");
+
+        // BOS | "Subject" ":" " Win" " cash" " now" "\n" "Label" ":" | " spam" EOS
+        Assert.Equal([EndOfText, 19776, 25, 7178, 5003, 783, 198, 33986, 25, 18084, EndOfText], example.InputIds);
+        Assert.Equal([Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, 18084, EndOfText], example.Labels);
+    }
+
+    [Fact]
+    public void Without_add_eos_the_completion_ends_without_eos()
+    {
+        var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}", addEos: false);
+        var example = Build(settings, """{"subject": "Win cash now", "label": "spam"}""");
+
+        Assert.Equal(18084, example.InputIds[^1]);
+        Assert.Equal([.. Enumerable.Repeat(Ignore, 9), 18084], example.Labels);
+    }
+
+    [Fact]
+    public void Jsonl_text_field_rows_train_on_every_token_and_eos()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.Jsonl, textField: "body"), """{"body": "Hello world"}""");
+
+        // BOS "Hello" " world" EOS; every label equals its id (position 0 never enters the shifted loss).
+        Assert.Equal([EndOfText, 15496, 995, EndOfText], example.InputIds);
+        Assert.Equal([EndOfText, 15496, 995, EndOfText], example.Labels);
+        Assert.Equal(3, example.TrainableTokens);
+    }
+
+    [Fact]
+    public void Chat_rows_train_on_assistant_replies_only()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.Chat),
+            """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
+
+        // BOS | "<|user|>\n" = 27 91 7220 91 29 198 | "Hi\n" = 17250 198 | "<|assistant|>\n" = 27 91 562 10167 91 29 198 | "Hello\n" = 15496 198, EOS
+        Assert.Equal([EndOfText, 27, 91, 7220, 91, 29, 198, 17250, 198, 27, 91, 562, 10167, 91, 29, 198, 15496, 198, EndOfText], example.InputIds);
+        Assert.Equal([.. Enumerable.Repeat(Ignore, 16), 15496, 198, EndOfText], example.Labels);
+    }
+
+    [Fact]
+    public void Chat_rows_with_several_turns_train_on_each_assistant_reply()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.Chat),
+            """{"messages": [{"role": "assistant", "content": "Hi"}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
+
+        // BOS | header(assistant) 7 tokens | "Hi\n" EOS | header(user) 6 | "Hi\n" | header(assistant) 7 | "Hello\n" EOS
+        long[] expected =
+        [
+            Ignore, .. Enumerable.Repeat(Ignore, 7), 17250, 198, EndOfText,
+            .. Enumerable.Repeat(Ignore, 6 + 2 + 7), 15496, 198, EndOfText,
+        ];
+        Assert.Equal(expected, example.Labels);
+    }
+
+    [Fact]
+    public void Token_id_rows_train_on_every_id_as_given()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.TokenIds), """{"input_ids": [464, 3797, 3332]}""");
+
+        Assert.Equal([464, 3797, 3332], example.InputIds);
+        Assert.Equal([464, 3797, 3332], example.Labels);
+    }
+
+    [Theory]
+    [InlineData("""{"input_ids": [1, 50257]}""", "token id 50257 is outside the vocabulary (0..50256)")]
+    [InlineData("""{"input_ids": [1, -5]}""", "token id -5 is negative")]
+    [InlineData("""{"input_ids": [1, "two"]}""", "'input_ids' must hold integers only")]
+    [InlineData("""{"ids": [1, 2]}""", "field 'input_ids' must be an array")]
+    public void Bad_token_id_rows_are_rejected_naming_file_and_line(string json, string problem)
+    {
+        var error = Assert.Throws<DatasetException>(() => Build(Settings(Lora.DatasetFormat.TokenIds), json));
+
+        Assert.StartsWith("train.jsonl:7: ", error.Message);
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void Train_on_inputs_labels_every_prompt_and_completion_token()
+    {
+        var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}", trainOnInputs: true);
+        var example = Build(settings, """{"subject": "Win cash now", "label": "spam"}""");
+
+        Assert.Equal(example.InputIds.Select(i => (long)i), example.Labels);
+    }
+
+    [Fact]
+    public void Train_on_inputs_labels_every_chat_token_headers_included()
+    {
+        var example = Build(Settings(Lora.DatasetFormat.Chat, trainOnInputs: true),
+            """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
+
+        // Only BOS stays masked; it is position 0, which the shifted loss never uses.
+        Assert.Equal([Ignore, .. example.InputIds[1..].Select(i => (long)i)], example.Labels);
+    }
+
+    [Fact]
+    public void The_prompt_text_for_generation_is_the_masked_prompt_without_bos()
+    {
+        var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}");
+        var pair = new ExampleBuilder(Gpt2, settings).PromptAndCompletion(Row("""{"subject": "Win cash now", "label": "spam"}"""));
+
+        Assert.Equal(("Subject: Win cash now\nLabel:", " spam"), pair);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Lora.Runtime.Pretraining;
+
+namespace Lora.Runtime.Tests.Pretraining;
+
+public sealed class RecipeFileTests : IDisposable
+{
+    readonly string _folder = Directory.CreateTempSubdirectory("lora-recipe-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void A_recipe_survives_a_round_trip_through_recipe_json()
+    {
+        var recipe = ShippedRecipe.Load();
+        var path = Path.Combine(_folder, RecipeFile.FileName);
+        File.WriteAllText(path, RecipeFile.Serialize(recipe));
+
+        var loaded = RecipeFile.Load(path);
+
+        Assert.Equal(RecipeFile.Serialize(recipe), RecipeFile.Serialize(loaded));
+        Assert.Equal(recipe.Architecture, loaded.Architecture);
+    }
+
+    [Fact]
+    public void A_missing_setting_is_an_error_naming_it()
+    {
+        var json = JsonNode.Parse(RecipeFile.Serialize(ShippedRecipe.Load()))!.AsObject();
+        json.Remove("seed");
+        var path = Path.Combine(_folder, RecipeFile.FileName);
+        File.WriteAllText(path, json.ToJsonString());
+
+        var error = Assert.Throws<PretrainingException>(() => RecipeFile.Load(path));
+
+        Assert.Contains("seed", error.Message);
+    }
+
+    [Fact]
+    public void A_setting_out_of_range_is_an_error_naming_the_field()
+    {
+        var recipe = ShippedRecipe.Load() with { SequenceLength = 4096, WarmupSteps = -1 };
+        var path = Path.Combine(_folder, RecipeFile.FileName);
+        File.WriteAllText(path, RecipeFile.Serialize(recipe));
+
+        var error = Assert.Throws<PretrainingException>(() => RecipeFile.Load(path));
+
+        Assert.Contains("sequenceLength 4096", error.Message);
+        Assert.Contains("warmupSteps -1", error.Message);
+    }
+}
