@@ -23,6 +23,8 @@ public static class TrainingBenchmark
         var device = new Device(o.Device);
         var dtype = o.DType switch { "fp32" => ScalarType.Float32, "bf16" => ScalarType.BFloat16, _ => throw new ArgumentException($"--dtype '{o.DType}': expected fp32 or bf16.") };
         var config = BenchmarkModels.Config(o);
+        // What the process holds before the model exists (runtime, libtorch): the estimator predicts what comes on top.
+        double baselineMiB = CurrentResidentMiB();
         var quantize = o.Quant switch
         {
             "none" => null,
@@ -65,8 +67,29 @@ public static class TrainingBenchmark
             ["trainable"] = trainer.TrainableParameters.Sum(p => p.numel()),
             ["loss_first"] = losses[0].item<float>(), ["loss_last"] = losses[^1].item<float>(),
             ["threads"] = get_num_threads(),
+            ["baseline_rss_mib"] = baselineMiB,
+            ["estimate_mib"] = Estimate(config, o, dtype, targets) / 1048576.0,
         };
         return output;
+    }
+
+    /// <summary>The compile-time memory estimator's prediction for this run (weights, adapter, optimizer, activations).</summary>
+    static double Estimate(Models.ModelConfig c, TrainingBenchmarkOptions o, ScalarType dtype, IReadOnlyList<string> targets)
+    {
+        var family = Lora.ModelFamilies.Find(c.ModelType) ?? throw new ArgumentException($"no estimator family for {c.ModelType}");
+        var dims = new Lora.ModelDimensions(c.ModelType, c.VocabSize, c.HiddenSize, c.NumLayers, c.IntermediateSize, c.NumHeads,
+            c.NumKeyValueHeads, c.HeadDim, c.TieWordEmbeddings, c.MaxPositions);
+        int bytes = dtype == ScalarType.Float32 ? 4 : 2;
+        double linearBits = o.Quant == "nf4" ? Lora.MemoryEstimator.Nf4BitsPerWeight(doubleQuant: true) : 8 * bytes;
+        var request = new Lora.MemoryEstimateRequest(o.Rank, targets, o.Batch, o.Seq, linearBits, bytes, bytes, OptimizerBytesPerParameter: 8, GradientCheckpointing: false);
+        return Lora.MemoryEstimator.Estimate(family, dims, request).TotalBytes;
+    }
+
+    static double CurrentResidentMiB()
+    {
+        if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
     public static string ToJson(Dictionary<string, object> result) => JsonSerializer.Serialize(result);
