@@ -32,6 +32,7 @@ public static class TrainingBenchmark
             _ => throw new ArgumentException($"--quant '{o.Quant}': expected none or nf4."),
         };
         using var model = BenchmarkModels.Create(config, dtype, device, quantize);
+        model.GradientCheckpointing = o.GradientCheckpointing;
         // The peer's GPT-2 calls the MLP output "mlp.c_proj"; PEFT-style matching finds it as c_proj.
         var targets = o.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace("mlp.", "")).Distinct().ToList();
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = o.Rank, Alpha = o.Alpha, TargetModules = targets });
@@ -81,7 +82,7 @@ public static class TrainingBenchmark
             c.NumKeyValueHeads, c.HeadDim, c.TieWordEmbeddings, c.MaxPositions);
         int bytes = dtype == ScalarType.Float32 ? 4 : 2;
         double linearBits = o.Quant == "nf4" ? Lora.MemoryEstimator.Nf4BitsPerWeight(doubleQuant: true) : 8 * bytes;
-        var request = new Lora.MemoryEstimateRequest(o.Rank, targets, o.Batch, o.Seq, linearBits, bytes, bytes, OptimizerBytesPerParameter: 8, GradientCheckpointing: false);
+        var request = new Lora.MemoryEstimateRequest(o.Rank, targets, o.Batch, o.Seq, linearBits, bytes, bytes, OptimizerBytesPerParameter: 8, GradientCheckpointing: o.GradientCheckpointing);
         return Lora.MemoryEstimator.Estimate(family, dims, request).TotalBytes;
     }
 

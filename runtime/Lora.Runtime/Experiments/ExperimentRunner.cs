@@ -41,6 +41,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
         var quantize = Quantization(config);
         using var model = ModelLoader.Load(data.BaseFolder, quantize is null ? Precision(t.Precision) : Precision(config.Quantization!.ComputeType), quantize);
+        model.GradientCheckpointing = t.GradientCheckpointing;
         var settings = AttachAdapter(model, config, data.BaseFolder);
         var plan = TrainingPlan.From(t, data.Train.Count, config.Dataset.Shuffle);
         using var trainer = new LoraTrainer(model, AdapterName, plan.Options(t));

@@ -48,6 +48,25 @@ public abstract class CausalLanguageModel : nn.Module
     /// <summary>hidden (…, H) → logits (…, V) in the compute dtype.</summary>
     public abstract Tensor LogitsFrom(Tensor hidden);
 
+    /// <summary>
+    /// The causal-LM loss (transformers' semantics: position t predicts label t + 1, −100 ignored). When the LM head is
+    /// a frozen plain weight, the head and the loss run chunked so the full float32 logits never exist at once.
+    /// </summary>
+    public Tensor Loss(Tensor inputIds, Tensor labels, Tensor? attentionMask = null)
+    {
+        using var scope = NewDisposeScope();
+        if (FrozenHeadWeight() is not { } head)
+            return Training.CausalLmLoss.Compute(Forward(inputIds, attentionMask), labels).MoveToOuterDisposeScope();
+        var hidden = Hidden(inputIds, attentionMask, null, null, out _);                         // (B, T, H)
+        long length = hidden.shape[1];
+        var shifted = hidden.narrow(1, 0, length - 1).reshape(-1, hidden.shape[2]);                 // (B·(T−1), H)
+        var targets = labels.narrow(1, 1, length - 1).reshape(-1);                                 // (B·(T−1))
+        return Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The LM head's weight (V, H) when the head is a plain frozen projection; null when it carries an adapter.</summary>
+    protected abstract Tensor? FrozenHeadWeight();
+
     /// <summary>Checkpoint keys that are not parameters here but are harmless (legacy buffers, a tied head).</summary>
     public virtual bool IsIgnorableCheckpointKey(string key) => false;
 
@@ -60,4 +79,16 @@ public abstract class CausalLanguageModel : nn.Module
         named_parameters().Where(p => !p.name.Contains(".lora_A.") && !p.name.Contains(".lora_B."));
 
     public int NumLayers => Config.NumLayers;
+
+    /// <summary>Recompute each decoder layer in the backward pass instead of keeping its activations (training only).</summary>
+    public bool GradientCheckpointing { get; set; }
+
+    /// <summary>Runs one decoder layer, checkpointed when training with <see cref="GradientCheckpointing"/> on.</summary>
+    protected Tensor RunLayer(Func<Tensor, ForwardContext, Tensor> layer, Tensor x, ForwardContext context)
+    {
+        if (!GradientCheckpointing || !training || !is_grad_enabled() || context.Cache is not null) return layer(x, context);
+        // The embeddings are frozen, so the first layer's input needs grad switched on for the backward to reach it.
+        if (!x.requires_grad) x = x.detach().requires_grad_(true);
+        return LayerCheckpoint.Run(layer, x, context);
+    }
 }

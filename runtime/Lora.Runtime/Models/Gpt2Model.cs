@@ -19,9 +19,11 @@ public sealed class Gpt2Model : CausalLanguageModel
     protected override ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache) => new(mask, null, null, cache);
 
     protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) =>
-        transformer.Forward(inputIds, positionIds, context);
+        transformer.Forward(inputIds, positionIds, context, RunLayer);
 
     public override Tensor LogitsFrom(Tensor hidden) => nn.functional.linear(hidden, transformer.wte.weight!);
+
+    protected override Tensor? FrozenHeadWeight() => transformer.wte.weight!.requires_grad ? null : transformer.wte.weight;
 
     // Old checkpoints carry the causal-mask buffers; transformers ties lm_head to wte.
     public override bool IsIgnorableCheckpointKey(string key) =>
@@ -47,10 +49,13 @@ sealed class Gpt2Transformer : nn.Module
         foreach (var p in parameters()) p.requires_grad = false;
     }
 
-    public Tensor Forward(Tensor ids, Tensor positions, ForwardContext ctx)
+    public Tensor Forward(Tensor ids, Tensor positions, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
     {
         var x = wte.forward(ids) + wpe.forward(positions);   // (B, T, H)
-        for (int i = 0; i < h.Count; i++) x = h[i].Forward(x, ctx);
+        for (int i = 0; i < h.Count; i++)
+        {
+            x = runLayer(h[i].Forward, x, ctx);
+        }
         return ln_f.forward(x);
     }
 }

@@ -31,10 +31,17 @@ public sealed class LlamaModel : CausalLanguageModel
         return new ForwardContext(mask, cos, sin, cache);
     }
 
-    protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) => model.Forward(inputIds, context);
+    protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) => model.Forward(inputIds, context, RunLayer);
 
     public override Tensor LogitsFrom(Tensor hidden) =>
         lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight!) : lm_head.forward(hidden);
+
+    protected override Tensor? FrozenHeadWeight() => lm_head switch
+    {
+        null => model.embed_tokens.weight!.requires_grad ? null : model.embed_tokens.weight,
+        { AdapterNames.Count: 0, Quantized: null } when !lm_head.weight.requires_grad => lm_head.weight,
+        _ => null,
+    };
 
     // Checkpoints written by transformers < 4.31 carry the rotary inverse frequencies as a buffer.
     public override bool IsIgnorableCheckpointKey(string key) =>
@@ -58,10 +65,13 @@ sealed class LlamaBackbone : nn.Module
         register_module("norm", norm);
     }
 
-    public Tensor Forward(Tensor ids, ForwardContext ctx)
+    public Tensor Forward(Tensor ids, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
     {
         var x = embed_tokens.forward(ids);              // (B, T, H)
-        for (int i = 0; i < layers.Count; i++) x = layers[i].Forward(x, ctx);
+        for (int i = 0; i < layers.Count; i++)
+        {
+            x = runLayer(layers[i].Forward, x, ctx);
+        }
         return norm.forward(x);
     }
 }

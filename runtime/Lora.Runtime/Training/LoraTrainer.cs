@@ -66,8 +66,7 @@ public sealed class LoraTrainer : IDisposable
         foreach (var batch in microBatches)
         {
             using var micro = NewDisposeScope();
-            var logits = _model.Forward(batch.InputIds, batch.AttentionMask);
-            var loss = CausalLmLoss.Compute(logits, batch.Labels);
+            var loss = _model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask);
             (loss / microBatches.Count).backward();
             losses.Add(loss.detach().MoveToOuterDisposeScope());
         }

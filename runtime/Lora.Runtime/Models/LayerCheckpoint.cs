@@ -1,0 +1,63 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Models;
+
+/// <summary>
+/// Gradient checkpointing of one decoder layer: the forward pass keeps only the layer's input; the backward
+/// pass runs the layer again with gradients on (same dropout masks: the RNG state is restored) and
+/// back-propagates through that recomputation. Activation memory drops from every layer's intermediates
+/// to one hidden state per layer, for about one extra forward pass.
+/// </summary>
+public static class LayerCheckpoint
+{
+    /// <summary>y = layer(x, context), checkpointed. x (B, T, H) must require grad so the backward pass reaches the layer.</summary>
+    public static Tensor Run(Func<Tensor, ForwardContext, Tensor> layer, Tensor x, ForwardContext context) =>
+        CheckpointFunction.apply(x, layer, context);
+
+    sealed class CheckpointFunction : autograd.SingleTensorFunction<CheckpointFunction>
+    {
+        const string LayerKey = "layer", RngKey = "rng", HasMaskKey = "mask", HasRotaryKey = "rotary";
+        public override string Name => nameof(CheckpointFunction);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var x = (Tensor)vars[0];
+            var layer = (Func<Tensor, ForwardContext, Tensor>)vars[1];
+            var context = (ForwardContext)vars[2];
+            ctx.save_data(LayerKey, layer);
+            ctx.save_data(RngKey, get_rng_state().DetachFromDisposeScope());
+            ctx.save_data(HasMaskKey, context.Mask is not null);
+            ctx.save_data(HasRotaryKey, context.Cos is not null);
+            // Saved through autograd so that they outlive the forward call's dispose scope.
+            var saved = new List<Tensor> { x };
+            if (context.Mask is { } mask) saved.Add(mask);
+            if (context.Cos is { } cos) saved.AddRange([cos, context.Sin!]);
+            ctx.save_for_backward(saved);
+            using var _ = no_grad();
+            return layer(x, context);
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+        {
+            var layer = (Func<Tensor, ForwardContext, Tensor>)ctx.get_data(LayerKey);
+            var saved = ctx.get_saved_variables();
+            int at = 1;
+            Tensor? mask = (bool)ctx.get_data(HasMaskKey) ? saved[at++] : null;
+            Tensor? cos = null, sin = null;
+            if ((bool)ctx.get_data(HasRotaryKey)) (cos, sin) = (saved[at], saved[at + 1]);
+            using var input = saved[0].detach().requires_grad_(true);
+            var outer = get_rng_state();
+            var rng = (Tensor)ctx.get_data(RngKey);
+            set_rng_state(rng);
+            using (enable_grad())
+            {
+                using var output = layer(input, new ForwardContext(mask, cos, sin, null));
+                output.backward([gradOutput]);
+            }
+            set_rng_state(outer);
+            rng.Dispose();
+            return [input.grad!.clone(), null!, null!];
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Lora.Runtime.Training;
+using Lora.Runtime.Tests.Parity;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Tests.Training;
+
+public class ChunkedLossTests
+{
+    [Theory]
+    [InlineData(7)]      // chunks that do not divide the rows
+    [InlineData(1024)]   // one chunk
+    public void Chunked_head_and_loss_equal_full_logits_loss_and_input_gradient(int chunk)
+    {
+        manual_seed(0);
+        var weight = randn(50, 16) * 0.3;                            // (V, H), frozen
+        var hidden = randn(2, 9, 16).requires_grad_(true);           // (B, T, H)
+        var labels = randint(0, 50, [2, 9], dtype: ScalarType.Int64);
+        labels[0, 3] = tensor(-100L);
+        labels[1, TensorIndex.Slice(0, 4)] = tensor(-100L);
+
+        var plain = CausalLmLoss.Compute(nn.functional.linear(hidden, weight), labels);
+        plain.backward();
+        var expectedGrad = hidden.grad!.clone();
+        hidden.grad!.zero_();
+
+        var shifted = hidden.narrow(1, 0, 8).reshape(-1, 16);
+        var chunked = ChunkedLinearCrossEntropy.Compute(shifted, weight, labels.narrow(1, 1, 8).reshape(-1), chunk);
+        chunked.backward();
+        Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
+        Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, "input gradient");
+    }
+}
