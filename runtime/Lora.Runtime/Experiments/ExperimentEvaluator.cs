@@ -58,6 +58,7 @@ public static class ExperimentEvaluator
             using var scope = NewDisposeScope();
             var batch = BatchCollator.Collate(chunk, padId, device);
             long count = chunk.Sum(e => (long)e.Labels.Skip(1).Count(l => l != ExampleBuilder.Ignore));
+            if (count == 0) continue;   // a batch with nothing to score would add NaN × 0
             total += CausalLmLoss.Compute(model.Forward(batch.InputIds, batch.AttentionMask), batch.Labels).item<float>() * count;
             tokens += count;
         }

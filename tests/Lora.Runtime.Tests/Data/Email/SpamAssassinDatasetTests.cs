@@ -23,7 +23,7 @@ public class SpamAssassinDatasetTests
     [Fact]
     public void Per_label_takes_rows_round_robin_over_the_label_groups_first_group_first()
     {
-        var prepared = SpamAssassinDataset.Prepare(Corpus, perLabel: 1);
+        var prepared = SpamAssassinDataset.Prepare(Corpus, new SpamAssassinOptions(PerLabel: 1));
 
         Assert.Equal(["easy-ham-1", "spam-1"], prepared.Rows.Select(r => r.Group));
     }
@@ -31,10 +31,27 @@ public class SpamAssassinDatasetTests
     [Fact]
     public void Bodies_are_clipped_to_max_chars()
     {
-        var prepared = SpamAssassinDataset.Prepare(Corpus, maxChars: 40);
+        var prepared = SpamAssassinDataset.Prepare(Corpus, new SpamAssassinOptions(MaxChars: 40));
 
         Assert.All(prepared.Rows, r => Assert.True(r.Body.Length <= 40, $"{r.Group}/{r.FileName}: {r.Body.Length} characters"));
         Assert.Equal("Save up to 70% on Life Insurance. Why Sp", prepared.Rows[2].Body);
+    }
+
+    [Fact]
+    public void A_token_budget_bounds_subject_and_body_together()
+    {
+        var gpt2 = Lora.Runtime.Tokenization.ModelTokenizer.Gpt2();
+
+        var prepared = SpamAssassinDataset.Prepare(Corpus, new SpamAssassinOptions(MaxTokens: 30));
+
+        // The subject gets at most 30 / 3 = 10 tokens, the body what is left of 30.
+        Assert.All(prepared.Rows, r =>
+        {
+            int subject = gpt2.Encode(r.Subject, addBos: false).Count, body = gpt2.Encode(r.Body, addBos: false).Count;
+            Assert.InRange(subject, 0, 10);
+            Assert.InRange(subject + body, 1, 30);
+        });
+        Assert.StartsWith("Save up to 70% on Life Insurance.", prepared.Rows[2].Body);
     }
 
     [Fact]
