@@ -21,8 +21,8 @@ namespace Lora
         /// <returns>The number of weights, as in the model's safetensors file.</returns>
         public static long BaseParameters(ModelFamily family, ModelDimensions dims)
         {
-            var (linear, _) = SplitBaseParameters(family, dims);
-            return linear + OtherParameters(family, dims);
+            var (linear, biases) = SplitBaseParameters(family, dims);
+            return linear + biases + OtherParameters(family, dims);
         }
 
         /// <summary>Counts the adapter's weights: r × (in + out) for each selected module.</summary>
@@ -66,7 +66,7 @@ namespace Lora
             var logitsBytes = tokens * dims.VocabSize * 4L * 2;
             var activationBytes = (tokens * keptPerToken * request.ActivationBytes) + logitsBytes;
 
-            return new MemoryEstimate(linear + linearBiases + OtherParameters(family, dims), trainable, weightBytes, adapterBytes, optimizerBytes, activationBytes);
+            return new MemoryEstimate(linear + other, trainable, weightBytes, adapterBytes, optimizerBytes, activationBytes);
         }
 
         private static (long Linear, long Biases) SplitBaseParameters(ModelFamily family, ModelDimensions dims)

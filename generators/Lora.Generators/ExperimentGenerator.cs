@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Lora.Generators.Common;
+using Lora.Generators.Diagnostics;
+using Lora.Generators.Emitting;
+using Lora.Generators.Files;
+using Lora.Generators.Model;
+using Lora.Generators.Parsing;
+using Lora.Generators.Resolving;
+using Microsoft.CodeAnalysis;
+
+namespace Lora.Generators
+{
+    /// <summary>
+    /// Wires the pipeline: [Experiment] records → specs → (with build options and AdditionalFiles) resolved
+    /// experiments → generated sources, registry and diagnostics. Each stage lives in its own folder.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class ExperimentGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc/>
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var specs = context.SyntaxProvider
+                .ForAttributeWithMetadataName(AttributeNames.ExperimentMetadataName, ExperimentParser.IsCandidate, ExperimentParser.Parse)
+                .Where(static spec => spec is not null)
+                .Select(static (spec, _) => spec!)
+                .WithTrackingName(TrackingNames.ExperimentSpecs);
+
+            var options = context.AnalyzerConfigOptionsProvider
+                .Select(static (provider, _) => BuildOptionsReader.Read(provider.GlobalOptions))
+                .WithTrackingName(TrackingNames.BuildOptions);
+
+            var referenced = specs
+                .Combine(options)
+                .Select(static (input, _) => ReferencedFiles.Of(input.Left, input.Right))
+                .Collect()
+                .Select(static (all, _) => ReferencedFiles.Merge(all))
+                .WithTrackingName(TrackingNames.ReferencedPaths);
+
+            var files = context.AdditionalTextsProvider
+                .Combine(referenced)
+                .Where(static input => ReferencedFiles.Contains(input.Right, input.Left.Path))
+                .Select(static (input, ct) => AdditionalFileReader.Read(input.Left, ct))
+                .WithTrackingName(TrackingNames.ProjectFile)
+                .Collect()
+                .Select(static (all, _) => new ProjectFiles(all.ToEquatableArray()))
+                .WithTrackingName(TrackingNames.ProjectFiles);
+
+            var resolved = specs
+                .Combine(options)
+                .Combine(files)
+                .Select(static (input, ct) => ExperimentResolver.Resolve(input.Left.Left, input.Left.Right, input.Right, ct))
+                .WithTrackingName(TrackingNames.ResolvedExperiments);
+
+            var models = resolved
+                .Select(static (experiment, _) => experiment.Model)
+                .WithTrackingName(TrackingNames.ExperimentModels);
+            context.RegisterSourceOutput(models, static (spc, model) =>
+            {
+                if (model is not null)
+                {
+                    spc.AddSource(model.Type.HintName, ExperimentEmitter.Emit(model));
+                }
+            });
+
+            var diagnostics = resolved
+                .Select(static (experiment, _) => experiment.Diagnostics)
+                .WithTrackingName(TrackingNames.ExperimentDiagnostics);
+            context.RegisterSourceOutput(diagnostics, static (spc, list) => Report(spc, list));
+
+            var registry = models
+                .Select(static (model, _) => model is null ? null : new RegistryEntry(model.Name, model.Type.FullName))
+                .Collect()
+                .Select(static (entries, _) => entries.Where(e => e is not null).Select(e => e!).ToEquatableArray())
+                .WithTrackingName(TrackingNames.RegistryEntries);
+            context.RegisterSourceOutput(registry, static (spc, entries) =>
+            {
+                if (entries.Count > 0)
+                {
+                    spc.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(entries.ToImmutableArray()));
+                }
+            });
+
+            var duplicates = resolved
+                .Select(static (experiment, _) => experiment.Identity)
+                .Collect()
+                .Select(static (identities, _) => DuplicateNameValidator.Validate(identities))
+                .WithTrackingName(TrackingNames.DuplicateNames);
+            context.RegisterSourceOutput(duplicates, static (spc, list) => Report(spc, list));
+
+            var optionDiagnostics = options.Select(static (o, _) => BuildOptionsReader.Validate(o));
+            context.RegisterSourceOutput(optionDiagnostics, static (spc, diagnostic) =>
+            {
+                if (diagnostic is not null)
+                {
+                    spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+        }
+
+        private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)
+        {
+            foreach (var diagnostic in diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using Lora.Generators.Common;
+using Microsoft.CodeAnalysis;
+
+namespace Lora.Generators.Files
+{
+    /// <summary>Reads the AdditionalFiles the experiments refer to.</summary>
+    internal static class AdditionalFileReader
+    {
+        /// <summary>How many non-blank lines of a dataset are checked.</summary>
+        public const int HeadLines = 20;
+
+        /// <summary>Reads a referenced file: a config.json is parsed, any other file keeps its first lines.</summary>
+        /// <param name="file">The additional file.</param>
+        /// <param name="cancellationToken">Cancels the read.</param>
+        /// <returns>What the generator needs of it.</returns>
+        public static ProjectFile Read(AdditionalText file, CancellationToken cancellationToken)
+        {
+            var path = ProjectPath.Normalize(file.Path);
+            var text = file.GetText(cancellationToken);
+            if (text is null)
+            {
+                return new ProjectFile(path, null, EquatableArray<DatasetLine>.Empty);
+            }
+
+            if (string.Equals(ProjectPath.FileName(path), "config.json", StringComparison.OrdinalIgnoreCase))
+            {
+                return new ProjectFile(path, ModelConfigReader.Read(text.ToString()), EquatableArray<DatasetLine>.Empty);
+            }
+
+            var head = new List<DatasetLine>();
+            foreach (var line in text.Lines)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var content = line.ToString();
+                if (content.Trim().Length == 0)
+                {
+                    continue;
+                }
+
+                head.Add(new DatasetLine(line.LineNumber + 1, content));
+                if (head.Count == HeadLines)
+                {
+                    break;
+                }
+            }
+
+            return new ProjectFile(path, null, head.ToEquatableArray());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Lora.Generators.Common;
+using Lora.Generators.Parsing;
+
+namespace Lora.Generators.Files
+{
+    /// <summary>
+    /// The AdditionalFiles the experiments point at: each base model's config.json and each dataset. Only these are
+    /// read, so large files that merely sit among the AdditionalFiles (tokenizer.json, weights indexes) cost nothing.
+    /// </summary>
+    internal static class ReferencedFiles
+    {
+        /// <summary>The normalized full paths one experiment refers to.</summary>
+        /// <param name="spec">The experiment.</param>
+        /// <param name="options">The build options (for the project directory).</param>
+        /// <returns>The paths.</returns>
+        public static EquatableArray<string> Of(ExperimentSpec spec, BuildOptions options)
+        {
+            var directory = options.DirectoryFor(spec.SourcePath);
+            var paths = new List<string>();
+            if (spec.Find(AttributeKind.BaseModel)?.Find("Source")?.Value.Text is { } source)
+            {
+                paths.Add(ConfigPath(directory, source));
+            }
+
+            foreach (var dataset in new[] { AttributeKind.Dataset, AttributeKind.TypedDataset })
+            {
+                foreach (var name in new[] { "Path", "EvalPath" })
+                {
+                    if (spec.Find(dataset)?.Find(name)?.Value.Text is { } path)
+                    {
+                        paths.Add(ProjectPath.Resolve(directory, path));
+                    }
+                }
+            }
+
+            return paths.ToEquatableArray();
+        }
+
+        /// <summary>Merges every experiment's paths into one sorted, distinct set.</summary>
+        /// <param name="all">Each experiment's paths.</param>
+        /// <returns>The set.</returns>
+        public static EquatableArray<string> Merge(ImmutableArray<EquatableArray<string>> all) =>
+            all.SelectMany(p => p).Distinct().OrderBy(p => p, StringComparer.Ordinal).ToEquatableArray();
+
+        /// <summary>Whether a file is in the set.</summary>
+        /// <param name="referenced">The referenced paths.</param>
+        /// <param name="path">An AdditionalFiles path.</param>
+        /// <returns>True when referenced.</returns>
+        public static bool Contains(EquatableArray<string> referenced, string path)
+        {
+            var normalized = ProjectPath.Normalize(path);
+            foreach (var candidate in referenced)
+            {
+                if (ProjectPath.SameFile(candidate, normalized))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The config.json a base model source points at: the file itself, or config.json in the folder.</summary>
+        /// <param name="directory">The project directory.</param>
+        /// <param name="source">The source as written.</param>
+        /// <returns>The normalized path.</returns>
+        public static string ConfigPath(string directory, string source)
+        {
+            var path = ProjectPath.Resolve(directory, source);
+            return source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? path : ProjectPath.Combine(path, "config.json");
+        }
+    }
+}

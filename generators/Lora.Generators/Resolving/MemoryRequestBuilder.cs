@@ -1,0 +1,40 @@
+using System.Collections.Generic;
+using Lora.Generators.Parsing;
+
+namespace Lora.Generators.Resolving
+{
+    /// <summary>Maps resolved settings to the memory estimator's request.</summary>
+    internal static class MemoryRequestBuilder
+    {
+        /// <summary>Builds the request for one configuration.</summary>
+        /// <param name="settings">The configuration's settings.</param>
+        /// <param name="targets">The resolved targets.</param>
+        /// <returns>The request.</returns>
+        public static MemoryEstimateRequest Build(ResolvedSettings settings, IReadOnlyList<string> targets)
+        {
+            const AttributeKind training = AttributeKind.Training;
+            var precisionBytes = Bytes(settings.Get(training, "Precision").Text);
+            var linearBits = precisionBytes * 8.0;
+            var otherBytes = precisionBytes;
+            if (settings.Has(AttributeKind.Quantize))
+            {
+                var type = settings.Get(AttributeKind.Quantize, "Type").Text;
+                linearBits = type == "Int8" ? 8 : MemoryEstimator.Nf4BitsPerWeight(settings.Get(AttributeKind.Quantize, "DoubleQuant").AsBool);
+                otherBytes = Bytes(settings.Get(AttributeKind.Quantize, "ComputeType").Text);
+            }
+
+            return new MemoryEstimateRequest(
+                settings.Get(AttributeKind.LoraAdapter, "Rank").AsInt,
+                targets,
+                settings.Get(training, "BatchSize").AsInt,
+                settings.Get(settings.DatasetKind, "MaxLength").AsInt,
+                linearBits,
+                otherBytes,
+                precisionBytes,
+                settings.Get(training, "Optimizer").Text == "AdamW8Bit" ? 2 : 8,
+                settings.Get(training, "GradientCheckpointing").AsBool);
+        }
+
+        private static int Bytes(string? computeType) => computeType is "Float16" or "BFloat16" ? 2 : 4;
+    }
+}

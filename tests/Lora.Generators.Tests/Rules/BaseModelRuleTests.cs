@@ -1,0 +1,171 @@
+using Lora.Generators.Tests.Infrastructure;
+
+namespace Lora.Generators.Tests.Rules;
+
+/// <summary>LORA0040–0046: the base model's config.json and what it implies for targets, rank and length.</summary>
+public sealed class BaseModelRuleTests
+{
+    [Fact]
+    public void LORA0040_config_not_among_additional_files()
+    {
+        var run = new TestProject().Verify(Experiments.With("[BaseModel({|LORA0040:\"models/tiny-lama\"|})]"));
+        Assert.Contains("looked for '/src/App/models/tiny-lama/config.json'", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("models/tiny-llama")]
+    [InlineData("models/tiny-llama/")]
+    [InlineData("./models/../models/tiny-llama")]
+    [InlineData("models/tiny-llama/config.json")]
+    [InlineData("/src/App/models/tiny-llama")]
+    [InlineData("models\\\\tiny-llama")]
+    public void LORA0040_not_reported_for_relative_absolute_or_normalized_paths(string path)
+    {
+        new TestProject().Verify(Experiments.With("[BaseModel(\"" + path + "\")]"));
+    }
+
+    [Theory]
+    [InlineData("{ \"model_type\": \"llama\", ", "it is not valid JSON")]
+    [InlineData("{ \"hidden_size\": 64 }", "it has no \"model_type\" string")]
+    [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 64 }", "it has no positive integer \"num_hidden_layers\"")]
+    public void LORA0041_config_that_cannot_be_used(string config, string reason)
+    {
+        var run = new TestProject()
+            .WithFile("models/broken/config.json", config)
+            .Verify(Experiments.With("[BaseModel({|LORA0041:\"models/broken\"|})]"));
+        Assert.Contains(reason, run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0041_not_reported_for_a_minimal_transformers_4_config()
+    {
+        const string Config = """
+            {"model_type": "mistral", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+             "intermediate_size": 160, "vocab_size": 512, "rope_theta": 10000.0}
+            """;
+        new TestProject()
+            .WithFile("models/minimal/config.json", Config)
+            .Verify(Experiments.With("[BaseModel(\"models/minimal\")]", "[LoraAdapter(Rank = 16, Targets = new[] { \"k_proj\" })]"));
+    }
+
+    [Fact]
+    public void LORA0042_unsupported_model_type()
+    {
+        var falcon = Fixtures.TinyLlamaConfig.Replace("\"llama\"", "\"falcon\"", StringComparison.Ordinal);
+        var run = new TestProject()
+            .WithFile("models/falcon/config.json", falcon)
+            .Verify(Experiments.With("[BaseModel({|LORA0042:\"models/falcon\"|})]"));
+        Assert.Contains("declares model_type 'falcon'; expected one of gpt2, llama, mistral, qwen2, phi3", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("mistral", "q_proj")]
+    [InlineData("qwen2", "gate_proj")]
+    [InlineData("phi3", "qkv_proj")]
+    public void LORA0042_not_reported_for_supported_families(string modelType, string target)
+    {
+        var config = Fixtures.TinyLlamaConfig.Replace("\"llama\"", "\"" + modelType + "\"", StringComparison.Ordinal);
+        new TestProject()
+            .WithFile("models/other/config.json", config)
+            .Verify(Experiments.With("[BaseModel(\"models/other\")]", "[LoraAdapter(Targets = new[] { \"" + target + "\" })]"));
+    }
+
+    [Fact]
+    public void LORA0043_misspelled_target_suggests_the_module()
+    {
+        var run = new TestProject().Verify(Experiments.With("[LoraAdapter(Targets = new[] { {|LORA0043:\"q_prj\"|}, \"v_proj\" })]"));
+        Assert.Contains("Target module 'q_prj' (did you mean 'q_proj'?) does not exist in llama models (models/tiny-llama/config.json); expected one of q_proj, k_proj,", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Equal("q_proj", run.Single.Properties["Suggestion"]);
+    }
+
+    [Fact]
+    public void LORA0043_llama_module_names_are_wrong_for_gpt2()
+    {
+        var run = new TestProject().Verify(Experiments.With(
+            "[BaseModel(\"models/tiny-gpt2\")]",
+            "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 64)]",
+            "[LoraAdapter(Targets = [\"c_attn\", {|LORA0043:\"o_proj\"|}])]"));
+        Assert.Contains("expected one of c_attn, c_proj, c_fc, lm_head", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0043_without_a_close_name_lists_the_valid_ones_only()
+    {
+        var run = new TestProject().Verify(Experiments.With("[LoraAdapter(Targets = new[] { {|LORA0043:\"attention\"|} })]"));
+        Assert.DoesNotContain("did you mean", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.False(run.Single.Properties.ContainsKey("Suggestion"));
+    }
+
+    [Theory]
+    [InlineData("models/tiny-llama", "\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\", \"gate_proj\", \"up_proj\", \"down_proj\", \"lm_head\"")]
+    [InlineData("models/tiny-llama", "\"self_attn.q_proj\", \"mlp.down_proj\", \"all-linear\"")]
+    [InlineData("models/tiny-gpt2", "\"c_attn\", \"c_proj\", \"c_fc\", \"attn.c_proj\", \"mlp.c_proj\"")]
+    public void LORA0043_not_reported_for_modules_of_the_family(string model, string targets)
+    {
+        new TestProject().Verify(Experiments.With(
+            "[BaseModel(\"" + model + "\")]",
+            "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 64)]",
+            "[LoraAdapter(Targets = new[] { " + targets + " })]"));
+    }
+
+    [Fact]
+    public void LORA0044_rank_above_the_narrowest_targeted_module()
+    {
+        var run = new TestProject().Verify(Experiments.With("[LoraAdapter({|LORA0044:Rank = 64|}, Targets = new[] { \"q_proj\", \"v_proj\" })]"));
+        Assert.Contains("Rank 64 exceeds 32, the smaller width of targeted module 'self_attn.v_proj' (64 → 32)", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0044_swept_rank_is_checked_at_its_value()
+    {
+        new TestProject().Verify(Experiments.With("[LoraAdapter(Targets = new[] { \"v_proj\" })]", "[Sweep(\"Rank\", 8, 32, {|LORA0044:48|})]"));
+    }
+
+    [Theory]
+    [InlineData("[LoraAdapter(Rank = 32, Targets = new[] { \"q_proj\", \"v_proj\" })]")]
+    [InlineData("[LoraAdapter(Rank = 64, Targets = new[] { \"q_proj\", \"o_proj\" })]")]
+    public void LORA0044_not_reported_up_to_the_narrowest_width(string adapter)
+    {
+        new TestProject().Verify(Experiments.With(adapter));
+    }
+
+    [Fact]
+    public void LORA0045_unknown_built_in_model()
+    {
+        var run = new TestProject().Verify(Experiments.With("[BaseModel({|LORA0045:\"tiny-llama\"|})]"));
+        Assert.Contains("neither a built-in model (lora-tiny-en) nor a model folder", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0045_not_reported_for_a_built_in_model()
+    {
+        new TestProject().Verify(Experiments.With("[BaseModel(\"lora-tiny-en\")]"));
+    }
+
+    [Fact]
+    public void LORA0045_not_reported_for_a_folder_name_without_slash()
+    {
+        new TestProject()
+            .WithFile("mymodel/config.json", Fixtures.TinyLlamaConfig)
+            .Verify(Experiments.With("[BaseModel(\"mymodel\")]"));
+    }
+
+    [Fact]
+    public void LORA0046_max_length_above_the_model_positions_is_a_warning()
+    {
+        var run = new TestProject().Verify(Experiments.With("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, {|LORA0046:MaxLength = 512|})]"));
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, run.Single.Severity);
+    }
+
+    [Fact]
+    public void LORA0046_default_max_length_is_reported_on_the_dataset_attribute()
+    {
+        new TestProject().Verify(Experiments.With("[{|LORA0046:Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca)|}]"));
+    }
+
+    [Fact]
+    public void LORA0046_not_reported_within_the_model_positions()
+    {
+        new TestProject().Verify(Experiments.With("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128)]"));
+    }
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Lora.Generators.Tests.Infrastructure;
+
+namespace Lora.Generators.Tests.Units;
+
+/// <summary>The memory estimator's parameter counts against the real fixture checkpoints, and its components.</summary>
+public sealed class MemoryEstimatorTests
+{
+    private static readonly Lora.ModelDimensions TinyLlama = new("llama", 512, 64, 2, 160, 4, 2, 16, TiedEmbeddings: false, 128);
+    private static readonly Lora.ModelDimensions TinyGpt2 = new("gpt2", 512, 64, 2, 256, 4, 4, 16, TiedEmbeddings: true, 64);
+
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-gpt2")]
+    public void Base_parameters_equal_the_checkpoint(string fixture)
+    {
+        var dims = fixture == "tiny-llama" ? TinyLlama : TinyGpt2;
+        var family = Lora.ModelFamilies.Find(dims.ModelType)!;
+        var counts = SafetensorsHeader.ElementCounts(Path.Combine(RepoPaths.PeftFixtures, fixture, "base", "model.safetensors"));
+        Assert.Equal(counts.Values.Sum(), Lora.MemoryEstimator.BaseParameters(family, dims));
+    }
+
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-gpt2")]
+    public void Adapter_parameters_equal_the_peft_adapter(string fixture)
+    {
+        var dims = fixture == "tiny-llama" ? TinyLlama : TinyGpt2;
+        var family = Lora.ModelFamilies.Find(dims.ModelType)!;
+        var folder = Path.Combine(RepoPaths.PeftFixtures, fixture, "adapter");
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "adapter_config.json")));
+        var rank = config.RootElement.GetProperty("r").GetInt32();
+        var targets = config.RootElement.GetProperty("target_modules").EnumerateArray().Select(t => t.GetString()!).ToList();
+        var counts = SafetensorsHeader.ElementCounts(Path.Combine(folder, "adapter_model.safetensors"));
+        Assert.Equal(counts.Values.Sum(), Lora.MemoryEstimator.AdapterParameters(family, dims, rank, targets));
+    }
+
+    [Theory]
+    [InlineData("tiny-llama")]
+    [InlineData("tiny-gpt2")]
+    public void Every_module_name_is_a_checkpoint_key(string fixture)
+    {
+        var family = Lora.ModelFamilies.Find(fixture == "tiny-llama" ? "llama" : "gpt2")!;
+        var keys = SafetensorsHeader.ElementCounts(Path.Combine(RepoPaths.PeftFixtures, fixture, "base", "model.safetensors")).Keys;
+        foreach (var module in family.Modules.Where(m => m.PerLayer))
+        {
+            Assert.Contains(keys, k => k.EndsWith("." + module.QualifiedName + ".weight", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Nf4_costs_about_four_and_an_eighth_bits_with_double_quantization()
+    {
+        Assert.Equal(4.127, Lora.MemoryEstimator.Nf4BitsPerWeight(doubleQuant: true), 3);
+        Assert.Equal(4.5, Lora.MemoryEstimator.Nf4BitsPerWeight(doubleQuant: false));
+    }
+
+    [Fact]
+    public void Components_follow_the_settings()
+    {
+        var family = Lora.ModelFamilies.Find("llama")!;
+        var targets = new[] { "q_proj", "v_proj" };
+        var full = Estimate(family, targets, linearBits: 32, optimizer: 8, checkpointing: false);
+        var nf4 = Estimate(family, targets, linearBits: Lora.MemoryEstimator.Nf4BitsPerWeight(true), optimizer: 8, checkpointing: false);
+        var adam8 = Estimate(family, targets, linearBits: 32, optimizer: 2, checkpointing: false);
+        var checkpointed = Estimate(family, targets, linearBits: 32, optimizer: 8, checkpointing: true);
+
+        Assert.Equal(full.TrainableParameters * 8, full.AdapterBytes);
+        Assert.Equal(full.TrainableParameters * 8, full.OptimizerBytes);
+        Assert.Equal(full.OptimizerBytes / 4, adam8.OptimizerBytes);
+        const long LinearWeights = 2 * ((64 * 64 * 2) + (64 * 32 * 2) + (64 * 160 * 3));
+        Assert.Equal(LinearWeights * (32 - Lora.MemoryEstimator.Nf4BitsPerWeight(true)) / 8, full.WeightBytes - nf4.WeightBytes, 0);
+        Assert.Equal(full.BaseParameters, nf4.BaseParameters);
+        Assert.True(checkpointed.ActivationBytes < full.ActivationBytes);
+        Assert.Equal(full.WeightBytes + full.AdapterBytes + full.OptimizerBytes + full.ActivationBytes, full.TotalBytes);
+    }
+
+    [Fact]
+    public void Activations_grow_with_batch_times_sequence()
+    {
+        var family = Lora.ModelFamilies.Find("llama")!;
+        var small = Lora.MemoryEstimator.Estimate(family, TinyLlama, Request(batch: 2, length: 64));
+        var large = Lora.MemoryEstimator.Estimate(family, TinyLlama, Request(batch: 4, length: 128));
+        Assert.Equal(small.ActivationBytes * 4, large.ActivationBytes);
+    }
+
+    [Theory]
+    [InlineData("8GB", 8L << 30)]
+    [InlineData("8 GiB", 8L << 30)]
+    [InlineData("1.5g", 3L << 29)]
+    [InlineData("512MB", 512L << 20)]
+    [InlineData("2048", 2048L)]
+    [InlineData(" 1 TB ", 1L << 40)]
+    public void Memory_sizes_parse_with_binary_units(string text, long bytes)
+    {
+        Assert.True(Lora.MemorySize.TryParse(text, out var parsed));
+        Assert.Equal(bytes, parsed);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("GB")]
+    [InlineData("0GB")]
+    [InlineData("-1GB")]
+    [InlineData("8 parsecs")]
+    [InlineData(null)]
+    public void Memory_sizes_reject_non_sizes(string? text)
+    {
+        Assert.False(Lora.MemorySize.TryParse(text, out _));
+    }
+
+    [Theory]
+    [InlineData(512L, "512 B")]
+    [InlineData(1536L, "1.50 KiB")]
+    [InlineData(7_999_999_999L, "7.45 GiB")]
+    public void Memory_sizes_format_with_three_digits(long bytes, string text)
+    {
+        Assert.Equal(text, Lora.MemorySize.Format(bytes));
+    }
+
+    private static Lora.MemoryEstimate Estimate(Lora.ModelFamily family, string[] targets, double linearBits, int optimizer, bool checkpointing) =>
+        Lora.MemoryEstimator.Estimate(family, TinyLlama, new Lora.MemoryEstimateRequest(8, targets, 4, 128, linearBits, 4, 4, optimizer, checkpointing));
+
+    private static Lora.MemoryEstimateRequest Request(int batch, int length) =>
+        new(8, new[] { "q_proj" }, batch, length, 32, 4, 4, 8, GradientCheckpointing: false);
+}
