@@ -20,16 +20,16 @@ public class PeftRoundTripTests
         var reference = PeftAdapterConfig.Read(Path.Combine(fx.AdapterDir, PeftAdapterConfig.FileName));
         using var model = ModelLoader.Load(fx.BaseDir);
         LoraAdapters.Attach(model, "default", reference with { });
-        using var dir = new TempDir();
-        PeftAdapter.Save(model, "default", reference, dir.Path("adapter"));
+        using var dir = new TempFolder();
+        PeftAdapter.Save(model, "default", reference, dir.Child("adapter"));
 
-        using var ours = SafetensorsFile.Open(dir.Path("adapter", PeftAdapter.WeightsFileName));
+        using var ours = SafetensorsFile.Open(dir.Child("adapter", PeftAdapter.WeightsFileName));
         using var theirs = SafetensorsFile.Open(Path.Combine(fx.AdapterDir, PeftAdapter.WeightsFileName));
         Assert.Equal(theirs.Entries.Select(e => (e.Name, e.DType, string.Join(",", e.Shape))).OrderBy(x => x.Name),
                      ours.Entries.Select(e => (e.Name, e.DType, string.Join(",", e.Shape))).OrderBy(x => x.Name));
         Assert.Equal(theirs.Metadata, ours.Metadata);
 
-        var ourConfig = (JsonObject)JsonNode.Parse(File.ReadAllText(dir.Path("adapter", PeftAdapterConfig.FileName)))!;
+        var ourConfig = (JsonObject)JsonNode.Parse(File.ReadAllText(dir.Child("adapter", PeftAdapterConfig.FileName)))!;
         var theirConfig = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(fx.AdapterDir, PeftAdapterConfig.FileName)))!;
         Assert.Equal(theirConfig.Select(kv => kv.Key), ourConfig.Select(kv => kv.Key));
         foreach (var key in new[] { "r", "lora_alpha", "lora_dropout", "fan_in_fan_out", "bias", "peft_type", "task_type", "use_rslora", "use_dora" })
@@ -45,16 +45,16 @@ public class PeftRoundTripTests
         var fx = new PeftFixture(name);
         using var model = ModelLoader.Load(fx.BaseDir);
         var settings = PeftAdapter.Load(model, fx.AdapterDir);
-        using var dir = new TempDir();
-        PeftAdapter.Save(model, "default", settings, dir.Path("a"));
+        using var dir = new TempFolder();
+        PeftAdapter.Save(model, "default", settings, dir.Child("a"));
         using var again = ModelLoader.Load(fx.BaseDir);
-        PeftAdapter.Load(again, dir.Path("a"));
+        PeftAdapter.Load(again, dir.Child("a"));
         var first = LoraAdapters.Parameters(model, "default");
         var second = LoraAdapters.Parameters(again, "default").ToDictionary(p => p.PeftName, p => p.Value);
         foreach (var (peftName, value) in first)
             Assert.True(value.bytes.SequenceEqual(second[peftName].bytes), $"{peftName} differs after a round trip");
         var original = TensorFiles.ReadAll(Path.Combine(fx.AdapterDir, PeftAdapter.WeightsFileName));
-        var written = TensorFiles.ReadAll(dir.Path("a", PeftAdapter.WeightsFileName));
+        var written = TensorFiles.ReadAll(dir.Child("a", PeftAdapter.WeightsFileName));
         foreach (var (key, t) in original) Assert.True(t.bytes.SequenceEqual(written[key].bytes), $"{key} differs from PEFT's file");
     }
 
@@ -95,15 +95,15 @@ public class PeftRoundTripTests
     public void Adapter_that_does_not_fit_the_base_names_the_tensor()
     {
         var fx = new PeftFixture("tiny-llama");
-        using var dir = new TempDir();
-        Directory.CreateDirectory(dir.Path("bad"));
-        File.Copy(Path.Combine(fx.AdapterDir, PeftAdapterConfig.FileName), dir.Path("bad", PeftAdapterConfig.FileName));
+        using var dir = new TempFolder();
+        Directory.CreateDirectory(dir.Child("bad"));
+        File.Copy(Path.Combine(fx.AdapterDir, PeftAdapterConfig.FileName), dir.Child("bad", PeftAdapterConfig.FileName));
         var tensors = TensorFiles.ReadAll(Path.Combine(fx.AdapterDir, PeftAdapter.WeightsFileName));
         const string victim = "base_model.model.model.layers.1.self_attn.v_proj.lora_B.weight";
         tensors[victim] = zeros(31, 8);
-        TensorFiles.Write(dir.Path("bad", PeftAdapter.WeightsFileName), tensors.Select(kv => (kv.Key, kv.Value)));
+        TensorFiles.Write(dir.Child("bad", PeftAdapter.WeightsFileName), tensors.Select(kv => (kv.Key, kv.Value)));
         using var model = ModelLoader.Load(fx.BaseDir);
-        var e = Assert.Throws<PeftFormatException>(() => PeftAdapter.Load(model, dir.Path("bad")));
+        var e = Assert.Throws<PeftFormatException>(() => PeftAdapter.Load(model, dir.Child("bad")));
         Assert.Contains(victim, e.Message);
         Assert.Contains("[31, 8], expected [32, 8]", e.Message);
     }

@@ -11,9 +11,9 @@ public class ExperimentRunnerTests
     [Fact]
     public async Task Fixture_run_through_the_runner_matches_the_fixture_final_weights()
     {
-        using var dir = new TempDir();
-        var config = FixtureExperiment.Config(dir.Root, FixtureExperiment.WriteDataset(dir));
-        var runner = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Path("artifacts") });
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir));
+        var runner = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts") });
         var reports = new List<TrainingProgress>();
         var result = await runner.TrainAsync(config, new SyncProgress<TrainingProgress>(reports.Add), default);
 
@@ -23,27 +23,27 @@ public class ExperimentRunnerTests
         var adapter = TensorFiles.ReadAll(Path.Combine(result.AdapterDirectory, PeftAdapter.WeightsFileName));
         foreach (var (key, value) in adapter)
             Tolerance.Close(value, expected["final." + key.Replace(".weight", ".default.weight")], Tolerance.Gradients, key);
-        Assert.True(File.Exists(dir.Path("artifacts", "train-tiny-llama", "run.json")));
-        Assert.False(Directory.Exists(dir.Path("artifacts", "train-tiny-llama", "checkpoints")));
+        Assert.True(File.Exists(dir.Child("artifacts", "train-tiny-llama", "run.json")));
+        Assert.False(Directory.Exists(dir.Child("artifacts", "train-tiny-llama", "checkpoints")));
     }
 
     [Fact]
     public async Task Cancelled_run_resumes_from_its_checkpoint_to_the_same_adapter()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var dataset = FixtureExperiment.WriteDataset(dir);
-        var config = FixtureExperiment.Config(dir.Root, dataset, saveSteps: 2);
-        var straight = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Path("a") }).TrainAsync(config, null, default);
+        var config = FixtureExperiment.Config(dir.Path, dataset, saveSteps: 2);
+        var straight = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("a") }).TrainAsync(config, null, default);
 
         using var cancel = new CancellationTokenSource();
-        var interrupted = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Path("b") });
+        var interrupted = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b") });
         var progress = new SyncProgress<TrainingProgress>(p => { if (p.Step == 3) cancel.Cancel(); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => interrupted.TrainAsync(config, progress, cancel.Token));
-        Assert.NotEmpty(Directory.GetDirectories(dir.Path("b", "train-tiny-llama", "checkpoints"), "step-*"));
-        Assert.False(Directory.Exists(dir.Path("b", "train-tiny-llama", "adapter")));
+        Assert.NotEmpty(Directory.GetDirectories(dir.Child("b", "train-tiny-llama", "checkpoints"), "step-*"));
+        Assert.False(Directory.Exists(dir.Child("b", "train-tiny-llama", "adapter")));
 
         var logs = new List<string>();
-        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Path("b"), Log = logs.Add }).TrainAsync(config, null, default);
+        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b"), Log = logs.Add }).TrainAsync(config, null, default);
         Assert.Contains(logs, l => l.Contains("resuming from step-"));
         var a = TensorFiles.ReadAll(Path.Combine(straight.AdapterDirectory, PeftAdapter.WeightsFileName));
         var b = TensorFiles.ReadAll(Path.Combine(resumed.AdapterDirectory, PeftAdapter.WeightsFileName));
@@ -53,13 +53,13 @@ public class ExperimentRunnerTests
     [Fact]
     public async Task Merge_and_evaluate_write_their_artifacts()
     {
-        using var dir = new TempDir();
-        var config = FixtureExperiment.Config(dir.Root, FixtureExperiment.WriteDataset(dir)) with
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with
         {
-            Dataset = FixtureExperiment.Config(dir.Root, "").Dataset with { Path = dir.Path("train.jsonl"), EvalFraction = 0.25, Shuffle = true },
+            Dataset = FixtureExperiment.Config(dir.Path, "").Dataset with { Path = dir.Child("train.jsonl"), EvalFraction = 0.25, Shuffle = true },
             Evaluation = new EvaluationSettings([Metric.Perplexity], 8),
         };
-        var runner = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Path("artifacts") });
+        var runner = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts") });
         var trained = await runner.TrainAsync(config, null, default);
         var merged = await runner.MergeAsync(config, trained, default);
         Assert.True(File.Exists(Path.Combine(merged.ModelDirectory, "model.safetensors")));
@@ -67,7 +67,7 @@ public class ExperimentRunnerTests
         var eval = await runner.EvaluateAsync(config, trained, default);
         Assert.Equal(12, eval.Rows);
         Assert.True(eval.Metrics[Metric.Perplexity] > 1);
-        var report = File.ReadAllText(dir.Path("artifacts", "train-tiny-llama", "report.md"));
+        var report = File.ReadAllText(dir.Child("artifacts", "train-tiny-llama", "report.md"));
         Assert.Contains("| Perplexity |", report);
         Assert.Contains("loss.svg", report);
     }

@@ -9,12 +9,12 @@ public static class FixtureExperiment
     public static string Folder => RepoPaths.Fixture("train-tiny-llama");
 
     /// <summary>Writes the fixture's 48 rows as TokenIds JSONL into <paramref name="dir"/> and returns its path.</summary>
-    public static string WriteDataset(TempDir dir)
+    public static string WriteDataset(TempFolder dir)
     {
         var data = TensorFiles.ReadAll(Path.Combine(Folder, "expected.safetensors"))["data"];
         var lines = Enumerable.Range(0, (int)data.shape[0])
             .Select(r => "{\"input_ids\": [" + string.Join(", ", data[r].data<long>().ToArray()) + "]}");
-        var path = dir.Path("train.jsonl");
+        var path = dir.Child("train.jsonl");
         File.WriteAllLines(path, lines);
         return path;
     }

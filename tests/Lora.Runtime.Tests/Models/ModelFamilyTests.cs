@@ -19,7 +19,7 @@ public class ModelFamilyTests
     [InlineData("llama")]
     public void Family_loads_runs_and_merges(string modelType)
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var folder = SmallModels.SaveRandom(dir, modelType, SmallModels.LlamaConfig(modelType));
         using var model = ModelLoader.Load(folder);
         var ids = SmallModels.Ids();
@@ -37,7 +37,7 @@ public class ModelFamilyTests
         Assert.True(Tolerance.RelativeError(adapterLogits, baseLogits) > 1e-3, "the adapter changes nothing");
 
         LoraMerge.Merge(model, "default");
-        var merged = dir.Path("merged");
+        var merged = dir.Child("merged");
         HfModelWriter.Save(model, merged, ScalarType.Float32, folder);
         using var reloaded = ModelLoader.Load(merged);
         Tolerance.Close(reloaded.Forward(ids), adapterLogits, Tolerance.Logits, $"{modelType} merged and reloaded");
@@ -84,7 +84,7 @@ public class ModelFamilyTests
     [Fact]
     public void Tied_embeddings_have_no_lm_head_and_use_the_embedding()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var folder = SmallModels.SaveRandom(dir, "tied", SmallModels.LlamaConfig(tie: true));
         using var file = SafetensorsFile.Open(Path.Combine(folder, "model.safetensors"));
         Assert.False(file.TryGet("lm_head.weight", out _));
@@ -128,16 +128,16 @@ public class ModelFamilyTests
     [Fact]
     public void Missing_and_extra_tensors_are_one_error_listing_both()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using (var model = SmallModels.Random(SmallModels.LlamaConfig()))
         {
             var tensors = model.BaseParameters().Where(p => p.Key != "model.layers.1.mlp.down_proj.weight")
                 .Select(p => (p.Key, (Tensor)p.Value)).Append(("model.layers.9.extra.weight", zeros(2)));
-            Directory.CreateDirectory(dir.Path("m"));
-            TensorFiles.Write(dir.Path("m", "model.safetensors"), tensors);
-            File.WriteAllText(dir.Path("m", "config.json"), SmallModels.LlamaConfig().ToJsonString());
+            Directory.CreateDirectory(dir.Child("m"));
+            TensorFiles.Write(dir.Child("m", "model.safetensors"), tensors);
+            File.WriteAllText(dir.Child("m", "config.json"), SmallModels.LlamaConfig().ToJsonString());
         }
-        var e = Assert.Throws<ModelLoadException>(() => ModelLoader.Load(dir.Path("m")));
+        var e = Assert.Throws<ModelLoadException>(() => ModelLoader.Load(dir.Child("m")));
         Assert.Contains("Missing 1 tensor(s): model.layers.1.mlp.down_proj.weight", e.Message);
         Assert.Contains("Unexpected 1 tensor(s): model.layers.9.extra.weight", e.Message);
         Assert.Contains("Expected", e.Message);
@@ -146,7 +146,7 @@ public class ModelFamilyTests
     [Fact]
     public void Wrong_shape_names_the_tensor_and_both_shapes()
     {
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         var folder = SmallModels.SaveRandom(dir, "m", SmallModels.LlamaConfig());
         var bigger = SmallModels.LlamaConfig();
         bigger["intermediate_size"] = 64;

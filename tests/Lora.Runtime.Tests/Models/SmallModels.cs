@@ -30,10 +30,10 @@ public static class SmallModels
         return model;
     }
 
-    public static string SaveRandom(TempDir dir, string name, JsonObject config, long seed = 0)
+    public static string SaveRandom(TempFolder dir, string name, JsonObject config, long seed = 0)
     {
         using var model = Random(config, seed);
-        var folder = dir.Path(name);
+        var folder = dir.Child(name);
         HfModelWriter.Save(model, folder, ScalarType.Float32);
         return folder;
     }
@@ -42,16 +42,5 @@ public static class SmallModels
     {
         manual_seed(seed);
         return randint(3, vocab, [batch, length], dtype: ScalarType.Int64);
-    }
-}
-
-/// <summary>A temporary folder removed at dispose.</summary>
-public sealed class TempDir : IDisposable
-{
-    public string Root { get; } = Directory.CreateTempSubdirectory("lora-test-").FullName;
-    public string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
     }
 }

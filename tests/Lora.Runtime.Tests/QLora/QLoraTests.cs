@@ -53,11 +53,11 @@ public class QLoraTests
     public void Saved_4bit_model_has_the_bitsandbytes_layout_and_reloads_to_identical_codes()
     {
         var fx = new PeftFixture("tiny-llama");
-        using var dir = new TempDir();
+        using var dir = new TempFolder();
         using var model = ModelLoader.Load(fx.BaseDir, ScalarType.Float32, Nf4);
-        HfModelWriter.Save(model, dir.Path("q"), ScalarType.Float32, fx.BaseDir);
+        HfModelWriter.Save(model, dir.Child("q"), ScalarType.Float32, fx.BaseDir);
 
-        using (var file = SafetensorsFile.Open(dir.Path("q", "model.safetensors")))
+        using (var file = SafetensorsFile.Open(dir.Child("q", "model.safetensors")))
         {
             const string layer = "model.layers.0.self_attn.q_proj";
             Assert.True(file.TryGet($"{layer}.weight", out var packed));
@@ -68,12 +68,12 @@ public class QLoraTests
             Assert.True(file.TryGet("lm_head.weight", out var head));
             Assert.Equal(SafetensorsDType.F32, head.DType);   // the LM head stays full precision
         }
-        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.Path("q", "config.json")))!["quantization_config"]!;
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(dir.Child("q", "config.json")))!["quantization_config"]!;
         Assert.Equal("bitsandbytes", config["quant_method"]!.GetValue<string>());
         Assert.Equal("nf4", config["bnb_4bit_quant_type"]!.GetValue<string>());
         Assert.True(config["bnb_4bit_use_double_quant"]!.GetValue<bool>());
 
-        using var reloaded = ModelLoader.Load(dir.Path("q"));   // detects the 4-bit checkpoint by itself
+        using var reloaded = ModelLoader.Load(dir.Child("q"));   // detects the 4-bit checkpoint by itself
         var before = model.Projections().ToDictionary(p => p.Name, p => p.Layer);
         foreach (var (name, layer) in reloaded.Projections().Where(p => p.Layer.Quantized is not null))
             Assert.True(layer.Quantized!.Codes().eq(before[name].Quantized!.Codes()).all().item<bool>(), $"{name} codes differ after reload");
