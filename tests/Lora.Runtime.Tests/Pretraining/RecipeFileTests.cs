@@ -5,15 +5,17 @@ namespace Lora.Runtime.Tests.Pretraining;
 
 public sealed class RecipeFileTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("lora-recipe-").FullName;
+    readonly TempFolder _temp = new();
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    string Folder => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void A_recipe_survives_a_round_trip_through_recipe_json()
     {
         var recipe = ShippedRecipe.Load();
-        var path = Path.Combine(_folder, RecipeFile.FileName);
+        var path = Path.Combine(Folder, RecipeFile.FileName);
         File.WriteAllText(path, RecipeFile.Serialize(recipe));
 
         var loaded = RecipeFile.Load(path);
@@ -27,7 +29,7 @@ public sealed class RecipeFileTests : IDisposable
     {
         var json = JsonNode.Parse(RecipeFile.Serialize(ShippedRecipe.Load()))!.AsObject();
         json.Remove("seed");
-        var path = Path.Combine(_folder, RecipeFile.FileName);
+        var path = Path.Combine(Folder, RecipeFile.FileName);
         File.WriteAllText(path, json.ToJsonString());
 
         var error = Assert.Throws<PretrainingException>(() => RecipeFile.Load(path));
@@ -39,7 +41,7 @@ public sealed class RecipeFileTests : IDisposable
     public void A_setting_out_of_range_is_an_error_naming_the_field()
     {
         var recipe = ShippedRecipe.Load() with { SequenceLength = 4096, WarmupSteps = -1 };
-        var path = Path.Combine(_folder, RecipeFile.FileName);
+        var path = Path.Combine(Folder, RecipeFile.FileName);
         File.WriteAllText(path, RecipeFile.Serialize(recipe));
 
         var error = Assert.Throws<PretrainingException>(() => RecipeFile.Load(path));
