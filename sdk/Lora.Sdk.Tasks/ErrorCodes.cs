@@ -1,0 +1,35 @@
+namespace Lora.Sdk.Tasks;
+
+/// <summary>
+/// The build's own diagnostic codes (LORA1xxx). The generator's compile-time codes are LORA00xx; these are the
+/// ones raised while running experiments after the build.
+/// </summary>
+internal static class ErrorCodes
+{
+    /// <summary>The runner reported an error (<c>##lora error</c>): bad data, a corrupt file, a missing folder.</summary>
+    public const string RunnerError = "LORA1001";
+
+    /// <summary>An <c>[Expect]</c> threshold was not met.</summary>
+    public const string ExpectationNotMet = "LORA1002";
+
+    /// <summary>The runner was cancelled (Ctrl+C, or the build was stopped).</summary>
+    public const string Cancelled = "LORA1003";
+
+    /// <summary>The runner could not be started: <c>dotnet</c> or <c>lora.dll</c> missing.</summary>
+    public const string RunnerNotStarted = "LORA1004";
+
+    /// <summary>The artifacts folder cannot be created or written.</summary>
+    public const string ArtifactsNotWritable = "LORA1005";
+
+    /// <summary>The runner failed without saying why on the protocol (a crash); its last error output is attached.</summary>
+    public const string RunnerCrashed = "LORA1006";
+
+    /// <summary>The runner took longer than <c>LoraRunnerTimeout</c>.</summary>
+    public const string TimedOut = "LORA1007";
+
+    /// <summary>A task parameter (an MSBuild property) has a value the task cannot use.</summary>
+    public const string InvalidSetting = "LORA1008";
+
+    /// <summary>The runner did not stop within the grace period after cancellation and was killed.</summary>
+    public const string Killed = "LORA1009";
+}

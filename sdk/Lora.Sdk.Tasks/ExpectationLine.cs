@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace Lora.Sdk.Tasks;
+
+/// <summary>A <c>##lora expectation</c> payload: one [Expect] checked against the evaluation.</summary>
+internal sealed record ExpectationLine(string Experiment, string Metric, double? Actual, double? AtLeast, double? AtMost, bool Passed)
+{
+    /// <summary>Reads the JSON payload; null when it is not an expectation object.</summary>
+    public static ExpectationLine? TryParse(string json)
+    {
+        if (JsonFields.Object(json) is not { } o
+            || JsonFields.String(o, "experiment") is not { } experiment
+            || JsonFields.String(o, "metric") is not { } metric
+            || JsonFields.Boolean(o, "passed") is not { } passed)
+        {
+            return null;
+        }
+
+        return new ExpectationLine(experiment, metric, JsonFields.Number(o, "actual"), JsonFields.Number(o, "at_least"), JsonFields.Number(o, "at_most"), passed);
+    }
+
+    /// <summary>The threshold as written in the attribute: "AtLeast = 0.9", "AtMost = 12", or both.</summary>
+    public string Threshold => string.Join(", ", new[]
+    {
+        AtLeast is { } low ? Invariant($"AtLeast = {low}") : null,
+        AtMost is { } high ? Invariant($"AtMost = {high}") : null,
+    }.Where(part => part is not null));
+
+    /// <summary>"Accuracy 0.950 (AtLeast = 0.9): met" — the line for a passed expectation.</summary>
+    public string FormatPassed() => Invariant($"{Experiment}: {Metric} {Actual:0.0000} ({Threshold}): met");
+
+    /// <summary>What went wrong, naming metric, value and threshold.</summary>
+    public string FormatFailed()
+    {
+        var attribute = $"[Expect(Metric.{Metric}, {Threshold})]";
+        if (Actual is not { } actual)
+        {
+            return $"Experiment '{Experiment}': {attribute} cannot be checked: {Metric} was not measured. Add Metric.{Metric} to the experiment's [Evaluate(...)].";
+        }
+
+        var side = AtLeast is { } low && actual < low ? Invariant($"below the threshold {low}")
+            : AtMost is { } high && actual > high ? Invariant($"above the threshold {high}")
+            : $"outside {Threshold}";
+        return Invariant($"Experiment '{Experiment}': {attribute} not met: {Metric} is {actual:0.0000}, {side}. ") +
+               "Improve the experiment (data, steps, learning rate) or change the threshold.";
+    }
+
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,152 @@
+using System.ComponentModel;
+using System.Globalization;
+using Microsoft.Build.Framework;
+
+namespace Lora.Sdk.Tasks;
+
+/// <summary>
+/// Runs a built project's experiments out of process (never inside the MSBuild node): starts the <c>lora</c>
+/// runner against the project's own output folder, relays its progress as build messages and its failures as
+/// errors, and on cancellation closes the runner's standard input so that it checkpoints and exits, killing it
+/// only after <see cref="CancelGracePeriodSeconds"/>.
+/// </summary>
+public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    static readonly string[] Devices = ["cpu", "cuda", "auto"];
+
+    readonly ManualResetEvent _cancelled = new(false);
+    readonly object _gate = new();
+    RunnerProcess? _runner;
+
+    /// <summary>The runner assembly, <c>lora.dll</c> in the project's output folder.</summary>
+    [Required]
+    public string RunnerPath { get; set; } = "";
+
+    /// <summary>The built project assembly that declares the [Experiment] records.</summary>
+    [Required]
+    public string AssemblyPath { get; set; } = "";
+
+    /// <summary>The artifacts root; each experiment writes &lt;root&gt;/&lt;name&gt;/.</summary>
+    [Required]
+    public string ArtifactsDirectory { get; set; } = "";
+
+    /// <summary>The <c>dotnet</c> host that runs the runner; "dotnet" from PATH when empty.</summary>
+    public string DotNetHostPath { get; set; } = "";
+
+    /// <summary>The project's runtimeconfig.json (frameworks the runner needs).</summary>
+    public string RuntimeConfigPath { get; set; } = "";
+
+    /// <summary>The project's deps.json (its package assemblies and native libraries).</summary>
+    public string DepsFilePath { get; set; } = "";
+
+    /// <summary>Names (or name/variant) to run; all when empty.</summary>
+    public string[] Experiments { get; set; } = [];
+
+    /// <summary>cpu, cuda or auto.</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>Seconds the runner may take before it is stopped like a cancellation; 0 for no limit.</summary>
+    public int TimeoutSeconds { get; set; }
+
+    /// <summary>Seconds a stopped runner gets to write its checkpoint and exit before it is killed.</summary>
+    public int CancelGracePeriodSeconds { get; set; } = 30;
+
+    /// <summary>The runner's working directory (the project directory).</summary>
+    public string WorkingDirectory { get; set; } = "";
+
+    /// <summary>Asks the running runner to stop: closes its standard input; Execute kills it after the grace period.</summary>
+    public void Cancel()
+    {
+        _cancelled.Set();
+        lock (_gate)
+        {
+            _runner?.CloseInput();
+        }
+    }
+
+    public override bool Execute()
+    {
+        var log = new BuildLog(Log, BuildEngine?.ProjectFileOfTaskNode ?? "");
+        if (!SettingsAreValid(log))
+        {
+            return false;
+        }
+
+        if (ArtifactsFolder.Problem(ArtifactsDirectory) is { } problem)
+        {
+            log.Error(ErrorCodes.ArtifactsNotWritable,
+                $"The artifacts folder '{ArtifactsDirectory}' (LoraArtifactsDir) cannot be written: {problem} Set LoraArtifactsDir to a folder this build can write.");
+            return false;
+        }
+
+        var command = new RunnerCommand(
+            DotNetHostPath.Length > 0 ? DotNetHostPath : "dotnet", RuntimeConfigPath, DepsFilePath, RunnerPath, AssemblyPath,
+            ArtifactsDirectory, Device, Experiments.Where(e => e.Trim().Length > 0).Select(e => e.Trim()).ToList(),
+            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory());
+        log.Message(MessageImportance.Low, "Starting the Lora runner: " + command);
+
+        RunnerProcess runner;
+        try
+        {
+            runner = RunnerProcess.Start(command.ToStartInfo());
+        }
+        catch (Win32Exception e)
+        {
+            log.Error(ErrorCodes.RunnerNotStarted, $"The Lora runner could not be started with '{command.DotNetHost}': {e.Message}. Set LoraDotNetHost to the dotnet executable.");
+            return false;
+        }
+
+        using (runner)
+        {
+            lock (_gate)
+            {
+                _runner = runner;
+            }
+
+            var relay = new ProtocolRelay(log);
+            TimeSpan? timeout = TimeoutSeconds > 0 ? TimeSpan.FromSeconds(TimeoutSeconds) : null;
+            var grace = TimeSpan.FromSeconds(CancelGracePeriodSeconds);
+            var outcome = RunnerSession.Run(runner, relay.Relay, _cancelled, timeout, grace);
+            lock (_gate)
+            {
+                _runner = null;
+            }
+
+            OutcomeReport.Report(outcome, relay, log, timeout, grace);
+            if (outcome.StopReason == StopReason.Cancelled)
+            {
+                // Cancelled work is not done: the build must not treat it as a success.
+                return false;
+            }
+        }
+
+        return !log.HasLoggedErrors;
+    }
+
+    bool SettingsAreValid(BuildLog log)
+    {
+        if (!Devices.Contains(Device, StringComparer.Ordinal))
+        {
+            log.Error(ErrorCodes.InvalidSetting, $"LoraDevice is '{Device}'; expected one of {string.Join(", ", Devices)}.");
+        }
+
+        if (TimeoutSeconds < 0 || CancelGracePeriodSeconds < 0)
+        {
+            log.Error(ErrorCodes.InvalidSetting, string.Create(CultureInfo.InvariantCulture,
+                $"LoraRunnerTimeout ({TimeoutSeconds}) and LoraCancelGracePeriod ({CancelGracePeriodSeconds}) are seconds and cannot be negative."));
+        }
+
+        if (!File.Exists(RunnerPath))
+        {
+            log.Error(ErrorCodes.RunnerNotStarted,
+                $"The Lora runner '{RunnerPath}' does not exist. It comes with the Lora.Cli package, copied into the output folder when CopyLocalLockFileAssemblies is true (Lora.Sdk's default); restore and build again, or set LoraRunnerPath.");
+        }
+
+        if (!File.Exists(AssemblyPath))
+        {
+            log.Error(ErrorCodes.RunnerNotStarted, $"The project assembly '{AssemblyPath}' does not exist; the build did not produce it.");
+        }
+
+        return !log.HasLoggedErrors;
+    }
+}

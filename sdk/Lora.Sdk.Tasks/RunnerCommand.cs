@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Lora.Sdk.Tasks;
+
+/// <summary>
+/// The runner's command line: <c>dotnet exec --runtimeconfig P.runtimeconfig.json --depsfile P.deps.json lora.dll
+/// experiment run --assembly P.dll --artifacts DIR --device D --cancel-on-stdin-close [--experiment NAME]…</c>,
+/// so that the runner resolves the project's own dependencies (TorchSharp, libtorch) from its output folder.
+/// </summary>
+internal sealed record RunnerCommand(
+    string DotNetHost, string RuntimeConfig, string DepsFile, string Runner, string Assembly, string Artifacts,
+    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory)
+{
+    public ProcessStartInfo ToStartInfo()
+    {
+        var info = new ProcessStartInfo(DotNetHost)
+        {
+            WorkingDirectory = WorkingDirectory,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in Arguments())
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return info;
+    }
+
+    public IEnumerable<string> Arguments()
+    {
+        yield return "exec";
+        if (RuntimeConfig.Length > 0)
+        {
+            yield return "--runtimeconfig";
+            yield return RuntimeConfig;
+        }
+
+        if (DepsFile.Length > 0)
+        {
+            yield return "--depsfile";
+            yield return DepsFile;
+        }
+
+        yield return Runner;
+        yield return "experiment";
+        yield return "run";
+        yield return "--assembly";
+        yield return Assembly;
+        yield return "--artifacts";
+        yield return Artifacts;
+        yield return "--device";
+        yield return Device;
+        yield return "--cancel-on-stdin-close";
+        foreach (var name in Experiments)
+        {
+            yield return "--experiment";
+            yield return name;
+        }
+    }
+
+    /// <summary>The command as one line for the log (arguments with spaces quoted).</summary>
+    public override string ToString() =>
+        string.Join(" ", new[] { DotNetHost }.Concat(Arguments()).Select(a => a.Contains(' ') ? "\"" + a + "\"" : a));
+}

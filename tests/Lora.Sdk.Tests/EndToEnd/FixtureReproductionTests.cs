@@ -1,0 +1,60 @@
+using System.Text;
+using Lora.Sdk.Tests.Infrastructure;
+
+namespace Lora.Sdk.Tests.EndToEnd;
+
+/// <summary>
+/// The train-tiny-llama fixture (6 steps of transformers + PEFT) reproduced by `dotnet build` of an attributed
+/// record: the adapter in artifacts/lora/&lt;name&gt;/adapter/ matches the fixture's final weights.
+/// </summary>
+[Collection(SdkCollection.Name)]
+public sealed class FixtureReproductionTests(PackedSdk sdk)
+{
+    const double Tolerance = 1e-4;
+
+    [Fact]
+    public void The_train_tiny_llama_fixture_built_as_an_experiment_ends_with_the_fixtures_adapter()
+    {
+        string fixture = RepoPaths.Fixture("train-tiny-llama");
+        string expected = Path.Combine(fixture, "expected.safetensors");
+        var project = sdk.NewProject("FixtureRun", $"""
+              <ItemGroup>
+                <AdditionalFiles Include="{fixture}/base/config.json" />
+              </ItemGroup>
+            """);
+        project.Write("data/train.jsonl", TokenRows(expected));
+        project.Write("TrainTinyLlama.cs", $$"""
+            using Lora;
+
+            namespace FixtureRun;
+
+            [Experiment("train-tiny-llama")]
+            [BaseModel("{{fixture}}/base")]
+            [LoraAdapter(Rank = 8, Alpha = 16, Dropout = 0, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj" }, InitFrom = "{{fixture}}/adapter_init")]
+            [Dataset("data/train.jsonl", Format = DatasetFormat.TokenIds, EvalFraction = 0, Shuffle = false, MaxLength = 64, AddEos = false)]
+            [Training(MaxSteps = 6, LearningRate = 5e-3, BatchSize = 4, EvalBatchSize = 4, GradientAccumulation = 2, WarmupSteps = 2,
+                      Schedule = LrSchedule.Cosine, WeightDecay = 0.01, MaxGradNorm = 1.0, Seed = 42, LoggingSteps = 1)]
+            [Merge(DType = MergeDType.Float32)]
+            public partial record TrainTinyLlama;
+            """);
+
+        project.Build().ShouldSucceed().ShouldSay("train-tiny-llama step 6/6");
+
+        // The fixture names PEFT parameters with the adapter name (".lora_A.default.weight"); adapter files do not.
+        var reference = AdapterWeights.ReadFloat32(expected, name => name.StartsWith("final.", StringComparison.Ordinal))
+            .ToDictionary(p => p.Key["final.".Length..].Replace(".default.weight", ".weight", StringComparison.Ordinal), p => p.Value);
+        AdapterWeights.AssertClose(reference, AdapterWeights.ReadFloat32(project.AdapterFile("train-tiny-llama")), Tolerance);
+        Assert.True(File.Exists(project.Path("artifacts", "lora", "train-tiny-llama", "merged", "config.json")));
+        Assert.True(File.Exists(project.Path("artifacts", "lora", "train-tiny-llama", "run.json")));
+    }
+
+    /// <summary>The fixture's 48 rows of 16 token ids as TokenIds JSONL, in order.</summary>
+    static string TokenRows(string expected)
+    {
+        var (shape, ids) = AdapterWeights.ReadInt64(expected, "data");
+        var text = new StringBuilder();
+        for (long row = 0; row < shape[0]; row++)
+            text.Append("{\"input_ids\": [").AppendJoin(", ", ids.Skip((int)(row * shape[1])).Take((int)shape[1])).Append("]}\n");
+        return text.ToString();
+    }
+}

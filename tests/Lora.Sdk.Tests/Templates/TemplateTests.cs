@@ -1,0 +1,55 @@
+using Lora.Sdk.Tests.Infrastructure;
+
+namespace Lora.Sdk.Tests.Templates;
+
+/// <summary>`dotnet new lora-experiment` and its options (instantiation only; EndToEnd builds one).</summary>
+[Collection(SdkCollection.Name)]
+public sealed class TemplateTests(PackedSdk sdk)
+{
+    [Fact]
+    public void The_project_names_the_packed_sdk_its_experiment_and_the_built_in_model_and_carries_its_data()
+    {
+        var project = sdk.FromTemplate("SpamFilter");
+
+        Assert.StartsWith($"<Project Sdk=\"Lora.Sdk/{sdk.Version}\">", project.Read("SpamFilter.csproj"));
+        Assert.DoesNotContain("AdditionalFiles", project.Read("SpamFilter.csproj"));
+        var experiment = project.Read("Experiment.cs");
+        Assert.Contains("namespace SpamFilter;", experiment);
+        Assert.Contains("[Experiment(\"spam-filter\"", experiment);
+        Assert.Contains("[BaseModel(\"lora-tiny-en\")]", experiment);
+        Assert.DoesNotContain("Quantize", experiment);
+        var rows = File.ReadAllLines(project.Path(TemplateSource.DatasetPath(experiment))).Where(l => l.Trim().Length > 0).ToList();
+        Assert.True(rows.Count >= 16, "the dataset should hold enough rows for a few batches");
+        Assert.All(rows, row => Assert.IsType<System.Text.Json.Nodes.JsonObject>(System.Text.Json.Nodes.JsonNode.Parse(row)));
+    }
+
+    [Fact]
+    public void Qlora_adds_a_4_bit_nf4_base_with_double_quantization()
+    {
+        var project = sdk.FromTemplate("Quantized", "--qlora");
+
+        Assert.Contains("[Quantize(QuantType.NF4, DoubleQuant = true)]", project.Read("Experiment.cs"));
+    }
+
+    [Fact]
+    public void A_qlora_project_builds_and_trains_with_its_base_quantized()
+    {
+        var project = sdk.FromTemplate("QuantizedRun", "--qlora", "--base-model", sdk.TextModel);
+        project.Replace("Experiment.cs", TemplateSource.TrainingAttribute, "[Training(MaxSteps = 2, BatchSize = 4, LoggingSteps = 1)]");
+        project.RemoveLines("Experiment.cs", TemplateSource.EvaluationLines);
+
+        project.Build().ShouldSucceed().ShouldSay("quantized-run step 2/2");
+
+        var run = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(project.Path("artifacts", "lora", "quantized-run", "run.json")))!;
+        Assert.Equal("NF4", (string?)run["config"]?["Quantization"]?["Type"]);
+    }
+
+    [Fact]
+    public void A_base_model_path_is_used_and_its_config_passed_to_the_checks()
+    {
+        var project = sdk.FromTemplate("OwnModel", "--base-model", @"..\models\my-llama");
+
+        Assert.Contains("[BaseModel(\"../models/my-llama\")]", project.Read("Experiment.cs"));
+        Assert.Contains("<AdditionalFiles Include=\"../models/my-llama/config.json\" />", project.Read("OwnModel.csproj"));
+    }
+}

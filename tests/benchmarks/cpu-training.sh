@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the CPU training benchmark side by side with the PyTorch peer (../shared/bench/peer_lora_train.py) in one
+# run, and rewrites the table between the BENCHMARK markers in README.md. Needs Debian's python3-torch with
+# libopenblas0-pthread (apt-get install python3-torch libopenblas0-pthread). Quote it only from a quiet machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+peer="$root/../shared/bench/peer_lora_train.py"
+dotnet build "$root/runtime/Lora.Cli" -c Release -v q -nologo >/dev/null
+lora=(dotnet "$root/runtime/Lora.Cli/bin/Release/net10.0/lora.dll")
+shape=(--family llama --layers 4 --hidden 512 --heads 8 --kv-heads 4 --ffn 1376 --vocab 32000 --seq 256 --batch 4
+       --steps "${STEPS:-4}" --warmup 1 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj --threads 2)
+matmul=$("${lora[@]}" bench matmul --size 1024 --dtype fp32 --threads 2)
+ours=$("${lora[@]}" bench train "${shape[@]}")
+qlora=$("${lora[@]}" bench train "${shape[@]}" --dtype bf16 --quant nf4)
+theirs=$(/usr/bin/python3 "$peer" "${shape[@]}" --device cpu | tail -n 1)
+table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" <<'PY'
+import json, sys, platform, os
+m, o, q, p = (json.loads(a) for a in sys.argv[1:5])
+# Matmul-bound limit: 4 FLOPs per non-embedding parameter (+ LM head) per token (forward + input gradient).
+h, layers, ffn, kv, vocab = 512, 4, 1376, 256, 32000
+per_layer = h * h + h * kv * 2 + h * h + 3 * h * ffn
+limit = m["gflops"] * 1e9 / (4 * (layers * per_layer + vocab * h))
+cpu = platform.processor() or platform.machine()
+rows = [
+  "| machine | shape | ours (tok/s) | PyTorch peer (tok/s) | ratio | % of matmul limit | peak RSS ours / peer (MiB) |",
+  "| --- | --- | --- | --- | --- | --- | --- |",
+  f"| {os.cpu_count()} cores, {m['gflops']:.0f} GFLOP/s fp32 | Llama 4×512, vocab 32k, r16 all-linear, 4×256, fp32 | {o['tokens_per_s']:.0f} | {p['tokens_per_s']:.0f} | {o['tokens_per_s']/p['tokens_per_s']:.2f}× | {100*o['tokens_per_s']/limit:.0f}% of {limit:.0f} | {o['peak_rss_mib']:.0f} / {p['peak_rss_mib']:.0f} |",
+  f"| same | same, QLoRA (NF4 base, bf16) | {q['tokens_per_s']:.0f} | – | – | – | {q['peak_rss_mib']:.0f} (estimate {q['estimate_mib']:.0f} + baseline {q['baseline_rss_mib']:.0f}) |",
+]
+print("\n".join(rows))
+PY
+)
+echo "$table"
+python3 - "$root/README.md" "$table" <<'PY'
+import sys, re
+path, table = sys.argv[1], sys.argv[2]
+text = open(path).read()
+block = "<!-- BENCHMARK:START -->\n" + table + "\n<!-- BENCHMARK:END -->"
+text = re.sub(r"<!-- BENCHMARK:START -->.*?<!-- BENCHMARK:END -->", block, text, flags=re.S)
+open(path, "w").write(text)
+PY
