@@ -147,8 +147,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             var slot = _slots[name];
             var h = slot.Dropout > 0 && training ? nn.functional.dropout(x, slot.Dropout, training: true) : x;
             // (…, in) → (…, r) → (…, out); the low-rank product is never formed.
-            var delta = lora_B[name].forward(lora_A[name].forward(h.to_type(LoraA(name).dtype)));
-            y = y + delta.mul_(slot.Scale).to_type(y.dtype);
+            var delta = lora_B[name].forward(lora_A[name].forward(h.dtype == LoraA(name).dtype ? h : h.to_type(LoraA(name).dtype)));
+            // One fused pass: y += scale·delta (y is the base output; autograd does not need its old value).
+            y = y.add_(delta.dtype == y.dtype ? delta : delta.to_type(y.dtype), alpha: slot.Scale);
         }
         return y.MoveToOuterDisposeScope();
     }

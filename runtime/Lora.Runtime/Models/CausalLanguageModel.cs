@@ -55,7 +55,8 @@ public abstract class CausalLanguageModel : nn.Module
     public Tensor Loss(Tensor inputIds, Tensor labels, Tensor? attentionMask = null)
     {
         using var scope = NewDisposeScope();
-        if (FrozenHeadWeight() is not { } head)
+        // Without gradients nothing would release what the fused function keeps for its backward pass.
+        if (!is_grad_enabled() || FrozenHeadWeight() is not { } head)
             return Training.CausalLmLoss.Compute(Forward(inputIds, attentionMask), labels).MoveToOuterDisposeScope();
         var hidden = Hidden(inputIds, attentionMask, null, null, out _);                         // (B, T, H)
         long length = hidden.shape[1];

@@ -26,7 +26,8 @@ public static class LayerCheckpoint
             var layer = (Func<Tensor, ForwardContext, Tensor>)vars[1];
             var context = (ForwardContext)vars[2];
             ctx.save_data(LayerKey, layer);
-            ctx.save_data(RngKey, get_rng_state().DetachFromDisposeScope());
+            // Wrapped: TorchSharp warns on stdout when a bare tensor is stored as data.
+            ctx.save_data(RngKey, new[] { get_rng_state().DetachFromDisposeScope() });
             ctx.save_data(HasMaskKey, context.Mask is not null);
             ctx.save_data(HasRotaryKey, context.Cos is not null);
             // Saved through autograd so that they outlive the forward call's dispose scope.
@@ -48,7 +49,7 @@ public static class LayerCheckpoint
             if ((bool)ctx.get_data(HasRotaryKey)) (cos, sin) = (saved[at], saved[at + 1]);
             using var input = saved[0].detach().requires_grad_(true);
             var outer = get_rng_state();
-            var rng = (Tensor)ctx.get_data(RngKey);
+            var rng = ((Tensor[])ctx.get_data(RngKey))[0];
             set_rng_state(rng);
             using (enable_grad())
             {

@@ -4,35 +4,51 @@ using static TorchSharp.torch;
 namespace Lora.Runtime.Training;
 
 /// <summary>
-/// The LM head and the cross-entropy in one autograd step that never holds the full (N, V) logits: forward
-/// computes them a chunk of rows at a time and keeps only the per-row log-sum-exp; backward recomputes each
-/// chunk's logits for softmax − one-hot. For a 32k vocabulary this drops the loss's memory from several
-/// float32 copies of (B·T, V) to one chunk. The head weight must be frozen (it gets no gradient).
+/// The LM head and the cross-entropy in one autograd step that holds at most one float32 copy of the logits:
+/// when they fit in <see cref="KeepBudgetBytes"/>, forward turns them into softmax probabilities in place and
+/// keeps them for backward (no recomputation); otherwise it works a chunk of rows at a time, keeps only the
+/// per-row log-sum-exp, and backward recomputes each chunk's logits for softmax − one-hot. Either way the several
+/// float32 copies of (B·T, V) a plain cross-entropy keeps never exist. The head weight must be frozen.
 /// </summary>
 public static class ChunkedLinearCrossEntropy
 {
-    /// <summary>Rows of logits materialised at once: 1024 × 32k × 4 bytes = 128 MiB at most.</summary>
+    /// <summary>Rows of logits materialised at once when recomputing: 1024 × 32k × 4 bytes = 128 MiB at most.</summary>
     public const int DefaultChunkRows = 1024;
 
+    /// <summary>Probabilities up to this size are kept from forward to backward instead of recomputed.</summary>
+    public const long KeepBudgetBytes = 256L << 20;
+
     /// <summary>hidden (N, H), weight (V, H) frozen, labels (N) with −100 ignored → mean cross-entropy (scalar, float32).</summary>
-    public static Tensor Compute(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows) =>
-        Function.apply(hidden, weight, labels, chunkRows);
+    public static Tensor Compute(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows, long keepBudgetBytes = KeepBudgetBytes) =>
+        Function.apply(hidden, weight, labels, chunkRows, keepBudgetBytes);
 
     sealed class Function : autograd.SingleTensorFunction<Function>
     {
-        const string ChunkKey = "chunk", StateKey = "state";
+        const string ChunkKey = "chunk", StateKey = "state", ProbsKey = "probs";
         public override string Name => nameof(ChunkedLinearCrossEntropy);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var (hidden, weight, labels, chunk) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (int)vars[3]);
+            var (hidden, weight, labels, chunk, budget) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (int)vars[3], (long)vars[4]);
             using var scope = NewDisposeScope();
             var valid = labels.ne(CausalLmLoss.IgnoreIndex);                      // (N)
             var safeLabels = labels.masked_fill(valid.logical_not(), 0);         // (N), ignored rows point at 0
             var count = valid.sum().to_type(ScalarType.Float32).clamp_min(1);    // scalar, stays on the device
             var lse = empty(labels.shape[0], ScalarType.Float32, hidden.device);
             var total = zeros(1, ScalarType.Float32, hidden.device);
-            for (long start = 0; start < hidden.shape[0]; start += chunk)
+            bool keep = hidden.shape[0] * weight.shape[0] * 4L <= budget;
+            ctx.save_data(ProbsKey, false);
+            if (keep)
+            {
+                var probs = nn.functional.linear(hidden, weight).to_type(ScalarType.Float32);                  // (N, V)
+                lse.copy_(probs.logsumexp(-1));
+                var picked = probs.gather(-1, safeLabels.unsqueeze(-1)).squeeze(-1);
+                total.add_((lse - picked).mul_(valid).sum());
+                probs.sub_(lse.unsqueeze(-1)).exp_();                                                          // softmax, in place
+                // Wrapped: TorchSharp warns on stdout when a bare tensor is stored as data.
+                ctx.save_data(ProbsKey, new[] { probs.DetachFromDisposeScope() });
+            }
+            else for (long start = 0; start < hidden.shape[0]; start += chunk)
             {
                 using var inner = NewDisposeScope();
                 long rows = Math.Min(chunk, hidden.shape[0] - start);
@@ -59,7 +75,16 @@ public static class ChunkedLinearCrossEntropy
             var gradHidden = empty_like(hidden);
             using var scope = NewDisposeScope();
             var scale = gradOutput.to_type(ScalarType.Float32) / count;                                   // scalar
-            for (long start = 0; start < hidden.shape[0]; start += chunk)
+            if (ctx.get_data(ProbsKey) is Tensor[] { Length: 1 } holder)
+            {
+                var kept = holder[0];
+                // softmax − one-hot, weighted by validity and d(loss)/d(mean), then back through the head.
+                kept.scatter_add_(-1, labels.unsqueeze(-1), full(labels.shape[0], 1, -1.0f, ScalarType.Float32, hidden.device));
+                kept.mul_(valid.unsqueeze(-1).to_type(ScalarType.Float32) * scale);
+                gradHidden.copy_(kept.to_type(hidden.dtype).matmul(weight));
+                kept.Dispose();
+            }
+            else for (long start = 0; start < hidden.shape[0]; start += chunk)
             {
                 using var inner = NewDisposeScope();
                 long rows = Math.Min(chunk, hidden.shape[0] - start);
@@ -70,7 +95,7 @@ public static class ChunkedLinearCrossEntropy
                 gradHidden.narrow(0, start, rows).copy_(probs.to_type(hidden.dtype).matmul(weight));        // (rows, H)
             }
             foreach (var t in state) t.Dispose();
-            return [gradHidden, null!, null!, null!];
+            return [gradHidden, null!, null!, null!, null!];
         }
     }
 }

@@ -7,9 +7,10 @@ namespace Lora.Runtime.Tests.Training;
 public class ChunkedLossTests
 {
     [Theory]
-    [InlineData(7)]      // chunks that do not divide the rows
-    [InlineData(1024)]   // one chunk
-    public void Chunked_head_and_loss_equal_full_logits_loss_and_input_gradient(int chunk)
+    [InlineData(7, 0L)]                                                    // recomputed, chunks that do not divide the rows
+    [InlineData(1024, 0L)]                                                 // recomputed, one chunk
+    [InlineData(1024, ChunkedLinearCrossEntropy.KeepBudgetBytes)]          // probabilities kept from forward
+    public void Chunked_head_and_loss_equal_full_logits_loss_and_input_gradient(int chunk, long keepBudget)
     {
         manual_seed(0);
         var weight = randn(50, 16) * 0.3;                            // (V, H), frozen
@@ -24,7 +25,7 @@ public class ChunkedLossTests
         hidden.grad!.zero_();
 
         var shifted = hidden.narrow(1, 0, 8).reshape(-1, 16);
-        var chunked = ChunkedLinearCrossEntropy.Compute(shifted, weight, labels.narrow(1, 1, 8).reshape(-1), chunk);
+        var chunked = ChunkedLinearCrossEntropy.Compute(shifted, weight, labels.narrow(1, 1, 8).reshape(-1), chunk, keepBudget);
         chunked.backward();
         Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
         Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, "input gradient");
