@@ -21,6 +21,6 @@ cat > "$work/QuickStart/nuget.config" <<XML
 </configuration>
 XML
 echo "Building $work/QuickStart (trains, merges, evaluates)"
-dotnet build "$work/QuickStart" -tl:off -nologo -v:n | grep -E "step [0-9]+/|up to date|error|warning LORA|done" || true
+dotnet build "$work/QuickStart" -tl:off -nologo -v:n | grep -E "^ +[a-z0-9/-]+ step [0-9]+/|up to date|error (LORA|CS)[0-9]+|warning LORA[0-9]+|artifacts in" || true
 report=$(ls "$work"/QuickStart/artifacts/lora/*/report.md)
 echo; cat "$report"
