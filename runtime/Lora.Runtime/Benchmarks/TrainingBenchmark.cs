@@ -44,6 +44,7 @@ public static class TrainingBenchmark
         var batch = new[] { TrainingBatch.LanguageModeling(ids) };
 
         var times = new List<double>();
+        var residentByStep = new List<double>();   // after each step: memory must stay flat once warm
         var losses = new List<Tensor>();
         for (int i = 0; i < o.Warmup + o.Steps; i++)
         {
@@ -53,6 +54,7 @@ public static class TrainingBenchmark
             else _ = result.MicroLosses.data<float>()[0]; // CPU ops are synchronous; this only keeps the step honest
             clock.Stop();
             if (i >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
+            residentByStep.Add(CurrentResidentMiB());
             losses.Add(result.MicroLosses);
             result.GradNorm.Dispose();
         }
@@ -69,6 +71,9 @@ public static class TrainingBenchmark
             ["loss_first"] = losses[0].item<float>(), ["loss_last"] = losses[^1].item<float>(),
             ["threads"] = get_num_threads(),
             ["baseline_rss_mib"] = baselineMiB,
+            // Growth of resident memory from step 10 to the last step (the "flat memory" check of long runs).
+            ["rss_step10_mib"] = residentByStep[Math.Min(9, residentByStep.Count - 1)],
+            ["rss_last_mib"] = residentByStep[^1],
             ["estimate_mib"] = Estimate(config, o, dtype, targets) / 1048576.0,
         };
         return output;

@@ -49,6 +49,9 @@ public sealed class LoraTrainer : IDisposable
     public static LoraTrainer FullParameters(CausalLanguageModel model, TrainingOptions options) =>
         new(model, model.BaseParameters().Select(p => p.Value).ToList(), options);
 
+    /// <summary>Optimizer steps between collections of finaliser-held native memory.</summary>
+    public const int CollectEvery = 10;
+
     public AdamW Optimizer { get; }
     public IReadOnlyList<Parameter> TrainableParameters => _parameters;
     /// <summary>Optimizer steps completed (also the index of the next step).</summary>
@@ -73,6 +76,14 @@ public sealed class LoraTrainer : IDisposable
         var norm = GradientClipping.ClipByGlobalNorm(_parameters, _options.MaxGradNorm);
         Optimizer.Apply(lr);
         Optimizer.ZeroGrad();
+        // Gradients that custom autograd functions (QLoRA's matmul, the fused loss, checkpointing) hand to libtorch
+        // keep a .NET handle each, released only by finalisers, which native memory pressure never triggers: collect
+        // now and then so resident memory stays flat over long runs.
+        if ((step + 1) % CollectEvery == 0)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
         return new StepResult(step, lr, stack(losses).MoveToOuterDisposeScope(), norm.MoveToOuterDisposeScope());
     }
 
