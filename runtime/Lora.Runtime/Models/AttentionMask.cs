@@ -10,6 +10,9 @@ public static class AttentionMask
     /// attention kernel can take its causal fast path.
     /// </summary>
     /// <param name="paddingMask">(B, T_past + T), 1 for real tokens, 0 for padding; may be null.</param>
+    /// <param name="past">Tokens already in the KV cache.</param>
+    /// <param name="length">Tokens in this call.</param>
+    /// <param name="device">Where the mask is built.</param>
     public static Tensor? Build(Tensor? paddingMask, long past, long length, Device device)
     {
         if (paddingMask is null && past == 0) return null;

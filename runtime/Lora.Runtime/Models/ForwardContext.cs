@@ -6,4 +6,5 @@ namespace Lora.Runtime.Models;
 /// <param name="Mask">Boolean (B, 1, T, T_past + T), true where a query may attend; null means plain causal.</param>
 /// <param name="Cos">Rotary cos (B, 1, T, head_dim) in the compute dtype; null for GPT-2.</param>
 /// <param name="Sin">Rotary sin, as <paramref name="Cos"/>.</param>
+/// <param name="Cache">Keys and values of earlier calls (generation); null in training.</param>
 public sealed record ForwardContext(Tensor? Mask, Tensor? Cos, Tensor? Sin, KvCache? Cache);

@@ -6,6 +6,8 @@ using static TorchSharp.torch;
 namespace Lora.Runtime.Training;
 
 /// <summary>What one optimizer step produced, left on the device until someone reads it.</summary>
+/// <param name="Step">The 0-based index of the optimizer step.</param>
+/// <param name="LearningRate">The scheduled learning rate it used.</param>
 /// <param name="MicroLosses">(accumulation) the loss of each micro-batch before division.</param>
 /// <param name="GradNorm">Scalar global gradient norm before clipping.</param>
 public sealed record StepResult(int Step, double LearningRate, Tensor MicroLosses, Tensor GradNorm) : IDisposable
