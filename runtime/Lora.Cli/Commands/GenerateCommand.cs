@@ -108,15 +108,15 @@ public static class GenerateCommand
     }
 
     private static ModelTokenizer TokenizerForPrompt(string modelFolder) =>
-        FolderTokenizer.LoadIfPresent(modelFolder) ?? throw new CommandInputException(
-            $"--prompt needs a tokenizer, but {modelFolder} has none ({string.Join(", ", FolderTokenizer.TokenizerFiles)}); give token ids with --ids instead.");
+        ModelTokenizer.LoadIfPresent(modelFolder) ?? throw new CommandInputException(
+            $"--prompt needs a tokenizer, but {modelFolder} has none ({string.Join(", ", ModelTokenizer.TokenizerFiles)}); give token ids with --ids instead.");
 
     // With --ids the text is an extra: a broken tokenizer must not cost the user the ids.
     private static ModelTokenizer? TokenizerForOutput(string modelFolder, TextWriter stderr)
     {
         try
         {
-            return FolderTokenizer.LoadIfPresent(modelFolder);
+            return ModelTokenizer.LoadIfPresent(modelFolder);
         }
         catch (TokenizerLoadException e)
         {

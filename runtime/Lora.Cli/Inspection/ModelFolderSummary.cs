@@ -50,7 +50,7 @@ public static class ModelFolderSummary
     {
         try
         {
-            return FolderTokenizer.LoadIfPresent(folder) is { } t
+            return ModelTokenizer.LoadIfPresent(folder) is { } t
                 ? $"{t.Kind}, {SummaryTable.Count(t.VocabSize)} ids, bos {t.BosId?.ToString() ?? "none"}, eos {t.EosId?.ToString() ?? "none"}"
                 : "none";
         }

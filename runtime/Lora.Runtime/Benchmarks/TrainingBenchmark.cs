@@ -91,20 +91,18 @@ public static class TrainingBenchmark
         return Lora.MemoryEstimator.Estimate(family, dims, request).TotalBytes;
     }
 
-    static double CurrentResidentMiB()
-    {
-        if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:"));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-    }
-
     public static string ToJson(Dictionary<string, object> result) => JsonSerializer.Serialize(result);
 
-    /// <summary>VmHWM from /proc (the peer reports ru_maxrss, the same high-water mark).</summary>
-    public static double PeakResidentMiB()
+    /// <summary>VmHWM from /proc: the high-water mark (the peer reports ru_maxrss, the same figure).</summary>
+    public static double PeakResidentMiB() => StatusMiB("VmHWM:") ?? Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+
+    static double CurrentResidentMiB() => StatusMiB("VmRSS:") ?? Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
+
+    /// <summary>A kB field of /proc/self/status in MiB; null where /proc does not exist.</summary>
+    static double? StatusMiB(string field)
     {
-        if (!File.Exists("/proc/self/status")) return Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:"));
+        if (!File.Exists("/proc/self/status")) return null;
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 }

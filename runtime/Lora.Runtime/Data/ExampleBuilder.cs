@@ -17,8 +17,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         var example = settings.Format switch
         {
             DatasetFormat.TokenIds => FromIds(row),
-            DatasetFormat.Alpaca => FromPromptAndCompletion(row,
-                row.Text("input", required: false).Length > 0 ? PromptTemplates.AlpacaWithInput : PromptTemplates.AlpacaNoInput, "{output}"),
+            DatasetFormat.Alpaca => FromPromptAndCompletion(row, AlpacaTemplate(row), "{output}"),
             DatasetFormat.Jsonl when settings.Prompt is not null => FromPromptAndCompletion(row, settings.Prompt, settings.Completion ?? ""),
             DatasetFormat.Jsonl => FromText(row, settings.TextField ?? "text"),
             DatasetFormat.Chat => FromChat(row),
@@ -34,11 +33,14 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
     /// <summary>The prompt text and the reference completion (without EOS) of a row, for generation-based metrics; null for formats without one.</summary>
     public (string Prompt, string Completion)? PromptAndCompletion(JsonlRow row) => settings.Format switch
     {
-        DatasetFormat.Alpaca => (PromptTemplates.Fill(row.Text("input", required: false).Length > 0 ? PromptTemplates.AlpacaWithInput : PromptTemplates.AlpacaNoInput, row),
-                                 PromptTemplates.Fill("{output}", row)),
+        DatasetFormat.Alpaca => (PromptTemplates.Fill(AlpacaTemplate(row), row), PromptTemplates.Fill("{output}", row)),
         DatasetFormat.Jsonl when settings.Prompt is not null => (PromptTemplates.Fill(settings.Prompt, row), PromptTemplates.Fill(settings.Completion ?? "", row)),
         _ => null,
     };
+
+    /// <summary>The Stanford Alpaca prompt: the variant with an input section only when the row has a non-empty input.</summary>
+    static string AlpacaTemplate(JsonlRow row) =>
+        row.Text("input", required: false).Length > 0 ? PromptTemplates.AlpacaWithInput : PromptTemplates.AlpacaNoInput;
 
     TokenizedExample FromIds(JsonlRow row)
     {

@@ -23,7 +23,7 @@ public static class ExperimentEvaluator
         var data = LoadedExperiment.Load(config);
         var metrics = config.Evaluation?.Metrics ?? [Lora.Metric.Perplexity];
         using var model = ModelLoader.Load(data.BaseFolder, ScalarType.Float32,
-            config.Quantization is { } q ? new Quantization.QuantizationOptions(q.Type, q.DoubleQuant) : null);
+            ExperimentRunner.Quantization(config));
         PeftAdapter.Load(model, training.AdapterDirectory);
         var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
 

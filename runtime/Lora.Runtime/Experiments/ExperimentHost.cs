@@ -55,7 +55,7 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
             StageRecord.Invalidate(paths);
             protocol.Info($"{config.FullName}: training (fingerprint {fingerprint[..12]})");
             var progress = new ThroughputProgress(config.FullName, protocol);
-            training = runner.Train(config, progress, cancellationToken);
+            training = runner.Train(config, progress, cancellationToken, fingerprint);
             StageRecord.Complete(paths, StageRecord.Train, fingerprint);
         }
         if (!merged)

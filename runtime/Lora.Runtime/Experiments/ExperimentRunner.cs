@@ -28,13 +28,14 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     public Task<Lora.EvaluationResult> EvaluateAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
         Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken), cancellationToken);
 
-    public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="fingerprint">The experiment's fingerprint when the caller has it already (the build host does); computed otherwise.</param>
+    public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken, string? fingerprint = null)
     {
         var clock = Stopwatch.StartNew();
         TorchNative.EnsureLoaded(options.Device == "cuda");
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var data = LoadedExperiment.Load(config);
-        string fingerprint = ExperimentFingerprint.Compute(config, data.BaseFolder);
+        fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder);
         var t = config.Training;
         var device = new Device(options.Device);
 
@@ -138,7 +139,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         pending.Clear();
     }
 
-    static QuantizationOptions? Quantization(Lora.ExperimentConfig config) => config.Quantization switch
+    internal static QuantizationOptions? Quantization(Lora.ExperimentConfig config) => config.Quantization switch
     {
         null => null,
         { Type: Lora.QuantType.Int8 } => throw new ArgumentException($"[Quantize(QuantType.Int8)] of '{config.FullName}': 8-bit bases are not supported yet; use NF4 or FP4."),

@@ -12,7 +12,7 @@ public sealed record LoadedExperiment(
     public static LoadedExperiment Load(Lora.ExperimentConfig config)
     {
         var baseFolder = BaseModelLocator.Resolve(config);
-        var tokenizer = HasTokenizer(baseFolder) ? ModelTokenizer.Load(baseFolder) : null;
+        var tokenizer = ModelTokenizer.LoadIfPresent(baseFolder);
         var builder = new ExampleBuilder(tokenizer, config.Dataset);
         var rows = JsonlReader.Read(config.ResolvePath(config.Dataset.Path)).Select(r => (r, builder.Build(r))).ToList();
         if (config.Dataset.EvalPath is { } evalPath)
@@ -25,7 +25,4 @@ public sealed record LoadedExperiment(
     }
 
     public int PadId => Tokenizer?.PadId ?? Tokenizer?.EosId ?? 0;
-
-    static bool HasTokenizer(string folder) =>
-        new[] { "tokenizer.json", "tokenizer.model", "vocab.json" }.Any(f => File.Exists(Path.Combine(folder, f)));
 }

