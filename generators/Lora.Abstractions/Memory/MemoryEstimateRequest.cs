@@ -11,7 +11,8 @@ namespace Lora
     /// <param name="OtherBytesPerWeight">Bytes per weight of everything else (embeddings, norms, output head): 4 or 2.</param>
     /// <param name="ActivationBytes">Bytes per activation element: 4 for float32 training, 2 for 16-bit.</param>
     /// <param name="OptimizerBytesPerParameter">Optimizer state per trainable weight: 8 for AdamW (two float32 moments), 2 for 8-bit AdamW.</param>
-    /// <param name="GradientCheckpointing">Whether activations are recomputed in the backward pass.</param>
+    /// <param name="GradientCheckpointing">Whether activations are recomputed in the backward pass (the LM-head loss then also works in small chunks).</param>
+    /// <param name="RuntimeBytes">What the process holds besides tensors (runtime, libraries, caches), when known; 0 for accelerator memory.</param>
     public sealed record MemoryEstimateRequest(
         int Rank,
         IReadOnlyList<string> Targets,
@@ -21,5 +22,6 @@ namespace Lora
         int OtherBytesPerWeight,
         int ActivationBytes,
         int OptimizerBytesPerParameter,
-        bool GradientCheckpointing);
+        bool GradientCheckpointing,
+        long RuntimeBytes = 0);
 }

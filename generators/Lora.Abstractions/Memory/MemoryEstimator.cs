@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Lora
@@ -63,10 +64,37 @@ namespace Lora
             var keptPerToken = request.GradientCheckpointing
                 ? ((long)dims.HiddenSize * dims.NumLayers) + perLayer
                 : perLayer * dims.NumLayers;
-            var logitsBytes = tokens * dims.VocabSize * 4L * 2;
-            var activationBytes = (tokens * keptPerToken * request.ActivationBytes) + logitsBytes;
+            // One layer's activation gradients are in flight during the backward pass on top of what is kept.
+            var backwardBytes = tokens * perLayer * request.ActivationBytes;
+            var logitsBytes = LogitsBytes(tokens, dims.VocabSize, lean: request.GradientCheckpointing);
+            var activationBytes = (tokens * keptPerToken * request.ActivationBytes) + backwardBytes + logitsBytes;
 
-            return new MemoryEstimate(linear + other, trainable, weightBytes, adapterBytes, optimizerBytes, activationBytes);
+            return new MemoryEstimate(linear + other, trainable, weightBytes, adapterBytes, optimizerBytes, activationBytes, request.RuntimeBytes);
+        }
+
+        /// <summary>Float32 logits up to this size are kept from forward to backward by the runtime's fused LM-head loss.</summary>
+        public const long LogitsKeepBudgetBytes = 256L << 20;
+
+        /// <summary>Float32 logits materialised at once by the fused loss in memory-lean runs (gradient checkpointing on).</summary>
+        public const long LeanLogitsChunkBytes = 16L << 20;
+
+        /// <summary>Rows of logits per chunk when the fused loss recomputes them and the run is not memory-lean.</summary>
+        public const int LogitsChunkRows = 1024;
+
+        /// <summary>
+        /// Float32 logits alive at the loss's peak, as the runtime's fused LM-head loss holds them: below the keep
+        /// budget the probabilities plus one temporary of the same size; otherwise a chunk of rows and two
+        /// temporaries; memory-lean runs use small chunks.
+        /// </summary>
+        private static long LogitsBytes(long tokens, int vocab, bool lean)
+        {
+            long row = vocab * 4L;
+            if (lean)
+            {
+                return 3 * Math.Min(tokens, Math.Max(1, LeanLogitsChunkBytes / row)) * row;
+            }
+
+            return tokens * row <= LogitsKeepBudgetBytes ? 2 * tokens * row : 3 * Math.Min(tokens, LogitsChunkRows) * row;
         }
 
         private static (long Linear, long Biases) SplitBaseParameters(ModelFamily family, ModelDimensions dims)

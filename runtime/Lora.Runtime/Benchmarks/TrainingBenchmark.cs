@@ -24,13 +24,14 @@ public static class TrainingBenchmark
         var dtype = o.DType switch { "fp32" => ScalarType.Float32, "bf16" => ScalarType.BFloat16, _ => throw new ArgumentException($"--dtype '{o.DType}': expected fp32 or bf16.") };
         var config = BenchmarkModels.Config(o);
         // What the process holds before the model exists (runtime, libtorch): the estimator predicts what comes on top.
-        double baselineMiB = CurrentResidentMiB();
+        double baselineMiB = ProcessMemory.ResidentMiB();
         var quantize = o.Quant switch
         {
             "none" => null,
             "nf4" => new QuantizationOptions(Lora.QuantType.NF4, DoubleQuant: true),
             _ => throw new ArgumentException($"--quant '{o.Quant}': expected none or nf4."),
         };
+        if (quantize is not null || o.GradientCheckpointing) NativeHeap.UseLeanAllocation();
         using var model = BenchmarkModels.Create(config, dtype, device, quantize);
         model.GradientCheckpointing = o.GradientCheckpointing;
         // The peer's GPT-2 calls the MLP output "mlp.c_proj"; PEFT-style matching finds it as c_proj.
@@ -54,7 +55,7 @@ public static class TrainingBenchmark
             else _ = result.MicroLosses.data<float>()[0]; // CPU ops are synchronous; this only keeps the step honest
             clock.Stop();
             if (i >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
-            residentByStep.Add(CurrentResidentMiB());
+            residentByStep.Add(ProcessMemory.ResidentMiB());
             losses.Add(result.MicroLosses);
             result.GradNorm.Dispose();
         }
@@ -64,7 +65,7 @@ public static class TrainingBenchmark
         {
             ["impl"] = $"lora-sdk-torchsharp", ["family"] = o.Family,
             ["tokens_per_s"] = o.Batch * o.Seq / median, ["step_s"] = median,
-            ["peak_rss_mib"] = PeakResidentMiB(),
+            ["peak_rss_mib"] = ProcessMemory.PeakResidentMiB(),
             // A 4-bit projection's weight lives in its QuantizedWeight, not in a parameter: count it there.
             ["params"] = model.parameters().Sum(p => p.numel()) + model.Projections().Sum(p => p.Layer.Quantized?.NumElements ?? 0),
             ["trainable"] = trainer.TrainableParameters.Sum(p => p.numel()),
@@ -74,35 +75,12 @@ public static class TrainingBenchmark
             // Growth of resident memory from step 10 to the last step (the "flat memory" check of long runs).
             ["rss_step10_mib"] = residentByStep[Math.Min(9, residentByStep.Count - 1)],
             ["rss_last_mib"] = residentByStep[^1],
-            ["estimate_mib"] = Estimate(config, o, dtype, targets) / 1048576.0,
+            // The estimator's prediction of the peak: tensors, plus the process as it was before the model and what the first step adds.
+            ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, 8, o.GradientCheckpointing,
+                (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
         };
         return output;
     }
 
-    /// <summary>The compile-time memory estimator's prediction for this run (weights, adapter, optimizer, activations).</summary>
-    static double Estimate(Models.ModelConfig c, TrainingBenchmarkOptions o, ScalarType dtype, IReadOnlyList<string> targets)
-    {
-        var family = Lora.ModelFamilies.Find(c.ModelType) ?? throw new ArgumentException($"no estimator family for {c.ModelType}");
-        var dims = new Lora.ModelDimensions(c.ModelType, c.VocabSize, c.HiddenSize, c.NumLayers, c.IntermediateSize, c.NumHeads,
-            c.NumKeyValueHeads, c.HeadDim, c.TieWordEmbeddings, c.MaxPositions);
-        int bytes = dtype == ScalarType.Float32 ? 4 : 2;
-        double linearBits = o.Quant == "nf4" ? Lora.MemoryEstimator.Nf4BitsPerWeight(doubleQuant: true) : 8 * bytes;
-        var request = new Lora.MemoryEstimateRequest(o.Rank, targets, o.Batch, o.Seq, linearBits, bytes, bytes, OptimizerBytesPerParameter: 8, GradientCheckpointing: o.GradientCheckpointing);
-        return Lora.MemoryEstimator.Estimate(family, dims, request).TotalBytes;
-    }
-
     public static string ToJson(Dictionary<string, object> result) => JsonSerializer.Serialize(result);
-
-    /// <summary>VmHWM from /proc: the high-water mark (the peer reports ru_maxrss, the same figure).</summary>
-    public static double PeakResidentMiB() => StatusMiB("VmHWM:") ?? Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
-
-    static double CurrentResidentMiB() => StatusMiB("VmRSS:") ?? Process.GetCurrentProcess().WorkingSet64 / 1048576.0;
-
-    /// <summary>A kB field of /proc/self/status in MiB; null where /proc does not exist.</summary>
-    static double? StatusMiB(string field)
-    {
-        if (!File.Exists("/proc/self/status")) return null;
-        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(field));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-    }
 }

@@ -19,6 +19,14 @@ public static class ExperimentReport
             md.AppendLine($"| {key} | {Format(baseScores.GetValueOrDefault(key, double.NaN))} | {Format(tunedScores[key])} |");
         md.AppendLine();
         if (losses.Count > 1) md.AppendLine("![training loss](loss.svg)").AppendLine();
+        if (File.Exists(paths.Run) && RunRecord.Memory(paths) is { } memory)
+        {
+            md.AppendLine("## Memory").AppendLine();
+            md.AppendLine($"Predicted peak: {memory.EstimateMiB:0} MiB — {memory.EstimateBreakdown}.");
+            md.AppendLine(memory.PeakMiB is { } peak
+                ? $"Measured peak resident memory of the training process: {peak:0} MiB ({(peak - memory.EstimateMiB) / memory.EstimateMiB:+0%;-0%} against the prediction; {memory.BaselineMiB:0} MiB before the model was loaded)."
+                : "Measured peak: not recorded on this device.").AppendLine();
+        }
         md.AppendLine("## Configuration").AppendLine().AppendLine("```json").AppendLine(ExperimentFingerprint.ConfigJson(config)).AppendLine("```").AppendLine();
         md.AppendLine("## Lineage").AppendLine().AppendLine("See `run.json` (fingerprint, SDK version, seed, timings).");
         AtomicFolder.WriteText(paths.Report, md.ToString());

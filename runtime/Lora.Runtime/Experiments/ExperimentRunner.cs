@@ -28,6 +28,10 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     public Task<Lora.EvaluationResult> EvaluateAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
         Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken), cancellationToken);
 
+    /// <summary>Trains the experiment's adapter, resuming from its latest checkpoint, and writes the adapter and run.json.</summary>
+    /// <param name="config">The experiment.</param>
+    /// <param name="progress">Receives each step's loss at logging steps.</param>
+    /// <param name="cancellationToken">Cancellation saves a checkpoint first, so the next run resumes.</param>
     /// <param name="fingerprint">The experiment's fingerprint when the caller has it already (the build host does); computed otherwise.</param>
     public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken, string? fingerprint = null)
     {
@@ -41,6 +45,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
         // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
         var quantize = Quantization(config);
+        if (quantize is not null || t.GradientCheckpointing) NativeHeap.UseLeanAllocation();
+        double baselineMiB = ProcessMemory.ResidentMiB();
         using var model = ModelLoader.Load(data.BaseFolder, quantize is null ? Precision(t.Precision) : Precision(config.Quantization!.ComputeType), quantize);
         model.GradientCheckpointing = t.GradientCheckpointing;
         var settings = AttachAdapter(model, config, data.BaseFolder);
@@ -82,7 +88,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
         double? evalLoss = data.Eval.Count > 0 ? ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device) : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
-        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed);
+        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, Memory(model, config, data, baselineMiB));
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(config, paths.Adapter, plan.TotalSteps, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
     }
@@ -105,6 +111,17 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             _ => ScalarType.Float32,
         }, baseFolder);
         return new Lora.MergeResult(paths.Merged, dtype);
+    }
+
+    /// <summary>The estimator's prediction beside the measured peak (resident memory: CPU runs only).</summary>
+    RunMemory Memory(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data, double baselineMiB)
+    {
+        bool cpu = options.Device == "cpu";
+        int length = data.Train.Count == 0 ? config.Dataset.MaxLength : data.Train.Max(e => e.Example.InputIds.Length);
+        var estimate = MemoryPrediction.Estimate(model.Config, config.Adapter.Rank, config.Adapter.Targets, config.Training.BatchSize, length,
+            model.DType, Quantization(config), config.Training.Optimizer == Lora.OptimizerType.AdamW8Bit ? 2 : 8,
+            config.Training.GradientCheckpointing, cpu ? (long)(baselineMiB * 1048576) : 0);
+        return new RunMemory(estimate.TotalBytes / 1048576.0, estimate.Describe(), cpu ? baselineMiB : null, cpu ? ProcessMemory.PeakResidentMiB() : null);
     }
 
     static LoraConfig AttachAdapter(CausalLanguageModel model, Lora.ExperimentConfig config, string baseFolder)

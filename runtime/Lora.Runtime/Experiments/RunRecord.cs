@@ -7,7 +7,7 @@ namespace Lora.Runtime.Experiments;
 /// <summary><c>run.json</c>: the lineage of a trained adapter (fingerprint, versions, seed, timings, loss history).</summary>
 public static class RunRecord
 {
-    public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration)
+    public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null)
     {
         var json = new JsonObject
         {
@@ -20,6 +20,12 @@ public static class RunRecord
             ["train_seconds"] = Math.Round(duration.TotalSeconds, 3),
             ["final_loss"] = losses.Count > 0 ? losses[^1] : null,
             ["eval_loss"] = evalLoss,
+            ["memory"] = memory is null ? null : new JsonObject
+            {
+                ["estimate_mib"] = Math.Round(memory.EstimateMiB, 1), ["estimate"] = memory.EstimateBreakdown,
+                ["baseline_rss_mib"] = memory.BaselineMiB is { } b ? Math.Round(b, 1) : null,
+                ["peak_rss_mib"] = memory.PeakMiB is { } p ? Math.Round(p, 1) : null,
+            },
             ["losses"] = new JsonArray(losses.Select(l => (JsonNode?)l).ToArray()),
             ["config"] = JsonNode.Parse(ExperimentFingerprint.ConfigJson(config)),
             ["finished_utc"] = DateTime.UtcNow.ToString("O"),
@@ -36,6 +42,21 @@ public static class RunRecord
         catch (JsonException) { return null; }
     }
 
+    /// <summary>The memory record of the last run, or null (older run.json, or none).</summary>
+    public static RunMemory? Memory(ExperimentPaths paths)
+    {
+        if (!File.Exists(paths.Run) || JsonNode.Parse(File.ReadAllText(paths.Run))?["memory"] is not JsonObject m) return null;
+        return new RunMemory(m["estimate_mib"]!.GetValue<double>(), m["estimate"]!.GetValue<string>(),
+            m["baseline_rss_mib"]?.GetValue<double>(), m["peak_rss_mib"]?.GetValue<double>());
+    }
+
     public static IReadOnlyList<double> Losses(ExperimentPaths paths) =>
         JsonNode.Parse(File.ReadAllText(paths.Run))?["losses"]?.AsArray().Select(n => n!.GetValue<double>()).ToList() ?? [];
 }
+
+/// <summary>The memory estimator's prediction for a run beside what was measured.</summary>
+/// <param name="EstimateMiB">Predicted peak: tensors, plus (CPU) the process baseline and the first step's overhead.</param>
+/// <param name="EstimateBreakdown">The prediction by component, in words.</param>
+/// <param name="BaselineMiB">Resident memory before the model was loaded (CPU runs).</param>
+/// <param name="PeakMiB">The process's resident high-water mark at the end of training (CPU runs).</param>
+public sealed record RunMemory(double EstimateMiB, string EstimateBreakdown, double? BaselineMiB, double? PeakMiB);

@@ -27,9 +27,9 @@ public static class TrainingCheckpoint
         {
             PeftAdapter.Save(model, adapter, settings, Path.Combine(staging, "adapter"));
             var names = LoraAdapters.Parameters(model, adapter).Select(p => p.PeftName).ToList();
-            var moments = names.Select((n, i) => ("m." + n, trainer.Optimizer.FirstMoments[i]))
-                .Concat(names.Select((n, i) => ("v." + n, trainer.Optimizer.SecondMoments[i])));
-            TensorFiles.Write(Path.Combine(staging, OptimizerFile), moments);
+            // "<state>.<peft name>", e.g. m.base_model…lora_A.weight (and m.absmax.… for 8-bit moments).
+            var optimizerState = names.SelectMany((n, i) => trainer.Optimizer.State(i).Select(s => (s.Name + "." + n, s.Value)));
+            TensorFiles.Write(Path.Combine(staging, OptimizerFile), optimizerState);
             File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state));
         });
         foreach (var old in Directory.GetDirectories(checkpointsDir, "step-*").Order().SkipLast(keep))
@@ -59,6 +59,7 @@ public static class TrainingCheckpoint
         using (no_grad())
             foreach (var (peftName, p) in parameters)
                 p.copy_(weights[peftName.Replace($".{adapter}.weight", ".weight")]);
-        trainer.Optimizer.Restore(state.Step, parameters.Select(p => moments["m." + p.PeftName]).ToList(), parameters.Select(p => moments["v." + p.PeftName]).ToList());
+        trainer.Optimizer.Restore(state.Step, (i, name) => moments.TryGetValue(name + "." + parameters[i].PeftName, out var t) ? t
+            : throw new InvalidDataException($"{Path.Combine(folder, OptimizerFile)} has no tensor '{name}.{parameters[i].PeftName}' (optimizer state of another kind?)."));
     }
 }

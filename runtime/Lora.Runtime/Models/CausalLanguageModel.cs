@@ -62,7 +62,10 @@ public abstract class CausalLanguageModel : nn.Module
         long length = hidden.shape[1];
         var shifted = hidden.narrow(1, 0, length - 1).reshape(-1, hidden.shape[2]);                 // (B·(T−1), H)
         var targets = labels.narrow(1, 1, length - 1).reshape(-1);                                 // (B·(T−1))
-        return Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets).MoveToOuterDisposeScope();
+        // Checkpointing trades compute for memory, and so does the loss then: small chunks, recomputed in backward.
+        return (GradientCheckpointing
+                ? Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets, Training.ChunkedLinearCrossEntropy.LeanChunkRows(head.shape[0]), keepBudgetBytes: 0)
+                : Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The LM head's weight (V, H) when the head is a plain frozen projection; null when it carries an adapter.</summary>

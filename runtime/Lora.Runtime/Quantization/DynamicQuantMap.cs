@@ -4,13 +4,15 @@ using static TorchSharp.torch;
 namespace Lora.Runtime.Quantization;
 
 /// <summary>
-/// bitsandbytes' signed dynamic 8-bit map (<c>create_dynamic_map(signed=True)</c>), the code book of its
-/// blockwise 8-bit quantization and so of the double-quantized absmax values.
+/// bitsandbytes' dynamic 8-bit maps (<c>create_dynamic_map</c>): the signed one is the code book of its blockwise
+/// 8-bit quantization (so of the double-quantized absmax values and of 8-bit AdamW's first moment), the unsigned
+/// one that of 8-bit AdamW's second moment.
 /// </summary>
 /// <remarks>
-/// Built the way bitsandbytes builds it, with the same float32 torch ops: for each decade i = 0..6,
-/// the midpoints of <c>linspace(0.1, 1, 2^i + 1)</c> scaled by ±10^(i−6) (2·127 values), then 0 and 1,
-/// sorted. 256 distinct values from about −0.993 to 1; index 127 is 0.
+/// Built the way bitsandbytes builds them, with the same float32 torch ops: for each decade i = 0..6, the
+/// midpoints of <c>linspace(0.1, 1, k + 1)</c> scaled by 10^(i−6), with k = 2^i and both signs (signed), or
+/// k = 2^(i+1) and one sign (unsigned); then 0 and 1, sorted. Signed: 256 values from about −0.993 to 1, index 127
+/// is 0. Unsigned: 256 values from 0 to 1.
 /// </remarks>
 public static class DynamicQuantMap
 {
@@ -20,13 +22,18 @@ public static class DynamicQuantMap
     // Python's 10 ** (i - 6) for i = 0..6: the nearest doubles to these decimals (the last is the integer 1).
     private static readonly double[] DecadeScales = [1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0];
 
-    private static readonly Lazy<float[]> SignedValues = new(BuildSigned);
+    private static readonly Lazy<float[]> SignedValues = new(() => Build(signed: true));
+    private static readonly Lazy<float[]> UnsignedValues = new(() => Build(signed: false));
 
-    /// <summary>The 256 float32 values, ascending; the code of a value is its index.</summary>
+    /// <summary>The 256 float32 values of the signed map, ascending; the code of a value is its index.</summary>
     public static IReadOnlyList<float> Signed => SignedValues.Value;
 
-    /// <summary>The map as a float32 [256] tensor on <paramref name="device"/> (a new tensor each call).</summary>
-    public static Tensor ToTensor(Device device) => tensor(SignedValues.Value, ScalarType.Float32, device: device);
+    /// <summary>The 256 float32 values of the unsigned map, ascending.</summary>
+    public static IReadOnlyList<float> Unsigned => UnsignedValues.Value;
+
+    /// <summary>A map as a float32 [256] tensor on <paramref name="device"/> (a new tensor each call).</summary>
+    public static Tensor ToTensor(Device device, bool signed = true) =>
+        tensor(signed ? SignedValues.Value : UnsignedValues.Value, ScalarType.Float32, device: device);
 
     /// <summary>
     /// Index of the nearest map entry for values in [-1, 1]: float32 [..] → uint8 [..]. The decision points are
@@ -43,19 +50,19 @@ public static class DynamicQuantMap
         return bucketize(x, midpoints, outInt32: true).to_type(ScalarType.Byte).MoveToOuterDisposeScope();
     }
 
-    private static float[] BuildSigned()
+    private static float[] Build(bool signed)
     {
         TorchNative.EnsureLoaded();
         using var scope = NewDisposeScope();
         var values = new List<float>(Size);
         for (var i = 0; i < MaxExponentBits; i++)
         {
-            // signed: 7 non-sign bits, so decade i has 2^i fraction steps.
-            var fractionItems = (1L << i) + 1;
+            // Signed: 7 non-sign bits, so decade i has 2^i fraction steps; unsigned: 8 bits, twice as many.
+            var fractionItems = (signed ? 1L << i : 1L << (i + 1)) + 1;
             var boundaries = linspace(0.1, 1.0, fractionItems, dtype: ScalarType.Float32);   // [2^i + 1]
             var means = (boundaries.narrow(0, 0, fractionItems - 1) + boundaries.narrow(0, 1, fractionItems - 1)) / 2.0;
             values.AddRange((means * DecadeScales[i]).data<float>().ToArray());
-            values.AddRange((means * -DecadeScales[i]).data<float>().ToArray());
+            if (signed) values.AddRange((means * -DecadeScales[i]).data<float>().ToArray());
         }
 
         values.Add(0.0f);

@@ -5,37 +5,78 @@ namespace Lora.Runtime.Training;
 
 /// <summary>
 /// AdamW with PyTorch's semantics (decoupled weight decay applied before the Adam update, bias-corrected
-/// moments, eps added after the square root). The learning rate is passed per step so that any schedule
-/// drives it; nothing here reads a value back from the device.
+/// moments, eps added after the square root), optionally with blockwise 8-bit moments as bitsandbytes'
+/// <c>AdamW8bit</c>. The learning rate is passed per step so that any schedule drives it; nothing here reads a
+/// value back from the device.
 /// </summary>
 public sealed class AdamW : IDisposable
 {
     readonly IReadOnlyList<Parameter> _parameters;
-    readonly Tensor[] _m, _v;
+    // Per parameter, either float32 moments (_m, _v) or 8-bit ones (_m8, _v8); the other slot is null.
+    readonly Tensor?[] _m, _v;
+    readonly EightBitMoment?[] _m8, _v8;
     public double Beta1 { get; }
     public double Beta2 { get; }
     public double Epsilon { get; }
     public double WeightDecay { get; }
+    /// <summary>Whether moments of parameters with at least <see cref="EightBitMoment.MinimumSize"/> values are stored in 8 bits.</summary>
+    public bool EightBit { get; }
     /// <summary>Optimizer steps taken; the bias corrections use it.</summary>
     public long Step { get; private set; }
 
-    public AdamW(IReadOnlyList<Parameter> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01)
+    /// <param name="parameters">The trained parameters.</param>
+    /// <param name="beta1">Decay of the first moment.</param>
+    /// <param name="beta2">Decay of the second moment.</param>
+    /// <param name="epsilon">Added to the second moment's square root.</param>
+    /// <param name="weightDecay">Decoupled weight decay, multiplied by the learning rate.</param>
+    /// <param name="eightBit">Blockwise 8-bit moments (bitsandbytes' <c>adamw_8bit</c>): a quarter of the state memory.</param>
+    public AdamW(IReadOnlyList<Parameter> parameters, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0.01, bool eightBit = false)
     {
         _parameters = parameters;
-        (Beta1, Beta2, Epsilon, WeightDecay) = (beta1, beta2, epsilon, weightDecay);
+        (Beta1, Beta2, Epsilon, WeightDecay, EightBit) = (beta1, beta2, epsilon, weightDecay, eightBit);
+        bool Small(Parameter p) => !eightBit || p.NumberOfElements < EightBitMoment.MinimumSize;
         // Moments in float32 whatever the parameter dtype: they hold small squared values.
-        _m = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32).DetachFromDisposeScope()).ToArray();
-        _v = parameters.Select(p => zeros_like(p, dtype: ScalarType.Float32).DetachFromDisposeScope()).ToArray();
+        _m = parameters.Select(p => Small(p) ? zeros_like(p, dtype: ScalarType.Float32).DetachFromDisposeScope() : null).ToArray();
+        _v = parameters.Select(p => Small(p) ? zeros_like(p, dtype: ScalarType.Float32).DetachFromDisposeScope() : null).ToArray();
+        _m8 = parameters.Select(p => Small(p) ? null : EightBitMoment.Zeros(p, signed: true)).ToArray();
+        _v8 = parameters.Select(p => Small(p) ? null : EightBitMoment.Zeros(p, signed: false)).ToArray();
     }
 
-    public IReadOnlyList<Tensor> FirstMoments => _m;
-    public IReadOnlyList<Tensor> SecondMoments => _v;
+    /// <summary>Bytes of optimizer state, as stored.</summary>
+    public long StateBytes => _m.Concat(_v).Sum(t => t is null ? 0 : t.NumberOfElements * 4)
+        + _m8.Concat(_v8).Sum(m => m is null ? 0 : m.Codes.NumberOfElements + m.Absmax.NumberOfElements * 4);
 
-    /// <summary>Restores moments and step count (resume from a checkpoint).</summary>
-    public void Restore(long step, IReadOnlyList<Tensor> m, IReadOnlyList<Tensor> v)
+    /// <summary>
+    /// The state of parameter <paramref name="index"/> as named tensors for a checkpoint: <c>m</c> and <c>v</c> (float32
+    /// moments, or the uint8 codes of 8-bit ones), and for 8-bit moments <c>m.absmax</c> and <c>v.absmax</c>. Restoring
+    /// these reproduces the optimizer exactly.
+    /// </summary>
+    public IEnumerable<(string Name, Tensor Value)> State(int index)
+    {
+        if (_m8[index] is { } m8)
+            return [("m", m8.Codes), ("m.absmax", m8.Absmax), ("v", _v8[index]!.Codes), ("v.absmax", _v8[index]!.Absmax)];
+        return [("m", _m[index]!), ("v", _v[index]!)];
+    }
+
+    /// <summary>Restores the step count and every parameter's state as <see cref="State"/> named it.</summary>
+    /// <param name="step">Optimizer steps taken.</param>
+    /// <param name="state">(parameter index, state name) → the saved tensor.</param>
+    public void Restore(long step, Func<int, string, Tensor> state)
     {
         using var _ = no_grad();
-        for (int i = 0; i < _parameters.Count; i++) { _m[i].copy_(m[i]); _v[i].copy_(v[i]); }
+        for (int i = 0; i < _parameters.Count; i++)
+        {
+            if (_m8[i] is { } m8)
+            {
+                m8.Restore(state(i, "m"), state(i, "m.absmax"));
+                _v8[i]!.Restore(state(i, "v"), state(i, "v.absmax"));
+            }
+            else
+            {
+                _m[i]!.copy_(state(i, "m"));
+                _v[i]!.copy_(state(i, "v"));
+            }
+        }
         Step = step;
     }
 
@@ -51,12 +92,20 @@ public sealed class AdamW : IDisposable
             var p = _parameters[i];
             if (p.grad is not { } g) continue;
             var g32 = g.to_type(ScalarType.Float32);
-            _m[i].mul_(Beta1).add_(g32, alpha: 1 - Beta1);
-            _v[i].mul_(Beta2).addcmul_(g32, g32, value: 1 - Beta2);
+            // 8-bit moments are expanded to float32 for the update and stored again right after (one parameter at a time).
+            var m = _m[i] ?? _m8[i]!.Load();
+            var v = _v[i] ?? _v8[i]!.Load();
+            m.mul_(Beta1).add_(g32, alpha: 1 - Beta1);
+            v.mul_(Beta2).addcmul_(g32, g32, value: 1 - Beta2);
             if (WeightDecay != 0) p.mul_(1 - learningRate * WeightDecay);
-            var denom = _v[i].sqrt().div_(bc2Sqrt).add_(Epsilon);
-            var update = _m[i].div(denom).mul_(-stepSize);
+            var denom = v.sqrt().div_(bc2Sqrt).add_(Epsilon);
+            var update = m.div(denom).mul_(-stepSize);
             p.add_(update.to_type(p.dtype));
+            if (_m8[i] is { } m8)
+            {
+                m8.Store(m);
+                _v8[i]!.Store(v);
+            }
         }
     }
 
@@ -67,6 +116,7 @@ public sealed class AdamW : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in _m.Concat(_v)) t.Dispose();
+        foreach (var t in _m.Concat(_v)) t?.Dispose();
+        foreach (var m in _m8.Concat(_v8)) m?.Dispose();
     }
 }

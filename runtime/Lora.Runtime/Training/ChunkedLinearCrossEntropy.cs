@@ -13,10 +13,16 @@ namespace Lora.Runtime.Training;
 public static class ChunkedLinearCrossEntropy
 {
     /// <summary>Rows of logits materialised at once when recomputing: 1024 × 32k × 4 bytes = 128 MiB at most.</summary>
-    public const int DefaultChunkRows = 1024;
+    public const int DefaultChunkRows = Lora.MemoryEstimator.LogitsChunkRows;
 
-    /// <summary>Probabilities up to this size are kept from forward to backward instead of recomputed.</summary>
-    public const long KeepBudgetBytes = 256L << 20;
+    /// <summary>Probabilities up to this size are kept from forward to backward instead of recomputed (the estimator counts with the same constants).</summary>
+    public const long KeepBudgetBytes = Lora.MemoryEstimator.LogitsKeepBudgetBytes;
+
+    /// <summary>Float32 logits materialised at once in memory-lean runs (gradient checkpointing on).</summary>
+    public const long LeanChunkBytes = Lora.MemoryEstimator.LeanLogitsChunkBytes;
+
+    /// <summary>Rows per chunk so that a chunk's float32 logits (rows, V) stay within <see cref="LeanChunkBytes"/>.</summary>
+    public static int LeanChunkRows(long vocabSize) => (int)Math.Max(1, LeanChunkBytes / (vocabSize * 4));
 
     /// <summary>hidden (N, H), weight (V, H) frozen, labels (N) with −100 ignored → mean cross-entropy (scalar, float32).</summary>
     public static Tensor Compute(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows, long keepBudgetBytes = KeepBudgetBytes) =>

@@ -44,7 +44,7 @@ public sealed class LoraTrainer : IDisposable
         _parameters = parameters;
         foreach (var p in model.parameters()) p.requires_grad = false;
         foreach (var p in _parameters) p.requires_grad = true;
-        Optimizer = new AdamW(_parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay);
+        Optimizer = new AdamW(_parameters, options.Beta1, options.Beta2, options.Epsilon, options.WeightDecay, options.EightBitOptimizer);
     }
 
     /// <summary>Full-parameter training of every base weight: the same loop, no adapter.</summary>

@@ -16,6 +16,8 @@ public sealed record TrainingOptions
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
     public double Epsilon { get; init; } = 1e-8;
+    /// <summary>AdamW with blockwise 8-bit moments (bitsandbytes' <c>adamw_8bit</c>).</summary>
+    public bool EightBitOptimizer { get; init; }
 
     public LearningRateSchedule LearningRates => new(Schedule, LearningRate, WarmupSteps, TotalSteps);
 }

@@ -76,6 +76,35 @@ public sealed class MemoryEstimatorTests
     }
 
     [Fact]
+    public void The_loss_logits_follow_the_runtime_fused_loss()
+    {
+        // A 32k vocabulary, 4 × 256 tokens: float32 logits are 125 MiB, under the keep budget (probabilities plus one
+        // temporary); with checkpointing the loss works in 16 MiB chunks (three alive at once); 32 × 256 tokens exceed
+        // the budget, so 1,024-row chunks.
+        var family = Lora.ModelFamilies.Find("llama")!;
+        var dims = new Lora.ModelDimensions("llama", 32000, 64, 1, 160, 4, 2, 16, TiedEmbeddings: false, 256);
+        long Activations(int batch, bool checkpointing) => Lora.MemoryEstimator.Estimate(family, dims,
+            new Lora.MemoryEstimateRequest(8, ["q_proj"], batch, 256, 32, 4, 4, 8, checkpointing)).ActivationBytes;
+        // Bytes per token besides the logits: the growth from one row of 256 tokens to two (logits growth removed).
+        long PerToken(bool checkpointing) => (Activations(2, checkpointing) - Activations(1, checkpointing) - (checkpointing ? 0 : 2L * 256 * 32000 * 4)) / 256;
+        const long Row = 32000 * 4;
+        Assert.Equal((2 * 1024 * Row) + (1024 * PerToken(false)), Activations(4, false));
+        Assert.Equal((3 * (Lora.MemoryEstimator.LeanLogitsChunkBytes / Row) * Row) + (1024 * PerToken(true)), Activations(4, true));
+        Assert.Equal((3 * 1024 * Row) + (8192 * PerToken(false)), Activations(32, false));
+    }
+
+    [Fact]
+    public void Runtime_bytes_are_a_component_of_the_total()
+    {
+        var family = Lora.ModelFamilies.Find("llama")!;
+        var without = Lora.MemoryEstimator.Estimate(family, TinyLlama, Request(batch: 2, length: 64));
+        var with = Lora.MemoryEstimator.Estimate(family, TinyLlama, Request(batch: 2, length: 64) with { RuntimeBytes = 200L << 20 });
+        Assert.Equal(without.TotalBytes + (200L << 20), with.TotalBytes);
+        Assert.Contains("runtime 200 MiB", with.Describe(), StringComparison.Ordinal);
+        Assert.DoesNotContain("runtime", without.Describe(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Activations_grow_with_batch_times_sequence()
     {
         var family = Lora.ModelFamilies.Find("llama")!;

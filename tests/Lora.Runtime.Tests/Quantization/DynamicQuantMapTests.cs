@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Lora.Runtime.Tests.Quantization;
 
-/// <summary>The dynamic 8-bit map is create_dynamic_map(signed=True): decades of linspace midpoints, 0 and 1.</summary>
+/// <summary>The dynamic 8-bit maps are create_dynamic_map(signed=True/False): decades of linspace midpoints, 0 and 1.</summary>
 public sealed class DynamicQuantMapTests
 {
     public DynamicQuantMapTests() => TorchNative.EnsureLoaded();
@@ -56,5 +56,22 @@ public sealed class DynamicQuantMapTests
             var nearest = QuantizationTestData.Nearest(values[i], map);
             Assert.True(Math.Abs(values[i] - map[chosen[i]]) <= nearest.Distance + 1e-7, $"x = {values[i]:R}: code {chosen[i]}, nearest {nearest.Index}");
         }
+    }
+
+    [Fact]
+    public void The_unsigned_map_has_twice_the_steps_per_decade_and_no_negatives()
+    {
+        // Unsigned: decade i (0..6) holds 10^(i−6)·(0.1 + 0.9·(2k+1)/2^(i+2)), k < 2^(i+1); then 0 and 1.
+        var exact = new List<double> { 0.0, 1.0 };
+        for (var i = 0; i < 7; i++)
+            for (var k = 0; k < 2 << i; k++)
+                exact.Add((0.1 + 0.9 * (2 * k + 1) / (2 << (i + 1))) * Math.Pow(10, i - 6));
+        exact.Sort();
+        var map = DynamicQuantMap.Unsigned;
+        Assert.Equal(256, map.Count);
+        for (var i = 0; i < 256; i++)
+            Assert.True(Math.Abs(map[i] - exact[i]) <= 1e-6 * Math.Abs(exact[i]), $"map[{i}] = {map[i]:R}, exact {exact[i]:R}");
+        Assert.Equal(0.0f, map[0]);
+        Assert.Equal(1.0f, map[255]);
     }
 }
