@@ -70,6 +70,12 @@ public class ExperimentRunnerTests
         var report = File.ReadAllText(dir.Child("artifacts", "train-tiny-llama", "report.md"));
         Assert.Contains("| Perplexity |", report);
         Assert.Contains("loss.svg", report);
+        // The estimator's prediction stands beside the measured peak of this (CPU) process.
+        var memory = RunRecord.Memory(ExperimentPaths.For(dir.Child("artifacts"), config))!;
+        Assert.True(memory.EstimateMiB > memory.BaselineMiB, $"estimate {memory.EstimateMiB} MiB includes the {memory.BaselineMiB} MiB baseline");
+        Assert.True(memory.PeakMiB >= memory.BaselineMiB, $"peak {memory.PeakMiB} MiB, baseline {memory.BaselineMiB} MiB");
+        Assert.Contains($"Predicted peak: {memory.EstimateMiB:0} MiB", report);
+        Assert.Contains($"Measured peak resident memory of the training process: {memory.PeakMiB:0} MiB", report);
     }
 }
 
