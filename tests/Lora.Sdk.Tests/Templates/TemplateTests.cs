@@ -37,6 +37,11 @@ public sealed class TemplateTests(PackedSdk sdk)
         var project = sdk.FromTemplate("QuantizedRun", "--qlora", "--base-model", sdk.TextModel);
         project.Replace("Experiment.cs", TemplateSource.TrainingAttribute, "[Training(MaxSteps = 2, BatchSize = 4, LoggingSteps = 1)]");
         project.RemoveLines("Experiment.cs", TemplateSource.EvaluationLines);
+        // The sample's rows fit 128 tokens of the built-in model's GPT-2 BPE; this model's tokenizer needs more (and
+        // spells some non-English spam one byte per token): 16 English rows and a longer MaxLength.
+        project.Replace("Experiment.cs", "MaxLength = 128", "MaxLength = 512");
+        string datasetPath = TemplateSource.DatasetPath(project.Read("Experiment.cs"));
+        project.Write(datasetPath, string.Join("\n", project.Read(datasetPath).Split('\n').Take(16)) + "\n");
 
         project.Build().ShouldSucceed().ShouldSay("quantized-run step 2/2");
 
