@@ -86,9 +86,11 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             if (t.SaveSteps > 0 && (step + 1) % t.SaveSteps == 0 && !last) SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses);
         }
 
+        // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
+        var memory = Memory(model, config, data, baselineMiB);
         double? evalLoss = data.Eval.Count > 0 ? ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device) : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
-        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, Memory(model, config, data, baselineMiB));
+        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory);
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(config, paths.Adapter, plan.TotalSteps, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
     }

@@ -55,13 +55,15 @@ public abstract class CausalLanguageModel : nn.Module
     public Tensor Loss(Tensor inputIds, Tensor labels, Tensor? attentionMask = null)
     {
         using var scope = NewDisposeScope();
-        // Without gradients nothing would release what the fused function keeps for its backward pass.
-        if (!is_grad_enabled() || FrozenHeadWeight() is not { } head)
+        if (FrozenHeadWeight() is not { } head)
             return Training.CausalLmLoss.Compute(Forward(inputIds, attentionMask), labels).MoveToOuterDisposeScope();
         var hidden = Hidden(inputIds, attentionMask, null, null, out _);                         // (B, T, H)
         long length = hidden.shape[1];
         var shifted = hidden.narrow(1, 0, length - 1).reshape(-1, hidden.shape[2]);                 // (B·(T−1), H)
         var targets = labels.narrow(1, 1, length - 1).reshape(-1);                                 // (B·(T−1))
+        // Without gradients the autograd function would keep state nothing releases: the plain chunked loop instead.
+        if (!is_grad_enabled())
+            return Training.ChunkedLinearCrossEntropy.Evaluate(shifted, head, targets).MoveToOuterDisposeScope();
         // Checkpointing trades compute for memory, and so does the loss then: small chunks, recomputed in backward.
         return (GradientCheckpointing
                 ? Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets, Training.ChunkedLinearCrossEntropy.LeanChunkRows(head.shape[0]), keepBudgetBytes: 0)

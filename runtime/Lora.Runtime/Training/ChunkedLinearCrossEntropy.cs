@@ -28,6 +28,29 @@ public static class ChunkedLinearCrossEntropy
     public static Tensor Compute(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows, long keepBudgetBytes = KeepBudgetBytes) =>
         Function.apply(hidden, weight, labels, chunkRows, keepBudgetBytes);
 
+    /// <summary>
+    /// The same mean cross-entropy without gradients (evaluation): chunks of rows, nothing kept, so a large eval batch
+    /// never holds more than one chunk of float32 logits.
+    /// </summary>
+    public static Tensor Evaluate(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var valid = labels.ne(CausalLmLoss.IgnoreIndex);                      // (N)
+        var safeLabels = labels.masked_fill(valid.logical_not(), 0);
+        var total = zeros(1, ScalarType.Float32, hidden.device);
+        for (long start = 0; start < hidden.shape[0]; start += chunkRows)
+        {
+            using var inner = NewDisposeScope();
+            long rows = Math.Min(chunkRows, hidden.shape[0] - start);
+            var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);   // (rows, V)
+            var picked = logits.gather(-1, safeLabels.narrow(0, start, rows).unsqueeze(-1)).squeeze(-1);
+            total.add_((logits.logsumexp(-1) - picked).mul_(valid.narrow(0, start, rows)).sum());
+        }
+        var count = valid.sum().to_type(ScalarType.Float32).clamp_min(1);
+        return (total / count).squeeze().MoveToOuterDisposeScope();
+    }
+
     sealed class Function : autograd.SingleTensorFunction<Function>
     {
         const string ChunkKey = "chunk", StateKey = "state", ProbsKey = "probs";

@@ -30,4 +30,19 @@ public class ChunkedLossTests
         Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
         Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, "input gradient");
     }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(1024)]
+    public void Evaluation_without_gradients_equals_the_full_logits_loss(int chunk)
+    {
+        manual_seed(1);
+        var weight = randn(50, 16) * 0.3;
+        var hidden = randn(18, 16);
+        var labels = randint(0, 50, [18], dtype: ScalarType.Int64);
+        labels[5] = tensor(-100L);
+        var plain = nn.functional.cross_entropy(nn.functional.linear(hidden, weight), labels, ignore_index: -100);
+        var chunked = ChunkedLinearCrossEntropy.Evaluate(hidden, weight, labels, chunk);
+        Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
+    }
 }

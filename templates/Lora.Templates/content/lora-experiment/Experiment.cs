@@ -15,9 +15,9 @@ namespace LoraExperiment;
 #if (QLoRA)
 [Quantize(QuantType.NF4, DoubleQuant = true)]
 #endif
-[LoraAdapter(Rank = 8, Alpha = 16, Dropout = 0.05, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj" })]
+[LoraAdapter(Rank = 16, Alpha = 32, Dropout = 0.05, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj" })]
 [Dataset<Email>("data/spam-assassin.jsonl", Prompt = "Subject: {Subject}\n{Body}\nLabel:", Completion = " {Label}", EvalFraction = 0.1, MaxLength = 128)]
-[Training(MaxSteps = 400, LearningRate = 2e-3, BatchSize = 8, EvalBatchSize = 16, Schedule = LrSchedule.Cosine, WarmupSteps = 10, SaveSteps = 50, LoggingSteps = 10)]
+[Training(MaxSteps = 400, LearningRate = 2e-3, BatchSize = 16, EvalBatchSize = 16, Schedule = LrSchedule.Cosine, WarmupSteps = 20, SaveSteps = 50, LoggingSteps = 10)]
 [Evaluate(Metric.Accuracy, Metric.MacroF1, Metric.Perplexity, MaxNewTokens = 2)]
 [Merge(DType = MergeDType.Float32)]
 public partial record MyExperiment;
