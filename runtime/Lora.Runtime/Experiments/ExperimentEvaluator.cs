@@ -59,7 +59,8 @@ public static class ExperimentEvaluator
             var batch = BatchCollator.Collate(chunk, padId, device);
             long count = chunk.Sum(e => (long)e.Labels.Skip(1).Count(l => l != ExampleBuilder.Ignore));
             if (count == 0) continue;   // a batch with nothing to score would add NaN × 0
-            total += CausalLmLoss.Compute(model.Forward(batch.InputIds, batch.AttentionMask), batch.Labels).item<float>() * count;
+            // model.Loss without gradients works through the vocabulary in chunks: no full float32 logits.
+            total += model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask).item<float>() * count;
             tokens += count;
         }
         return tokens == 0 ? double.NaN : total / tokens;

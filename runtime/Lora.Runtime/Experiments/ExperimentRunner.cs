@@ -63,6 +63,10 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var pending = new List<(int Step, double Lr, Tensor Loss, long Tokens)>();
         long tokens = 0;
         int logEvery = Math.Max(1, t.LoggingSteps);
+        // Early stopping (transformers' EarlyStoppingCallback): eval loss every EvalSteps (else every LoggingSteps);
+        // stop after EarlyStoppingPatience evaluations without improvement.
+        var earlyStop = t.EarlyStoppingPatience > 0 && data.Eval.Count > 0
+            ? new EarlyStopping(t.EarlyStoppingPatience, t.EvalSteps > 0 ? t.EvalSteps : logEvery) : null;
         for (int step = trainer.StepsDone; step < plan.TotalSteps; step++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -84,6 +88,17 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             bool last = step + 1 == plan.TotalSteps;
             if ((step + 1) % logEvery == 0 || last) Flush(pending, losses, plan, progress);
             if (t.SaveSteps > 0 && (step + 1) % t.SaveSteps == 0 && !last) SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses);
+            if (earlyStop is not null && !last && (step + 1) % earlyStop.Every == 0)
+            {
+                double evalNow = ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device);
+                if (earlyStop.ShouldStop(evalNow))
+                {
+                    Flush(pending, losses, plan, progress);
+                    options.Log($"{config.FullName}: early stop after step {step + 1}: eval loss {evalNow:F4}, best {earlyStop.Best:F4}, " +
+                                $"no improvement in {t.EarlyStoppingPatience} evaluations");
+                    break;
+                }
+            }
         }
 
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
@@ -92,7 +107,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
         RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory);
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
-        return new Lora.TrainResult(config, paths.Adapter, plan.TotalSteps, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
+        return new Lora.TrainResult(config, paths.Adapter, trainer.StepsDone, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
     }
 
     public Lora.MergeResult Merge(Lora.ExperimentConfig config, Lora.TrainResult training)

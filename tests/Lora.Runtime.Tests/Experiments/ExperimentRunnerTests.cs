@@ -51,6 +51,37 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task Early_stopping_ends_the_run_when_eval_loss_stops_improving()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir));
+        // Learning rate 0: the eval loss never improves on the first evaluation, so patience 2 stops after step 3 of 6.
+        config = config with
+        {
+            Dataset = config.Dataset with { EvalFraction = 0.25, Shuffle = true },
+            Training = config.Training with { LearningRate = 0, EvalSteps = 1, EarlyStoppingPatience = 2 },
+        };
+        var logs = new List<string>();
+        var result = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts"), Log = logs.Add }).TrainAsync(config, null, default);
+        Assert.Equal(3, result.Steps);
+        Assert.Contains(logs, l => l.Contains("early stop after step 3", StringComparison.Ordinal));
+        Assert.Equal(3, RunRecord.Losses(ExperimentPaths.For(dir.Child("artifacts"), config)).Count);
+    }
+
+    [Fact]
+    public void Early_stopping_counts_evaluations_without_improvement_since_the_best()
+    {
+        var stopping = new EarlyStopping(patience: 2, every: 5);
+        Assert.False(stopping.ShouldStop(3.0));
+        Assert.False(stopping.ShouldStop(3.1));   // 1 without improvement
+        Assert.False(stopping.ShouldStop(2.9));   // improved: count restarts
+        Assert.False(stopping.ShouldStop(2.9));   // equal is not better: 1
+        Assert.True(stopping.ShouldStop(3.5));    // 2
+        Assert.Equal(2.9, stopping.Best);
+        Assert.Equal(5, stopping.Every);
+    }
+
+    [Fact]
     public async Task Merge_and_evaluate_write_their_artifacts()
     {
         using var dir = new TempFolder();
