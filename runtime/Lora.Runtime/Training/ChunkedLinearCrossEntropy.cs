@@ -39,16 +39,27 @@ public static class ChunkedLinearCrossEntropy
         var valid = labels.ne(CausalLmLoss.IgnoreIndex);                      // (N)
         var safeLabels = labels.masked_fill(valid.logical_not(), 0);
         var total = zeros(1, ScalarType.Float32, hidden.device);
-        for (long start = 0; start < hidden.shape[0]; start += chunkRows)
-        {
-            using var inner = NewDisposeScope();
-            long rows = Math.Min(chunkRows, hidden.shape[0] - start);
-            var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);   // (rows, V)
-            var picked = logits.gather(-1, safeLabels.narrow(0, start, rows).unsqueeze(-1)).squeeze(-1);
-            total.add_((logits.logsumexp(-1) - picked).mul_(valid.narrow(0, start, rows)).sum());
-        }
+        AccumulateChunks(hidden, weight, safeLabels, valid, chunkRows, total, lse: null);
         var count = valid.sum().to_type(ScalarType.Float32).clamp_min(1);
         return (total / count).squeeze().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Adds the summed cross-entropy of the valid rows to <paramref name="total"/> (1), a chunk of rows (rows, V) of
+    /// float32 logits at a time; with <paramref name="lse"/> (N) also keeps each row's log-sum-exp for backward.
+    /// </summary>
+    static void AccumulateChunks(Tensor hidden, Tensor weight, Tensor safeLabels, Tensor valid, int chunk, Tensor total, Tensor? lse)
+    {
+        for (long start = 0; start < hidden.shape[0]; start += chunk)
+        {
+            using var inner = NewDisposeScope();
+            long rows = Math.Min(chunk, hidden.shape[0] - start);
+            var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);   // (rows, V)
+            var rowLse = logits.logsumexp(-1);                                                                    // (rows)
+            var picked = logits.gather(-1, safeLabels.narrow(0, start, rows).unsqueeze(-1)).squeeze(-1);           // (rows)
+            lse?.narrow(0, start, rows).copy_(rowLse);
+            total.add_((rowLse - picked).mul_(valid.narrow(0, start, rows)).sum());
+        }
     }
 
     sealed class Function : autograd.SingleTensorFunction<Function>
@@ -77,16 +88,7 @@ public static class ChunkedLinearCrossEntropy
                 // Wrapped: TorchSharp warns on stdout when a bare tensor is stored as data.
                 ctx.save_data(ProbsKey, new[] { probs.DetachFromDisposeScope() });
             }
-            else for (long start = 0; start < hidden.shape[0]; start += chunk)
-            {
-                using var inner = NewDisposeScope();
-                long rows = Math.Min(chunk, hidden.shape[0] - start);
-                var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);   // (rows, V)
-                var rowLse = logits.logsumexp(-1);                                                                    // (rows)
-                var picked = logits.gather(-1, safeLabels.narrow(0, start, rows).unsqueeze(-1)).squeeze(-1);           // (rows)
-                lse.narrow(0, start, rows).copy_(rowLse);
-                total.add_((rowLse - picked).mul_(valid.narrow(0, start, rows)).sum());
-            }
+            else AccumulateChunks(hidden, weight, safeLabels, valid, chunk, total, lse);
             // Everything backward needs is kept as data and released by backward itself: tensors saved through
             // save_for_backward stay alive until the .NET garbage collector finalises the context, which native
             // memory pressure does not trigger (resident memory grew a third over 200 steps that way).
