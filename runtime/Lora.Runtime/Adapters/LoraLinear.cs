@@ -146,8 +146,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         {
             var slot = _slots[name];
             var h = slot.Dropout > 0 && training ? nn.functional.dropout(x, slot.Dropout, training: true) : x;
-            // (…, in) → (…, r) → (…, out); the low-rank product is never formed.
-            var delta = lora_B[name].forward(lora_A[name].forward(h.dtype == LoraA(name).dtype ? h : h.to_type(LoraA(name).dtype)));
+            // (…, in) → (…, r) → (…, out); the low-rank product is never formed. With a bf16 base the float32 factors are
+            // cast to the compute dtype for the two matmuls, as torch.autocast does, instead of upcasting the input:
+            // autograd then keeps the bf16 input it already holds, not a float32 copy per adapted projection.
+            var (a, b) = (LoraA(name), LoraB(name));
+            var delta = h.dtype == a.dtype
+                ? lora_B[name].forward(lora_A[name].forward(h))
+                : nn.functional.linear(nn.functional.linear(h, a.to_type(h.dtype)), b.to_type(h.dtype));
             // One fused pass: y += scale·delta (y is the base output; autograd does not need its old value).
             y = y.add_(delta.dtype == y.dtype ? delta : delta.to_type(y.dtype), alpha: slot.Scale);
         }

@@ -31,6 +31,12 @@ public static class TrainingBenchmark
             "nf4" => new QuantizationOptions(Lora.QuantType.NF4, DoubleQuant: true),
             _ => throw new ArgumentException($"--quant '{o.Quant}': expected none or nf4."),
         };
+        bool eightBit = o.Optim switch
+        {
+            "adamw" => false,
+            "adamw8bit" => true,
+            _ => throw new ArgumentException($"--optim '{o.Optim}': expected adamw or adamw8bit."),
+        };
         if (quantize is not null || o.GradientCheckpointing) NativeHeap.UseLeanAllocation();
         using var model = BenchmarkModels.Create(config, dtype, device, quantize);
         model.GradientCheckpointing = o.GradientCheckpointing;
@@ -38,7 +44,7 @@ public static class TrainingBenchmark
         var targets = o.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace("mlp.", "")).Distinct().ToList();
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = o.Rank, Alpha = o.Alpha, TargetModules = targets });
         model.to(device);
-        var options = new TrainingOptions { LearningRate = 1e-4, TotalSteps = o.Warmup + o.Steps, Schedule = ScheduleKind.Constant, MaxGradNorm = 0, WeightDecay = 0.01 };
+        var options = new TrainingOptions { LearningRate = 1e-4, TotalSteps = o.Warmup + o.Steps, Schedule = ScheduleKind.Constant, MaxGradNorm = 0, WeightDecay = 0.01, EightBitOptimizer = eightBit };
         using var trainer = new LoraTrainer(model, "default", options);
         manual_seed(0);
         var ids = randint(0, o.Vocab, [o.Batch, o.Seq], dtype: ScalarType.Int64, device: device);
@@ -76,7 +82,7 @@ public static class TrainingBenchmark
             ["rss_step10_mib"] = residentByStep[Math.Min(9, residentByStep.Count - 1)],
             ["rss_last_mib"] = residentByStep[^1],
             // The estimator's prediction of the peak: tensors, plus the process as it was before the model and what the first step adds.
-            ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, 8, o.GradientCheckpointing,
+            ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, eightBit ? 2 : 8, o.GradientCheckpointing,
                 (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
         };
         return output;

@@ -26,4 +26,6 @@ public sealed record TrainingBenchmarkOptions
     public bool GradientCheckpointing { get; init; }
     /// <summary>"none" or "nf4": QLoRA's 4-bit base.</summary>
     public string Quant { get; init; } = "none";
+    /// <summary>"adamw" or "adamw8bit" (8-bit moments, as QLoRA recipes pair with a 4-bit base).</summary>
+    public string Optim { get; init; } = "adamw";
 }

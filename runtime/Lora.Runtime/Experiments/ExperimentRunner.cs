@@ -30,7 +30,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
     /// <summary>Trains the experiment's adapter, resuming from its latest checkpoint, and writes the adapter and run.json.</summary>
     /// <param name="config">The experiment.</param>
-    /// <param name="progress">Receives each step's loss at logging steps.</param>
+    /// <param name="progress">Receives one report per logging step (and at the end): the mean loss over the steps since the last one.</param>
     /// <param name="cancellationToken">Cancellation saves a checkpoint first, so the next run resumes.</param>
     /// <param name="fingerprint">The experiment's fingerprint when the caller has it already (the build host does); computed otherwise.</param>
     public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken, string? fingerprint = null)
@@ -160,16 +160,22 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         TrainingCheckpoint.Save(paths.Checkpoints, model, AdapterName, settings, trainer, new CheckpointState(trainer.StepsDone, fingerprint, [.. losses]));
     }
 
-    /// <summary>Reads the pending step losses back from the device: the only host sync, at logging steps.</summary>
+    /// <summary>
+    /// Reads the pending step losses back from the device (the only host sync, at logging steps) and reports the window
+    /// once, as transformers logs it: the last step, with the mean loss since the previous report. One report per
+    /// logging step, not per step: a fast model at LoggingSteps 50 must not flood the build's output.
+    /// </summary>
     static void Flush(List<(int Step, double Lr, Tensor Loss, long Tokens)> pending, List<double> losses, TrainingPlan plan, IProgress<Lora.TrainingProgress>? progress)
     {
-        foreach (var (step, lr, loss, tokens) in pending)
+        if (pending.Count == 0) return;
+        foreach (var (_, _, loss, _) in pending)
         {
-            double value = loss.item<float>();
+            losses.Add(loss.item<float>());
             loss.Dispose();
-            losses.Add(value);
-            progress?.Report(new Lora.TrainingProgress(step + 1, plan.TotalSteps, plan.Epoch(step), value, lr, tokens));
         }
+        var (step, lr, _, tokens) = pending[^1];
+        double mean = losses.Skip(losses.Count - pending.Count).Average();
+        progress?.Report(new Lora.TrainingProgress(step + 1, plan.TotalSteps, plan.Epoch(step), mean, lr, tokens));
         pending.Clear();
     }
 

@@ -104,13 +104,14 @@ sealed class Gpt2Attention : nn.Module
 
     public Tensor Forward(Tensor x, ForwardContext ctx)
     {
+        using var scope = NewDisposeScope();   // q, k, v go when the block returns (see the Llama block)
         var (b, t, hsz) = (x.shape[0], x.shape[1], x.shape[2]);
         var qkv = c_attn.forward(x).split(hsz, -1);                                         // 3 × (B, T, H)
         var q = qkv[0].view(b, t, _heads, -1).transpose(1, 2);                              // (B, nh, T, hd)
         var k = qkv[1].view(b, t, _heads, -1).transpose(1, 2);
         var v = qkv[2].view(b, t, _heads, -1).transpose(1, 2);
         if (ctx.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);
-        return c_proj.forward(Attention.Compute(q, k, v, ctx.Mask));
+        return c_proj.forward(Attention.Compute(q, k, v, ctx.Mask)).MoveToOuterDisposeScope();
     }
 }
 
@@ -128,5 +129,9 @@ sealed class Gpt2Mlp : nn.Module<Tensor, Tensor>
         register_module("c_proj", c_proj);
     }
 
-    public override Tensor forward(Tensor x) => c_proj.forward(_act(c_fc.forward(x)));
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();   // the (B, T, 4H) intermediates go when the block returns
+        return c_proj.forward(_act(c_fc.forward(x))).MoveToOuterDisposeScope();
+    }
 }

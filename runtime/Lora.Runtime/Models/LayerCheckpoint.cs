@@ -1,3 +1,4 @@
+using Lora.Runtime.Autograd;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,7 +18,7 @@ public static class LayerCheckpoint
 
     sealed class CheckpointFunction : autograd.SingleTensorFunction<CheckpointFunction>
     {
-        const string LayerKey = "layer", RngKey = "rng", HasMaskKey = "mask", HasRotaryKey = "rotary";
+        const string LayerKey = "layer", SavedKey = "saved", RngKey = "rng", HasMaskKey = "mask", HasRotaryKey = "rotary";
         public override string Name => nameof(CheckpointFunction);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -30,11 +31,12 @@ public static class LayerCheckpoint
             ctx.save_data(RngKey, new[] { get_rng_state().DetachFromDisposeScope() });
             ctx.save_data(HasMaskKey, context.Mask is not null);
             ctx.save_data(HasRotaryKey, context.Cos is not null);
-            // Saved through autograd so that they outlive the forward call's dispose scope.
-            var saved = new List<Tensor> { x };
-            if (context.Mask is { } mask) saved.Add(mask);
-            if (context.Cos is { } cos) saved.AddRange([cos, context.Sin!]);
-            ctx.save_for_backward(saved);
+            // Kept as data and released by backward itself: tensors saved through save_for_backward stay alive until
+            // the .NET garbage collector finalises the context (about one hidden state per layer per step).
+            var saved = new List<Tensor> { x.detach() };
+            if (context.Mask is { } mask) saved.Add(mask.detach());
+            if (context.Cos is { } cos) saved.AddRange([cos.detach(), context.Sin!.detach()]);
+            ctx.save_data(SavedKey, saved.Select(t => t.DetachFromDisposeScope()).ToArray());
             using var _ = no_grad();
             return layer(x, context);
         }
@@ -42,13 +44,13 @@ public static class LayerCheckpoint
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
             var layer = (Func<Tensor, ForwardContext, Tensor>)ctx.get_data(LayerKey);
-            var saved = ctx.get_saved_variables();
+            var saved = (Tensor[])ctx.get_data(SavedKey);
             int at = 1;
             Tensor? mask = (bool)ctx.get_data(HasMaskKey) ? saved[at++] : null;
             Tensor? cos = null, sin = null;
             if ((bool)ctx.get_data(HasRotaryKey)) (cos, sin) = (saved[at], saved[at + 1]);
             using var input = saved[0].detach().requires_grad_(true);
-            var outer = get_rng_state();
+            using var outer = get_rng_state();
             var rng = ((Tensor[])ctx.get_data(RngKey))[0];
             set_rng_state(rng);
             using (enable_grad())
@@ -56,9 +58,11 @@ public static class LayerCheckpoint
                 using var output = layer(input, new ForwardContext(mask, cos, sin, null));
                 output.backward([gradOutput]);
             }
+            BackwardHandles.Done(gradOutput);
             set_rng_state(outer);
             rng.Dispose();
-            return [input.grad!.clone(), null!, null!];
+            foreach (var t in saved) t.Dispose();
+            return BackwardHandles.Return(input.grad!, null, null);
         }
     }
 }

@@ -134,6 +134,9 @@ sealed class SelfAttention : nn.Module
 
     public Tensor Forward(Tensor x, ForwardContext ctx)
     {
+        // Scoped so that q, k, v and their rotated copies are freed when the block returns, not when the layer does
+        // (without gradients, as in checkpointed or evaluation forwards, nothing else keeps them).
+        using var scope = NewDisposeScope();
         var (b, t) = (x.shape[0], x.shape[1]);
         Tensor q, k, v;
         if (qkv_proj is not null)
@@ -148,7 +151,7 @@ sealed class SelfAttention : nn.Module
         q = Rotary.Apply(q, ctx.Cos!, ctx.Sin!);
         k = Rotary.Apply(k, ctx.Cos!, ctx.Sin!);
         if (ctx.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);
-        return o_proj.forward(Attention.Compute(q, k, v, ctx.Mask));
+        return o_proj.forward(Attention.Compute(q, k, v, ctx.Mask)).MoveToOuterDisposeScope();
     }
 }
 
@@ -180,11 +183,12 @@ sealed class GatedMlp : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope();   // the (B, T, I) intermediates go when the block returns
         if (gate_up_proj is not null)
         {
             var parts = gate_up_proj.forward(x).chunk(2, -1);   // (B, T, I) each
-            return down_proj.forward(parts[1] * _act(parts[0]));
+            return down_proj.forward(parts[1] * _act(parts[0])).MoveToOuterDisposeScope();
         }
-        return down_proj.forward(_act(gate_proj!.forward(x)) * up_proj!.forward(x));
+        return down_proj.forward(_act(gate_proj!.forward(x)) * up_proj!.forward(x)).MoveToOuterDisposeScope();
     }
 }

@@ -17,9 +17,10 @@ public static class Rotary
     /// <summary>x (B, h, T, hd) rotated by the tables.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
+        using var scope = NewDisposeScope();   // three temporaries of x's size go on return
         long half = x.shape[^1] / 2;
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
-        return x * cos + cat([x2.neg(), x1], -1) * sin;
+        return (x * cos + cat([x2.neg(), x1], -1) * sin).MoveToOuterDisposeScope();
     }
 }

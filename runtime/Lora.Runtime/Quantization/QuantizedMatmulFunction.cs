@@ -1,3 +1,4 @@
+using Lora.Runtime.Autograd;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,6 +45,7 @@ internal sealed class QuantizedMatmulFunction : autograd.SingleTensorFunction<Qu
             gradBias = rows.sum(dim: 0);                                         // [out]
         }
 
-        return [gradInput!, null!, gradBias!];
+        BackwardHandles.Done(gradOutput);
+        return BackwardHandles.Return(gradInput, null, gradBias);
     }
 }

@@ -1,3 +1,4 @@
+using Lora.Runtime.Autograd;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -125,7 +126,8 @@ public static class ChunkedLinearCrossEntropy
                 gradHidden.narrow(0, start, rows).copy_(probs.to_type(hidden.dtype).matmul(weight));        // (rows, H)
             }
             foreach (var t in state) t.Dispose();
-            return [gradHidden, null!, null!, null!, null!];
+            BackwardHandles.Done(gradOutput);
+            return BackwardHandles.Return(gradHidden, null, null, null, null);
         }
     }
 }

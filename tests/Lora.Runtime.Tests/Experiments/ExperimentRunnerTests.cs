@@ -69,6 +69,25 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task Progress_is_reported_once_per_logging_step_with_the_mean_loss_of_its_window()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir));
+        config = config with { Training = config.Training with { LoggingSteps = 4 } };
+        var reports = new List<TrainingProgress>();
+        await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts") })
+            .TrainAsync(config, new SyncProgress<TrainingProgress>(reports.Add), default);
+
+        // Steps 1-4, then the last window (5-6); run.json still keeps every step's loss.
+        Assert.Equal([4, 6], reports.Select(r => r.Step));
+        var losses = RunRecord.Losses(ExperimentPaths.For(dir.Child("artifacts"), config));
+        Assert.Equal(6, losses.Count);
+        Assert.Equal(losses.Take(4).Average(), reports[0].Loss, 6);
+        Assert.Equal(losses.Skip(4).Average(), reports[1].Loss, 6);
+        Assert.NotEqual(losses[3], reports[0].Loss);
+    }
+
+    [Fact]
     public void Early_stopping_counts_evaluations_without_improvement_since_the_best()
     {
         var stopping = new EarlyStopping(patience: 2, every: 5);
