@@ -55,7 +55,14 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
             StageRecord.Invalidate(paths);
             protocol.Info($"{config.FullName}: training (fingerprint {fingerprint[..12]})");
             var progress = new ThroughputProgress(config.FullName, protocol);
-            training = runner.Train(config, progress, cancellationToken, fingerprint);
+            try
+            {
+                training = runner.Train(config, progress, cancellationToken, fingerprint);
+            }
+            finally
+            {
+                progress.Flush();
+            }
             StageRecord.Complete(paths, StageRecord.Train, fingerprint);
         }
         if (!merged)
@@ -92,19 +99,37 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         return new Lora.EvaluationResult(metrics, json["rows"]!.GetValue<int>());
     }
 
-    /// <summary>Turns step reports into protocol lines with tokens/s and ETA measured over this run's steps.</summary>
+    /// <summary>
+    /// Turns step reports into protocol lines with tokens/s and ETA measured over this run's steps, at most
+    /// <see cref="LinesPerSecond"/> a second: the build's logging must not set the pace of a fast model's training
+    /// (a line per step at 200 steps/s backs the runner's output pipe up into the training loop). The first report
+    /// and the last one (by <see cref="Flush"/>) always go out.
+    /// </summary>
     sealed class ThroughputProgress(string experiment, BuildProtocol protocol) : IProgress<Lora.TrainingProgress>
     {
+        const int LinesPerSecond = 4;
         readonly Stopwatch _clock = Stopwatch.StartNew();
         int? _firstStep;
-        long _firstTokens;
+        double _lastWritten = double.NegativeInfinity;
+        (Lora.TrainingProgress Report, double Seconds)? _held;
 
         public void Report(Lora.TrainingProgress p)
         {
-            if (_firstStep is null) (_firstStep, _firstTokens) = (p.Step - 1, 0);
+            _firstStep ??= p.Step - 1;
             double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
-            double perStep = seconds / Math.Max(1, p.Step - _firstStep.Value);
-            protocol.Progress(experiment, p, (p.Tokens - _firstTokens) / seconds, perStep * (p.TotalSteps - p.Step));
+            _held = (p, seconds);
+            if (seconds - _lastWritten >= 1.0 / LinesPerSecond || p.Step == p.TotalSteps) Flush();
+        }
+
+        /// <summary>Writes the report held back by the rate limit, if any.</summary>
+        public void Flush()
+        {
+            if (_held is not { } held) return;
+            var (p, seconds) = held;
+            double perStep = seconds / Math.Max(1, p.Step - _firstStep!.Value);
+            protocol.Progress(experiment, p, p.Tokens / seconds, perStep * (p.TotalSteps - p.Step));
+            _lastWritten = seconds;
+            _held = null;
         }
     }
 }
