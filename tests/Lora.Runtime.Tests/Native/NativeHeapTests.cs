@@ -23,4 +23,31 @@ public sealed class NativeHeapTests
             Assert.True(after - before < 8, $"round {round}: {after - before:F1} MiB stayed resident after the tensors were freed");
         }
     }
+
+    [Fact]
+    public void Under_caching_allocation_freed_tensors_stay_for_the_next_step()
+    {
+        TorchNative.EnsureLoaded();
+        try
+        {
+            Assert.True(NativeHeap.UseCachingAllocation(), "mallopt should be available on this glibc system");
+            // 16 MiB: under lean allocation (the policy this process had) or glibc's first allocation of that size, the
+            // block is mapped on its own and leaves when freed; cached, it stays, and once the heap holds enough free
+            // memory for the pattern, further rounds take no new memory.
+            var heldByRound = new List<double>();
+            for (int round = 0; round < 4; round++)
+            {
+                var tensor = ones(4L << 20);
+                heldByRound.Add(ProcessMemory.ResidentMiB());
+                tensor.Dispose();
+                double afterFree = ProcessMemory.ResidentMiB();
+                Assert.True(heldByRound[^1] - afterFree < 4, $"round {round}: {heldByRound[^1] - afterFree:F1} MiB left the process when the tensor was freed: not cached");
+            }
+            Assert.True(heldByRound[3] - heldByRound[2] < 4, $"rounds 3 and 4 still took new memory: {string.Join(", ", heldByRound.Select(m => m.ToString("F1")))} MiB");
+        }
+        finally
+        {
+            NativeHeap.UseLeanAllocation();   // the process's other tests expect freed memory to be returned
+        }
+    }
 }
