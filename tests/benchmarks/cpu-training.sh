@@ -15,14 +15,16 @@ ceiling() { "${lora[@]}" bench matmul --size 1024 --dtype fp32 --threads 2; }
 m1=$(ceiling)
 ours=$("${lora[@]}" bench train "${shape[@]}")
 m2=$(ceiling)
-# QLoRA as the issue measures it: the same arguments, the base in NF4, memory-lean (gradient checkpointing).
-qlora=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing)
+# QLoRA as its recipes run it: the same arguments, the base in NF4 with bf16 compute (bnb_4bit_compute_dtype), and
+# memory-lean (gradient checkpointing); then the same with float32 compute, for comparison.
+qlora=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing --dtype bf16)
+qlora32=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing)
 theirs=$(/usr/bin/python3 "$peer" "${shape[@]}" --device cpu | tail -n 1)
 m3=$(ceiling)
 matmul=$(python3 -c 'import json,sys; print(max((json.loads(a) for a in sys.argv[1:]), key=lambda m: m["gflops"]) and json.dumps(max((json.loads(a) for a in sys.argv[1:]), key=lambda m: m["gflops"])))' "$m1" "$m2" "$m3")
-table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" <<'PY'
+table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" "$qlora32" <<'PY'
 import json, sys, platform, os
-m, o, q, p = (json.loads(a) for a in sys.argv[1:5])
+m, o, q, p, q32 = (json.loads(a) for a in sys.argv[1:6])
 # Matmul-bound limit: 4 FLOPs per non-embedding parameter (+ LM head) per token (forward + input gradient).
 h, layers, ffn, kv, vocab = 512, 4, 1376, 256, 32000
 per_layer = h * h + h * kv * 2 + h * h + 3 * h * ffn
@@ -32,12 +34,13 @@ rows = [
   "| machine | shape | ours (tok/s) | PyTorch peer (tok/s) | ratio | % of matmul limit | peak RSS ours / peer (MiB) |",
   "| --- | --- | --- | --- | --- | --- | --- |",
   f"| {os.cpu_count()} cores, {m['gflops']:.0f} GFLOP/s fp32 | Llama 4×512, vocab 32k, r16 all-linear, 4×256, fp32 | {o['tokens_per_s']:.0f} | {p['tokens_per_s']:.0f} | {o['tokens_per_s']/p['tokens_per_s']:.2f}× | {100*o['tokens_per_s']/limit:.0f}% of {limit:.0f} | {o['peak_rss_mib']:.0f} / {p['peak_rss_mib']:.0f} |",
-  f"| same | same, QLoRA (NF4 base, gradient checkpointing) | {q['tokens_per_s']:.0f} | – | – | – | {q['peak_rss_mib']:.0f} ({q['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
+  f"| same | same, QLoRA (NF4 base, bf16 compute, gradient checkpointing) | {q['tokens_per_s']:.0f} | – | – | – | {q['peak_rss_mib']:.0f} ({q['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
+  f"| same | same, QLoRA with float32 compute | {q32['tokens_per_s']:.0f} | – | – | – | {q32['peak_rss_mib']:.0f} ({q32['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
   "",
   "| run | steps | loss first → last | peak RSS (MiB) | estimate (MiB) | estimate / peak | before the model (MiB) |",
   "| --- | --- | --- | --- | --- | --- | --- |",
 ]
-for name, r in (("LoRA fp32", o), ("QLoRA NF4", q)):
+for name, r in (("LoRA fp32", o), ("QLoRA NF4, bf16 compute", q), ("QLoRA NF4, fp32 compute", q32)):
     rows.append(f"| {name} | {os.environ.get('STEPS', '4')} | {r['loss_first']:.4f} → {r['loss_last']:.4f} | {r['peak_rss_mib']:.0f} | {r['estimate_mib']:.0f} | {r['estimate_mib']/r['peak_rss_mib']:.2f} | {r['baseline_rss_mib']:.0f} |")
 print("\n".join(rows))
 PY

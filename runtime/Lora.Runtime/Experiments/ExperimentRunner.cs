@@ -45,7 +45,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
         // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
         var quantize = Quantization(config);
-        NativeHeap.ForTraining(memoryLean: quantize is not null || t.GradientCheckpointing);
+        using var heap = NativeHeap.ForTraining(memoryLean: quantize is not null || t.GradientCheckpointing);
         double baselineMiB = ProcessMemory.ResidentMiB();
         using var model = ModelLoader.Load(data.BaseFolder, quantize is null ? Precision(t.Precision) : Precision(config.Quantization!.ComputeType), quantize);
         model.GradientCheckpointing = t.GradientCheckpointing;

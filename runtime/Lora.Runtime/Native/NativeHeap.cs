@@ -27,12 +27,39 @@ public static partial class NativeHeap
     const int MallocTrimThreshold = -1, MallocMmapThreshold = -3, MallocMmapMax = -4;
     const int DefaultTrimThresholdBytes = 128 << 10, DefaultMmapMax = 65536;
 
-    /// <summary>Sets the policy for a training run before its model is created; false where glibc is absent.</summary>
-    public static bool ForTraining(bool memoryLean) => memoryLean ? UseLeanAllocation() : UseCachingAllocation();
+    /// <summary>
+    /// Sets the policy for a training run before its model is created; disposing it returns the process to glibc's
+    /// defaults and gives the free heap back (evaluation, merging and the next run start from a clean heap).
+    /// </summary>
+    public static IDisposable ForTraining(bool memoryLean)
+    {
+        if (memoryLean) UseLeanAllocation(); else UseCachingAllocation();
+        return new DefaultsOnDispose();
+    }
 
-    /// <summary>Every block from <see cref="LeanMmapThresholdBytes"/> up is its own mapping, returned when freed.</summary>
-    public static bool UseLeanAllocation() =>
-        Set(MallocMmapMax, DefaultMmapMax) && Set(MallocTrimThreshold, DefaultTrimThresholdBytes) && Set(MallocMmapThreshold, LeanMmapThresholdBytes);
+    /// <summary>glibc's defaults (the mmap threshold fixed at its initial 128 KiB) and the free heap returned.</summary>
+    public static bool UseDefaultAllocation()
+    {
+        bool set = Set(MallocMmapMax, DefaultMmapMax) && Set(MallocTrimThreshold, DefaultTrimThresholdBytes) && Set(MallocMmapThreshold, DefaultTrimThresholdBytes);
+        if (set) malloc_trim(0);
+        return set;
+    }
+
+    sealed class DefaultsOnDispose : IDisposable
+    {
+        public void Dispose() => UseDefaultAllocation();
+    }
+
+    /// <summary>
+    /// Every block from <see cref="LeanMmapThresholdBytes"/> up is its own mapping, returned when freed. Free heap a
+    /// caching run left is returned first: malloc serves requests from it before mapping anything new.
+    /// </summary>
+    public static bool UseLeanAllocation()
+    {
+        bool set = Set(MallocMmapMax, DefaultMmapMax) && Set(MallocTrimThreshold, DefaultTrimThresholdBytes) && Set(MallocMmapThreshold, LeanMmapThresholdBytes);
+        if (set) malloc_trim(0);
+        return set;
+    }
 
     /// <summary>
     /// Nothing is mapped on its own and freed memory stays for reuse: no page faults after the first step. Fully so on
@@ -56,4 +83,7 @@ public static partial class NativeHeap
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int parameter, int value);
+
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
 }
