@@ -64,6 +64,31 @@ public static class ChunkedLinearCrossEntropy
     }
 
     /// <summary>
+    /// The kept probabilities' buffer, handed from one step's backward to the next step's forward. A block this size
+    /// (125 MiB at 1,024 tokens × 32k) is above glibc's largest mmap threshold, so a fresh one is mapped and faulted
+    /// in page by page every step: about a tenth of a fp32 LoRA step on the benchmark's shape.
+    /// </summary>
+    static Tensor? _spareLogits;
+
+    /// <summary>hidden (N, H) · weightᵀ (V, H) as float32 (N, V), written into the spare buffer when it fits.</summary>
+    static Tensor Logits(Tensor hidden, Tensor weight)
+    {
+        if (hidden.dtype != ScalarType.Float32 || weight.dtype != ScalarType.Float32)
+            return nn.functional.linear(hidden, weight).to_type(ScalarType.Float32);
+        var buffer = Interlocked.Exchange(ref _spareLogits, null);
+        if (buffer is null || buffer.shape[0] != hidden.shape[0] || buffer.shape[1] != weight.shape[0] || buffer.device != hidden.device)
+        {
+            buffer?.Dispose();
+            buffer = empty(hidden.shape[0], weight.shape[0], ScalarType.Float32, hidden.device);
+        }
+        // beta 0: the buffer's old contents are ignored, NaN included.
+        return buffer.addmm_(hidden, weight.t(), beta: 0, alpha: 1);
+    }
+
+    /// <summary>Frees the spare logits buffer (the trainer calls it when it is disposed).</summary>
+    public static void ReleaseBuffer() => Interlocked.Exchange(ref _spareLogits, null)?.Dispose();
+
+    /// <summary>
     /// Turns logits (rows, V) into exp(logits − row max) in place and returns each row's log-sum-exp and sum of those
     /// exponentials (rows). Two passes over the logits and no temporary of their size, where logsumexp allocates one
     /// and the softmax after it takes two more passes (a fifth of the fp32 LoRA loss's forward time).
@@ -93,7 +118,7 @@ public static class ChunkedLinearCrossEntropy
             ctx.save_data(ProbsKey, false);
             if (keep)
             {
-                var exps = nn.functional.linear(hidden, weight).to_type(ScalarType.Float32);                   // (N, V) logits
+                var exps = Logits(hidden, weight);                                                             // (N, V) float32
                 var picked = exps.gather(-1, safeLabels.unsqueeze(-1)).squeeze(-1);
                 var (rowLse, sum) = ExponentiateInPlace(exps);                                                 // exps: exp(z − max)
                 lse.copy_(rowLse);
@@ -128,7 +153,7 @@ public static class ChunkedLinearCrossEntropy
                 kept.mul_((rowWeight / sum).unsqueeze(-1));
                 kept.scatter_add_(-1, labels.unsqueeze(-1), rowWeight.neg().unsqueeze(-1));
                 gradHidden.copy_(kept.to_type(hidden.dtype).matmul(weight));
-                kept.Dispose();
+                Interlocked.Exchange(ref _spareLogits, kept)?.Dispose();
                 sum.Dispose();
             }
             else for (long start = 0; start < hidden.shape[0]; start += chunk)

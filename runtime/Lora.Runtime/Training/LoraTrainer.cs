@@ -88,5 +88,9 @@ public sealed class LoraTrainer : IDisposable
         return new StepResult(step, lr, stack(losses).MoveToOuterDisposeScope(), norm.MoveToOuterDisposeScope());
     }
 
-    public void Dispose() => Optimizer.Dispose();
+    public void Dispose()
+    {
+        Optimizer.Dispose();
+        ChunkedLinearCrossEntropy.ReleaseBuffer();
+    }
 }

@@ -6,6 +6,8 @@ namespace Lora.Runtime.Tests.Training;
 
 public class ChunkedLossTests
 {
+    public ChunkedLossTests() => Lora.Runtime.Native.TorchNative.EnsureLoaded();
+
     [Theory]
     [InlineData(7, 0L)]                                                    // recomputed, chunks that do not divide the rows
     [InlineData(1024, 0L)]                                                 // recomputed, one chunk
@@ -29,6 +31,29 @@ public class ChunkedLossTests
         chunked.backward();
         Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
         Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, "input gradient");
+    }
+
+    [Fact]
+    public void Kept_probabilities_reuse_the_last_steps_buffer_without_reading_its_contents()
+    {
+        manual_seed(2);
+        var weight = randn(50, 16) * 0.3;
+        var labels = randint(0, 50, [12], dtype: ScalarType.Int64);
+        ChunkedLinearCrossEntropy.ReleaseBuffer();
+        for (int step = 0; step < 3; step++)
+        {
+            // Each step's hidden differs; from the second step on, the logits land in the first step's buffer.
+            var hidden = (randn(12, 16) * (step + 1)).requires_grad_(true);
+            var plain = nn.functional.cross_entropy(nn.functional.linear(hidden, weight), labels);
+            plain.backward();
+            var expectedGrad = hidden.grad!.clone();
+            hidden.grad!.zero_();
+            var fused = ChunkedLinearCrossEntropy.Compute(hidden, weight, labels);
+            fused.backward();
+            Assert.Equal(plain.item<float>(), fused.item<float>(), 5);
+            Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, $"input gradient, step {step}");
+        }
+        ChunkedLinearCrossEntropy.ReleaseBuffer();
     }
 
     [Theory]
