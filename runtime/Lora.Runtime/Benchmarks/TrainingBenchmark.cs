@@ -37,7 +37,7 @@ public static class TrainingBenchmark
             "adamw8bit" => true,
             _ => throw new ArgumentException($"--optim '{o.Optim}': expected adamw or adamw8bit."),
         };
-        using var heap = NativeHeap.ForTraining(memoryLean: quantize is not null || o.GradientCheckpointing);
+        using var heap = NativeHeap.ForTraining(memoryLean: quantize is not null || o.GradientCheckpointing, fixedShapes: true);
         using var model = BenchmarkModels.Create(config, dtype, device, quantize);
         model.GradientCheckpointing = o.GradientCheckpointing;
         // The peer's GPT-2 calls the MLP output "mlp.c_proj"; PEFT-style matching finds it as c_proj.

@@ -45,7 +45,9 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
         // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
         var quantize = Quantization(config);
-        using var heap = NativeHeap.ForTraining(memoryLean: quantize is not null || t.GradientCheckpointing);
+        // Batches are padded to their longest row, so every step has the same shapes only when every row has one length.
+        bool fixedShapes = data.Train.Select(e => e.Example.InputIds.Length).Distinct().Count() <= 1;
+        using var heap = NativeHeap.ForTraining(memoryLean: quantize is not null || t.GradientCheckpointing, fixedShapes);
         double baselineMiB = ProcessMemory.ResidentMiB();
         using var model = ModelLoader.Load(data.BaseFolder, quantize is null ? Precision(t.Precision) : Precision(config.Quantization!.ComputeType), quantize);
         model.GradientCheckpointing = t.GradientCheckpointing;

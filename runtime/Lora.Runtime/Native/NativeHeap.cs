@@ -8,12 +8,14 @@ namespace Lora.Runtime.Native;
 /// <item>Memory-lean runs (QLoRA, gradient checkpointing) map every block from <see cref="LeanMmapThresholdBytes"/>
 /// up on its own, so a freed tensor leaves the process at once. Otherwise glibc raises its mmap threshold each time a
 /// large block is freed and keeps freed heap: resident memory stays near the worst step plus fragmentation.</item>
-/// <item>Other runs cache: nothing is mapped on its own and freed heap is never trimmed, so each step reuses the
-/// previous step's memory instead of faulting in fresh pages (8-15% of a fp32 LoRA step on the benchmark's shape,
-/// step medians measured alternately in one process). The loss keeps its one block above glibc's largest mmap
-/// threshold, the 125 MiB of logits, from step to step itself (see ChunkedLinearCrossEntropy): freed and reallocated
-/// each step under this policy it fragmented the heap, and resident memory grew 19% from step 10 to step 200
-/// (0.5% with the kept buffer).</item>
+/// <item>Runs whose every step has the same shapes (packed or fixed-length rows, the benchmark) cache: nothing is
+/// mapped on its own and freed heap is never trimmed, so each step reuses the previous step's memory instead of
+/// faulting in fresh pages (8-15% of a fp32 LoRA step on the benchmark's shape, step medians measured
+/// alternately in one process). The loss keeps its one block above glibc's largest mmap threshold, the 125 MiB of
+/// logits, from step to step itself (see ChunkedLinearCrossEntropy): freed and reallocated each step under this
+/// policy it fragmented the heap (resident +19% from step 10 to step 200; +0.5% with the kept buffer).</item>
+/// <item>Runs with changing shapes (rows of different lengths) keep glibc's defaults: blocks of ever different sizes
+/// fragment a heap that is never trimmed (the spam demo's peak went from 1.37 to 2.31 GB when it cached).</item>
 /// </list>
 /// </summary>
 public static partial class NativeHeap
@@ -33,9 +35,13 @@ public static partial class NativeHeap
     /// Sets the policy for a training run before its model is created; disposing it returns the process to glibc's
     /// defaults and gives the free heap back (evaluation, merging and the next run start from a clean heap).
     /// </summary>
-    public static IDisposable ForTraining(bool memoryLean)
+    /// <param name="memoryLean">QLoRA or gradient checkpointing: return every freed tensor at once.</param>
+    /// <param name="fixedShapes">Every step's batch has the same shape: cache freed memory for the next step.</param>
+    public static IDisposable ForTraining(bool memoryLean, bool fixedShapes)
     {
-        if (memoryLean) UseLeanAllocation(); else UseCachingAllocation();
+        if (memoryLean) UseLeanAllocation();
+        else if (fixedShapes) UseCachingAllocation();
+        else UseDefaultAllocation();
         return new DefaultsOnDispose();
     }
 

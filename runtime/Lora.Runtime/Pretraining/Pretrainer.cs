@@ -24,7 +24,7 @@ public sealed class Pretrainer(PretrainingRecipe recipe, TextWriter log)
     {
         var total = Stopwatch.StartNew();
         TorchNative.EnsureLoaded();
-        using var heap = NativeHeap.ForTraining(memoryLean: false);
+        using var heap = NativeHeap.ForTraining(memoryLean: false, fixedShapes: true);   // packed rows of one length
         var corpus = TextCorpus.Read(recipe, dataFolder);
         var tokenizer = ModelTokenizer.Gpt2();
         int eos = recipe.Architecture.EndOfTextId;
