@@ -1,3 +1,4 @@
+using Lora.Runtime.Tensors;
 using static TorchSharp.torch;
 
 namespace Lora.Runtime.Quantization;
@@ -21,12 +22,9 @@ public static class QuantizedMatmul
                 $"Input features {(x.dim() == 0 ? "(a scalar)" : x.shape[^1].ToString())} do not match the weight's {weight.Shape[1]} (weight [{weight.Shape[0]}, {weight.Shape[1]}]).", nameof(x));
         if (bias is not null && (bias.dim() != 1 || bias.shape[0] != weight.Shape[0]))
             throw new ArgumentException($"Bias must be [{weight.Shape[0]}]; it is [{string.Join(", ", bias.shape)}].", nameof(bias));
-        if (!SameDevice(x.device, weight.Device))
+        if (!Devices.Same(x.device, weight.Device))
             throw new ArgumentException($"The input is on {x.device} but the quantized weight is on {weight.Device}; move the weight once with QuantizedWeight.To.", nameof(x));
 
         return QuantizedMatmulFunction.apply(x, weight, bias!);
     }
-
-    private static bool SameDevice(Device a, Device b) =>
-        a.type == b.type && (a.type == TorchSharp.DeviceType.CPU || a.index == b.index);
 }

@@ -1,4 +1,5 @@
 using Lora.Runtime.Autograd;
+using Lora.Runtime.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ public static class ChunkedLinearCrossEntropy
         if (hidden.dtype != ScalarType.Float32 || weight.dtype != ScalarType.Float32)
             return nn.functional.linear(hidden, weight).to_type(ScalarType.Float32);
         var buffer = Interlocked.Exchange(ref _spareLogits, null);
-        if (buffer is null || buffer.shape[0] != hidden.shape[0] || buffer.shape[1] != weight.shape[0] || buffer.device != hidden.device)
+        if (buffer is null || buffer.shape[0] != hidden.shape[0] || buffer.shape[1] != weight.shape[0] || !Devices.Same(buffer.device, hidden.device))
         {
             buffer?.Dispose();
             buffer = empty(hidden.shape[0], weight.shape[0], ScalarType.Float32, hidden.device);
@@ -84,6 +85,9 @@ public static class ChunkedLinearCrossEntropy
         // beta 0: the buffer's old contents are ignored, NaN included.
         return buffer.addmm_(hidden, weight.t(), beta: 0, alpha: 1);
     }
+
+    /// <summary>The buffer waiting for the next step's forward, if any (tests check that it is reused).</summary>
+    internal static Tensor? SpareBuffer => Volatile.Read(ref _spareLogits);
 
     /// <summary>Frees the spare logits buffer (the trainer calls it when it is disposed).</summary>
     public static void ReleaseBuffer() => Interlocked.Exchange(ref _spareLogits, null)?.Dispose();

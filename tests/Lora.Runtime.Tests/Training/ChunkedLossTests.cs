@@ -40,6 +40,7 @@ public class ChunkedLossTests
         var weight = randn(50, 16) * 0.3;
         var labels = randint(0, 50, [12], dtype: ScalarType.Int64);
         ChunkedLinearCrossEntropy.ReleaseBuffer();
+        Tensor? firstBuffer = null;
         for (int step = 0; step < 3; step++)
         {
             // Each step's hidden differs; from the second step on, the logits land in the first step's buffer.
@@ -52,6 +53,10 @@ public class ChunkedLossTests
             fused.backward();
             Assert.Equal(plain.item<float>(), fused.item<float>(), 5);
             Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, $"input gradient, step {step}");
+            // Backward hands the buffer back; the next forward takes that same one.
+            Assert.NotNull(ChunkedLinearCrossEntropy.SpareBuffer);
+            firstBuffer ??= ChunkedLinearCrossEntropy.SpareBuffer;
+            Assert.Same(firstBuffer, ChunkedLinearCrossEntropy.SpareBuffer);
         }
         ChunkedLinearCrossEntropy.ReleaseBuffer();
     }
