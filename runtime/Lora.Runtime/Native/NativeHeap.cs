@@ -12,8 +12,9 @@ namespace Lora.Runtime.Native;
 /// mapped on its own and freed heap is never trimmed, so each step reuses the previous step's memory instead of
 /// faulting in fresh pages (8-15% of a fp32 LoRA step on the benchmark's shape, step medians measured
 /// alternately in one process). The loss keeps its one block above glibc's largest mmap threshold, the 125 MiB of
-/// logits, from step to step itself (see ChunkedLinearCrossEntropy): freed and reallocated each step under this
-/// policy it fragmented the heap (resident +19% from step 10 to step 200; +0.5% with the kept buffer).</item>
+/// logits, from step to step itself (see ChunkedLinearCrossEntropy): freed in backward and reallocated in the next
+/// forward under this policy it fragmented the heap (resident +19% from step 10 to step 200; +2.9% with the kept
+/// buffer, on a clean clone).</item>
 /// <item>Runs with changing shapes (rows of different lengths) keep glibc's defaults: blocks of ever different sizes
 /// fragment a heap that is never trimmed (the spam demo's peak went from 1.37 to 2.31 GB when it cached).</item>
 /// </list>
