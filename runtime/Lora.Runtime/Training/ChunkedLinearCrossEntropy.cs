@@ -105,6 +105,20 @@ public static class ChunkedLinearCrossEntropy
         return (max.squeeze(-1) + sum.log(), sum);
     }
 
+    /// <summary>
+    /// d(loss)/d(hidden) for rows whose exponentials are given as <paramref name="exps"/> (rows, V) = softmax · each row's
+    /// <paramref name="sum"/> (rows; ones when already normalised), each row weighted by <paramref name="rowWeight"/> (rows):
+    /// ((softmax − one-hot) · rowWeight) · W → (rows, H) float32. The one-hot goes in before the head's GEMM, so that
+    /// p − 1 is formed in float32 where it cancels for confident rows; the row weights go in after it, on (rows, H) instead
+    /// of one more pass over (rows, V). <paramref name="exps"/> is overwritten.
+    /// </summary>
+    static Tensor BackThroughHead(Tensor exps, Tensor sum, Tensor rowWeight, Tensor labels, Tensor weight)
+    {
+        exps.scatter_add_(-1, labels.unsqueeze(-1), sum.neg().unsqueeze(-1));
+        var pushed = exps.to_type(weight.dtype).matmul(weight).to_type(ScalarType.Float32);          // (rows, H)
+        return pushed.mul_((rowWeight / sum).unsqueeze(-1));
+    }
+
     sealed class Function : autograd.SingleTensorFunction<Function>
     {
         const string ChunkKey = "chunk", StateKey = "state", ProbsKey = "probs";
@@ -128,7 +142,7 @@ public static class ChunkedLinearCrossEntropy
                 var (rowLse, sum) = ExponentiateInPlace(exps);                                                 // exps: exp(z − max)
                 lse.copy_(rowLse);
                 total.add_((lse - picked).mul_(valid).sum());
-                // Unnormalised: backward divides by each row's sum in the pass that scales by d(loss)/d(mean) anyway.
+                // Unnormalised: backward divides by each row's sum after the head's GEMM, on (N, H) rows (BackThroughHead).
                 // Wrapped: TorchSharp warns on stdout when a bare tensor is stored as data.
                 ctx.save_data(ProbsKey, new[] { exps.DetachFromDisposeScope(), sum.DetachFromDisposeScope() });
             }
@@ -152,12 +166,7 @@ public static class ChunkedLinearCrossEntropy
             if (ctx.get_data(ProbsKey) is Tensor[] { Length: 2 } holder)
             {
                 var (kept, sum) = (holder[0], holder[1]);
-                // (softmax − one-hot) · validity · d(loss)/d(mean): one pass scales each row by weight / its sum, then the
-                // one-hot part goes in at the labels; then back through the head.
-                var rowWeight = valid.to_type(ScalarType.Float32) * scale;                                    // (N)
-                kept.mul_((rowWeight / sum).unsqueeze(-1));
-                kept.scatter_add_(-1, labels.unsqueeze(-1), rowWeight.neg().unsqueeze(-1));
-                gradHidden.copy_(kept.to_type(hidden.dtype).matmul(weight));
+                gradHidden.copy_(BackThroughHead(kept, sum, valid.to_type(ScalarType.Float32) * scale, labels, weight));
                 Interlocked.Exchange(ref _spareLogits, kept)?.Dispose();
                 sum.Dispose();
             }
@@ -167,9 +176,8 @@ public static class ChunkedLinearCrossEntropy
                 long rows = Math.Min(chunk, hidden.shape[0] - start);
                 var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);
                 var probs = logits.sub_(lse.narrow(0, start, rows).unsqueeze(-1)).exp_();                   // softmax (rows, V), in place
-                probs.scatter_add_(-1, labels.narrow(0, start, rows).unsqueeze(-1), full(rows, 1, -1.0f, ScalarType.Float32, hidden.device));
-                probs.mul_(valid.narrow(0, start, rows).unsqueeze(-1).to_type(ScalarType.Float32) * scale);
-                gradHidden.narrow(0, start, rows).copy_(probs.to_type(hidden.dtype).matmul(weight));        // (rows, H)
+                var rowWeight = valid.narrow(0, start, rows).to_type(ScalarType.Float32) * scale;
+                gradHidden.narrow(0, start, rows).copy_(BackThroughHead(probs, ones(rows, ScalarType.Float32, hidden.device), rowWeight, labels.narrow(0, start, rows), weight));
             }
             foreach (var t in state) t.Dispose();
             BackwardHandles.Done(gradOutput);
