@@ -52,12 +52,7 @@ public static partial class NativeHeap
     /// stops glibc adjusting it, and a threshold fixed that low maps and unmaps every tensor (the spam demo spent
     /// 7 minutes of system time in page faults that way).
     /// </summary>
-    public static bool UseDefaultAllocation()
-    {
-        bool set = Set(MallocMmapMax, DefaultMmapMax) && Set(MallocTrimThreshold, 2 * SettledMmapThresholdBytes) && Set(MallocMmapThreshold, SettledMmapThresholdBytes);
-        if (set) malloc_trim(0);
-        return set;
-    }
+    public static bool UseDefaultAllocation() => MapAndTrim(SettledMmapThresholdBytes, 2 * SettledMmapThresholdBytes);
 
     /// <summary>glibc's largest dynamic mmap threshold on 64-bit systems (DEFAULT_MMAP_THRESHOLD_MAX).</summary>
     const int SettledMmapThresholdBytes = 32 << 20;
@@ -71,9 +66,12 @@ public static partial class NativeHeap
     /// Every block from <see cref="LeanMmapThresholdBytes"/> up is its own mapping, returned when freed. Free heap a
     /// caching run left is returned first: malloc serves requests from it before mapping anything new.
     /// </summary>
-    public static bool UseLeanAllocation()
+    public static bool UseLeanAllocation() => MapAndTrim(LeanMmapThresholdBytes, DefaultTrimThresholdBytes);
+
+    /// <summary>Blocks from <paramref name="mmapThreshold"/> up mapped on their own, the heap's top trimmed above <paramref name="trimThreshold"/>, and the free heap returned now.</summary>
+    static bool MapAndTrim(int mmapThreshold, int trimThreshold)
     {
-        bool set = Set(MallocMmapMax, DefaultMmapMax) && Set(MallocTrimThreshold, DefaultTrimThresholdBytes) && Set(MallocMmapThreshold, LeanMmapThresholdBytes);
+        bool set = Set(MallocMmapMax, DefaultMmapMax) && Set(MallocTrimThreshold, trimThreshold) && Set(MallocMmapThreshold, mmapThreshold);
         if (set) malloc_trim(0);
         return set;
     }

@@ -36,14 +36,9 @@ public sealed class DoubleQuantState : IDisposable
     internal static (Tensor Codes, DoubleQuantState State) Quantize(Tensor absmax)
     {
         using var scope = NewDisposeScope();
-        var n = absmax.shape[0];
         var offset = absmax.mean();                                           // []
-        var centered = absmax - offset;                                       // [blocks]
-        var blocks = Blockwise.ToBlocks(centered, DefaultBlocksize);          // [nested, 256]
-        var nestedAbsmax = Blockwise.Absmax(blocks);                          // [nested]
         var map = DynamicQuantMap.ToTensor(absmax.device);                    // [256]
-        var codes = DynamicQuantMap.Encode(Blockwise.Normalize(blocks, nestedAbsmax), map)
-            .view(-1).narrow(0, 0, n).contiguous();                           // [blocks]
+        var (codes, nestedAbsmax) = BlockwiseEightBit.Encode(absmax - offset, map, DefaultBlocksize);   // [blocks], [nested]
         var state = new DoubleQuantState(Keep(nestedAbsmax), Keep(map), Keep(offset), DefaultBlocksize);
         return (codes.MoveToOuterDisposeScope(), state);
     }
@@ -52,10 +47,7 @@ public sealed class DoubleQuantState : IDisposable
     public Tensor Dequantize(Tensor codes)
     {
         using var scope = NewDisposeScope();
-        var values = QuantMap.index_select(0, codes.reshape(-1).to_type(ScalarType.Int32));   // [blocks]
-        Blockwise.ScaleInPlace(values, NestedAbsmax, Blocksize);
-        values.add_(Offset);
-        return values.MoveToOuterDisposeScope();
+        return BlockwiseEightBit.Decode(codes, QuantMap, NestedAbsmax, Blocksize).add_(Offset).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same state on another device.</summary>

@@ -49,20 +49,14 @@ public sealed class EightBitMoment : IDisposable
     public Tensor Load()
     {
         using var scope = NewDisposeScope();
-        var values = _map.index_select(0, Codes.to_type(ScalarType.Int32));   // [n]
-        Blockwise.ScaleInPlace(values, Absmax, Blocksize);
-        return values.view(_shape).MoveToOuterDisposeScope();
+        return BlockwiseEightBit.Decode(Codes, _map, Absmax, Blocksize).view(_shape).MoveToOuterDisposeScope();
     }
 
     /// <summary>Quantizes <paramref name="value"/> (float32, the parameter's shape) into this moment's storage, in place.</summary>
     public void Store(Tensor value)
     {
         using var scope = NewDisposeScope();
-        long n = Codes.shape[0];
-        var blocks = Blockwise.ToBlocks(value.reshape(-1), Blocksize);         // [blocks, 256]
-        var absmax = Blockwise.Absmax(blocks);                                 // [blocks]
-        // An all-zero block normalises to NaN, which the encoder maps to the code of 0.
-        var codes = DynamicQuantMap.Encode(Blockwise.Normalize(blocks, absmax), _map).view(-1).narrow(0, 0, n);
+        var (codes, absmax) = BlockwiseEightBit.Encode(value.reshape(-1), _map, Blocksize);
         Codes.copy_(codes);
         Absmax.copy_(absmax);
     }
