@@ -19,8 +19,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 {
     public Parameter weight;
     public Parameter? bias;
-    readonly ModuleDict<Linear> lora_A = new();
-    readonly ModuleDict<Linear> lora_B = new();
+    readonly AdapterFactors lora_A = new("lora_A");
+    readonly AdapterFactors lora_B = new("lora_B");
     readonly Dictionary<string, AdapterSlot> _slots = new();
 
     public long InFeatures { get; }
@@ -74,8 +74,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
             nn.init.kaiming_uniform_(a.weight!, a: Math.Sqrt(5));
             nn.init.zeros_(b.weight!);
         }
-        lora_A.Add((name, a));
-        lora_B.Add((name, b));
+        lora_A.Add(name, a);
+        lora_B.Add(name, b);
         // PEFT: scale = alpha / r, or alpha / sqrt(r) for rsLoRA (stable at high rank).
         double scale = useRsLora ? alpha / Math.Sqrt(rank) : alpha / rank;
         _slots[name] = new AdapterSlot(rank, alpha, dropout, useRsLora, scale);
@@ -103,6 +103,27 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         Quantized?.Dispose();
         Quantized = quantized;
         using (no_grad()) weight.set_(empty(0, weight.dtype, weight.device));
+    }
+
+    // The 4-bit weight is not a parameter, so Module.to would leave it behind: it moves with the layer here.
+    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        MoveQuantized(new Device(deviceType, deviceIndex));
+        return base._to(deviceType, deviceIndex, non_blocking);
+    }
+
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
+    {
+        MoveQuantized(device);
+        return base._to(device, dtype, non_blocking);
+    }
+
+    void MoveQuantized(Device device)
+    {
+        // Index −1 ("the current device of that type") is where the weights already are when the type matches.
+        if (Quantized is not { } q || Tensors.Devices.Same(q.Device, device) || (q.Device.type == device.type && device.index < 0)) return;
+        Quantized = q.To(device);
+        q.Dispose();
     }
 
     /// <summary>Quantizes the current full-precision weight in place of itself.</summary>

@@ -37,6 +37,9 @@ public static class BenchmarkModels
         using (no_grad())
             foreach (var (key, p) in model.BaseParameters().ToList())
             {
+                // On a GPU a projection to be quantized is drawn there and quantized there (a 7B model's 6.5 G weights
+                // take minutes to quantize on a CPU); its full-precision copy exists one projection at a time.
+                if (quantizable.ContainsKey(key) && device.type != DeviceType.CPU) p.set_(empty(p.shape, p.dtype, device));
                 if (key.EndsWith("norm.weight") || key.Contains(".ln_") || key.StartsWith("transformer.ln_f")) p.fill_(key.EndsWith(".bias") ? 0 : 1);
                 else if (key.EndsWith(".bias")) p.zero_();
                 else p.normal_(0, 0.02);

@@ -25,6 +25,15 @@ public static class TrainingBenchmark
         var config = BenchmarkModels.Config(o);
         // What the process holds before the model exists (runtime, libtorch): the estimator predicts what comes on top.
         double baselineMiB = ProcessMemory.ResidentMiB();
+        // On a GPU, the same for device memory: the CUDA context exists once a tensor has been there.
+        int gpuIndex = Math.Max(0, device.index);
+        double? gpuBaselineMiB = null;
+        if (cuda)
+        {
+            using (zeros(1, device: device)) torch.cuda.synchronize();
+            gpuBaselineMiB = GpuMemory.UsedMiB(gpuIndex);
+        }
+        double gpuPeakMiB = 0;
         var quantize = o.Quant switch
         {
             "none" => null,
@@ -62,6 +71,7 @@ public static class TrainingBenchmark
             clock.Stop();
             if (i >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
             residentByStep.Add(ProcessMemory.ResidentMiB());
+            if (cuda) gpuPeakMiB = Math.Max(gpuPeakMiB, GpuMemory.UsedMiB(gpuIndex) ?? 0);
             losses.Add(result.MicroLosses);
             result.GradNorm.Dispose();
         }
@@ -85,6 +95,13 @@ public static class TrainingBenchmark
             ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, eightBit ? 2 : 8, o.GradientCheckpointing,
                 (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
         };
+        // The peer prints torch.cuda.max_memory_allocated as peak_gpu_gib; ours is what the caching allocator reserved
+        // above the CUDA context (GpuMemory), never less than the allocated peak. Absent without a driver to ask.
+        if (gpuBaselineMiB is { } context)
+        {
+            output["peak_gpu_gib"] = (gpuPeakMiB - context) / 1024;
+            output["gpu_context_mib"] = context;
+        }
         return output;
     }
 

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The GPU training benchmark: `lora bench train` on the anchor shapes of ../shared/anchors/peft-h200.json (PEFT 0.21 +
+# transformers 5.17 measured on the H200), one JSON line per shape, then a table of ours against those anchors.
+# Two halves, because the GPU machine has no .NET and no network (../shared/notes/gpu.md):
+#   bash tests/benchmarks/gpu-training.sh pack   # here: artifacts/gpu/ = the lora CLI published self-contained without
+#                                                # libtorch (that machine brings its own), the anchors and the peer script
+#   bash tests/benchmarks/gpu-training.sh run    # there, from the repository root, $OUT set: everything lands in $OUT
+# With the device tool: run(command="bash tests/benchmarks/gpu-training.sh run", carry=["artifacts/gpu"], timeout_s=540).
+# Knobs: STEPS (20), SHAPES (gpt2 llama1b llama7b llama7b-qlora), PEER=1 also runs the plain PyTorch peer per shape.
+# Dry run on a CPU machine (checks the plumbing, not the figures):
+#   LORA_LIBTORCH_DIR=~/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native DEVICE=cpu SMALL=1 \
+#   OUT=/tmp/gpu-dry bash tests/benchmarks/gpu-training.sh run
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+pack_dir="$root/artifacts/gpu"
+
+pack() {
+    rm -rf "$pack_dir" && mkdir -p "$pack_dir"
+    local publish
+    publish=$(mktemp -d)
+    dotnet publish "$root/runtime/Lora.Cli" -c Release -r linux-x64 --self-contained -p:LoraNoLibTorch=true -o "$publish" -v q -nologo
+    # xz and no debug symbols: the self-contained runtime is ~120 MB, and the device tool carries at most 64 MiB.
+    rm -f "$publish"/*.pdb
+    XZ_OPT=-9T0 tar cJf "$pack_dir/lora.txz" -C "$publish" .
+    rm -rf "$publish"
+    cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$pack_dir/"
+    du -sh "$pack_dir"
+}
+
+# name → the peer's arguments for that anchor (r, targets, batch × seq as in peft-h200.json).
+shape_args() {
+    local llama7b=(--family llama --layers 32 --hidden 4096 --heads 32 --kv-heads 32 --ffn 11008 --vocab 32000 --seq 512 --batch 4 --rank 16 --targets q_proj,v_proj)
+    if [[ -n "${SMALL:-}" ]]; then   # the dry run's stand-ins: same families and options, tiny sizes
+        llama7b=(--family llama --layers 2 --hidden 128 --heads 4 --kv-heads 4 --ffn 344 --vocab 1000 --seq 64 --batch 2 --rank 16 --targets q_proj,v_proj)
+        case $1 in
+            gpt2) echo --family gpt2 --layers 2 --hidden 128 --heads 4 --vocab 1000 --seq 64 --batch 2 --rank 8 --targets c_attn ;;
+            llama1b) echo --family llama --layers 2 --hidden 128 --heads 4 --kv-heads 2 --ffn 344 --vocab 1000 --seq 64 --batch 2 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj ;;
+            llama7b) echo "${llama7b[@]}" ;;
+            llama7b-qlora) echo "${llama7b[@]}" --quant nf4 --gradient-checkpointing ;;
+        esac
+        return
+    fi
+    case $1 in
+        gpt2) echo --family gpt2 --layers 12 --hidden 768 --heads 12 --vocab 50257 --seq 512 --batch 8 --rank 8 --targets c_attn ;;
+        llama1b) echo --family llama --layers 22 --hidden 2048 --heads 32 --kv-heads 4 --ffn 5632 --vocab 32000 --seq 512 --batch 8 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj ;;
+        llama7b) echo "${llama7b[@]}" ;;
+        llama7b-qlora) echo "${llama7b[@]}" --quant nf4 --gradient-checkpointing ;;
+        *) echo "unknown shape '$1'" >&2; return 1 ;;
+    esac
+}
+
+run() {
+    : "${OUT:?set OUT to the folder whose files come back}"
+    local app=/tmp/lora-gpu device=${DEVICE:-cuda} steps=${STEPS:-20}
+    rm -rf "$app" && mkdir -p "$app" && tar xJf "$pack_dir/lora.txz" -C "$app"
+    local libtorch=${LORA_LIBTORCH_DIR:-$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/lib')")}
+    export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    (nvidia-smi || true) >"$OUT/nvidia-smi.txt" 2>&1
+    # The ceiling the issue's limit is measured against (bf16, as the anchors train).
+    local size=8192
+    [[ -n "${SMALL:-}" ]] && size=256
+    "$app/lora" bench matmul --size "$size" --dtype bf16 --device "$device" >"$OUT/matmul.json" 2>"$OUT/matmul.log" || true
+    : >"$OUT/results.jsonl"
+    for shape in ${SHAPES:-gpt2 llama1b llama7b llama7b-qlora}; do
+        read -r -a args <<<"$(shape_args "$shape")"
+        local started=$SECONDS
+        if line=$("$app/lora" bench train "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" 2>"$OUT/$shape.log" | tail -n 1); then
+            echo "{\"shape\": \"$shape\", \"impl_run_s\": $((SECONDS - started)), \"ours\": $line}" >>"$OUT/results.jsonl"
+        else
+            echo "{\"shape\": \"$shape\", \"error\": \"see $shape.log\"}" >>"$OUT/results.jsonl"
+        fi
+        if [[ -n "${PEER:-}" && "$shape" != *qlora ]]; then   # no bitsandbytes there: no QLoRA peer
+            python3 "$pack_dir/peer_lora_train.py" "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" \
+                2>"$OUT/$shape.peer.log" | tail -n 1 | sed "s/^/{\"shape\": \"$shape\", \"peer\": /; s/\$/}/" >>"$OUT/results.jsonl" || true
+        fi
+    done
+    python3 - "$OUT/results.jsonl" "$pack_dir/peft-h200.json" "$OUT/matmul.json" >"$OUT/table.md" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+anchors = json.load(open(sys.argv[2]))
+try:
+    matmul = json.load(open(sys.argv[3]))["gflops"]
+except Exception:
+    matmul = None
+anchor_of = {"gpt2": "peft_gpt2_124m_r8_cattn_b8_s512", "llama1b": "peft_llama_1.1b_r16_alllinear_b8_s512",
+             "llama7b": "peft_llama_7b_r16_qv_b4_s512", "llama7b-qlora": "peft_llama_7b_r16_qv_b4_s512"}
+peers = {r["shape"]: r["peer"] for r in rows if "peer" in r}
+print(f"bf16 matmul ceiling: {matmul:.0f} GFLOP/s\n" if matmul else "bf16 matmul ceiling: not measured\n")
+print("| shape | ours tok/s | PEFT tok/s (anchor) | ratio (needs ≥ 1.2) | ours peak GiB | PEFT peak GiB | plain PyTorch now tok/s |")
+print("| --- | --- | --- | --- | --- | --- | --- |")
+for r in rows:
+    if "peer" in r:
+        continue
+    a = anchors[anchor_of[r["shape"]]]
+    if "error" in r:
+        print(f"| {r['shape']} | failed ({r['error']}) | {a['tokens_per_s']:.0f} | – | – | {a['peak_gib']:.1f} | – |")
+        continue
+    o, p = r["ours"], peers.get(r["shape"])
+    peak = "–" if o.get("peak_gpu_gib") is None else "%.1f" % o["peak_gpu_gib"]
+    peer = "–" if p is None else "%.0f" % p["tokens_per_s"]
+    print(f"| {r['shape']} | {o['tokens_per_s']:.0f} | {a['tokens_per_s']:.0f} | {o['tokens_per_s'] / a['tokens_per_s']:.2f}× "
+          f"| {peak} | {a['peak_gib']:.1f} | {peer} |")
+print("\nOur peak is what the CUDA caching allocator reserved above the context (NVML), PEFT's is max_memory_allocated;"
+      " the QLoRA row's targets are the QLoRA paper's ~6 GB for 7B and PEFT's bf16 LoRA peak.")
+PY
+    cat "$OUT/table.md"
+}
+
+case "${1:-}" in
+    pack) pack ;;
+    run) run ;;
+    *) echo "usage: $0 pack|run" >&2; exit 2 ;;
+esac
