@@ -19,12 +19,19 @@ m2=$(ceiling)
 # memory-lean (gradient checkpointing); then the same with float32 compute, for comparison.
 qlora=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing --dtype bf16)
 qlora32=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing)
+# The same comparison where the weights outweigh the process (TinyLlama's 1.1B shape, one row of 256 tokens, 3 steps):
+# at the small shape above, the 157 MiB the process holds before any model and the unquantized embedding and LM head
+# dominate QLoRA's peak.
+large=(--family llama --layers 22 --hidden 2048 --heads 32 --kv-heads 4 --ffn 5632 --vocab 32000 --seq 256 --batch 1
+       --steps 3 --warmup 1 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj --threads 2)
+large_lora=$("${lora[@]}" bench train "${large[@]}")
+large_qlora=$("${lora[@]}" bench train "${large[@]}" --quant nf4 --gradient-checkpointing --dtype bf16)
 theirs=$(/usr/bin/python3 "$peer" "${shape[@]}" --device cpu | tail -n 1)
 m3=$(ceiling)
 matmul=$(python3 -c 'import json,sys; print(max((json.loads(a) for a in sys.argv[1:]), key=lambda m: m["gflops"]) and json.dumps(max((json.loads(a) for a in sys.argv[1:]), key=lambda m: m["gflops"])))' "$m1" "$m2" "$m3")
-table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" "$qlora32" <<'PY'
+table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" "$qlora32" "$large_lora" "$large_qlora" <<'PY'
 import json, sys, platform, os
-m, o, q, p, q32 = (json.loads(a) for a in sys.argv[1:6])
+m, o, q, p, q32, bl, bq = (json.loads(a) for a in sys.argv[1:8])
 # Matmul-bound limit: 4 FLOPs per non-embedding parameter (+ LM head) per token (forward + input gradient).
 h, layers, ffn, kv, vocab = 512, 4, 1376, 256, 32000
 per_layer = h * h + h * kv * 2 + h * h + 3 * h * ffn
@@ -40,8 +47,10 @@ rows = [
   "| run | steps | loss first → last | peak RSS (MiB) | estimate (MiB) | estimate / peak | before the model (MiB) |",
   "| --- | --- | --- | --- | --- | --- | --- |",
 ]
-for name, r in (("LoRA fp32", o), ("QLoRA NF4, bf16 compute", q), ("QLoRA NF4, fp32 compute", q32)):
-    rows.append(f"| {name} | {os.environ.get('STEPS', '4')} | {r['loss_first']:.4f} → {r['loss_last']:.4f} | {r['peak_rss_mib']:.0f} | {r['estimate_mib']:.0f} | {r['estimate_mib']/r['peak_rss_mib']:.2f} | {r['baseline_rss_mib']:.0f} |")
+for name, r, steps in (("LoRA fp32", o, os.environ.get('STEPS', '4')), ("QLoRA NF4, bf16 compute", q, os.environ.get('STEPS', '4')),
+                       ("QLoRA NF4, fp32 compute", q32, os.environ.get('STEPS', '4')),
+                       ("1.1B shape, 1×256: LoRA fp32", bl, 3), (f"1.1B shape, 1×256: QLoRA NF4, bf16 compute ({bq['peak_rss_mib']/bl['peak_rss_mib']:.2f} of LoRA's peak)", bq, 3)):
+    rows.append(f"| {name} | {steps} | {r['loss_first']:.4f} → {r['loss_last']:.4f} | {r['peak_rss_mib']:.0f} | {r['estimate_mib']:.0f} | {r['estimate_mib']/r['peak_rss_mib']:.2f} | {r['baseline_rss_mib']:.0f} |")
 print("\n".join(rows))
 PY
 )

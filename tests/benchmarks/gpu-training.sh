@@ -29,24 +29,20 @@ pack() {
 
 # name → the peer's arguments for that anchor (r, targets, batch × seq as in peft-h200.json).
 shape_args() {
-    local llama7b=(--family llama --layers 32 --hidden 4096 --heads 32 --kv-heads 32 --ffn 11008 --vocab 32000 --seq 512 --batch 4 --rank 16 --targets q_proj,v_proj)
-    if [[ -n "${SMALL:-}" ]]; then   # the dry run's stand-ins: same families and options, tiny sizes
-        llama7b=(--family llama --layers 2 --hidden 128 --heads 4 --kv-heads 4 --ffn 344 --vocab 1000 --seq 64 --batch 2 --rank 16 --targets q_proj,v_proj)
-        case $1 in
-            gpt2) echo --family gpt2 --layers 2 --hidden 128 --heads 4 --vocab 1000 --seq 64 --batch 2 --rank 8 --targets c_attn ;;
-            llama1b) echo --family llama --layers 2 --hidden 128 --heads 4 --kv-heads 2 --ffn 344 --vocab 1000 --seq 64 --batch 2 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj ;;
-            llama7b) echo "${llama7b[@]}" ;;
-            llama7b-qlora) echo "${llama7b[@]}" --quant nf4 --gradient-checkpointing ;;
-        esac
-        return
-    fi
+    local llama7b="--family llama --layers 32 --hidden 4096 --heads 32 --kv-heads 32 --ffn 11008 --vocab 32000 --seq 512 --batch 4 --rank 16 --targets q_proj,v_proj"
+    local args
     case $1 in
-        gpt2) echo --family gpt2 --layers 12 --hidden 768 --heads 12 --vocab 50257 --seq 512 --batch 8 --rank 8 --targets c_attn ;;
-        llama1b) echo --family llama --layers 22 --hidden 2048 --heads 32 --kv-heads 4 --ffn 5632 --vocab 32000 --seq 512 --batch 8 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj ;;
-        llama7b) echo "${llama7b[@]}" ;;
-        llama7b-qlora) echo "${llama7b[@]}" --quant nf4 --gradient-checkpointing ;;
+        gpt2) args="--family gpt2 --layers 12 --hidden 768 --heads 12 --vocab 50257 --seq 512 --batch 8 --rank 8 --targets c_attn" ;;
+        llama1b) args="--family llama --layers 22 --hidden 2048 --heads 32 --kv-heads 4 --ffn 5632 --vocab 32000 --seq 512 --batch 8 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj" ;;
+        llama7b) args=$llama7b ;;
+        llama7b-qlora) args="$llama7b --quant nf4 --gradient-checkpointing" ;;
         *) echo "unknown shape '$1'" >&2; return 1 ;;
     esac
+    # The dry run's stand-ins: the same families, targets and options at tiny sizes.
+    [[ -n "${SMALL:-}" ]] && args=$(sed -E 's/--layers [0-9]+/--layers 2/; s/--hidden [0-9]+/--hidden 128/; s/--heads [0-9]+/--heads 4/;
+        s/--kv-heads [0-9]+/--kv-heads 2/; s/--ffn [0-9]+/--ffn 344/; s/--vocab [0-9]+/--vocab 1000/; s/--seq [0-9]+/--seq 64/;
+        s/--batch [0-9]+/--batch 2/' <<<"$args")
+    echo "$args"
 }
 
 run() {
