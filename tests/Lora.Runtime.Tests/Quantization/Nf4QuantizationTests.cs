@@ -152,6 +152,23 @@ public sealed class Nf4QuantizationTests
         Assert.Equal(Floats(whole.Nested!.NestedAbsmax), Floats(chunked.Nested!.NestedAbsmax));
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32)]
+    [InlineData(ScalarType.BFloat16)]
+    public void Dequantizing_in_chunks_gives_the_same_weight(ScalarType computeDtype)
+    {
+        // 7 × 45 = 315 values: an odd count, so the last chunk ends in the high nibble of its last byte.
+        using var weight = randn([7, 45], generator: new TorchSharp.torch.Generator(23));
+        using var q = QuantizedWeight.Quantize(weight, QuantType.NF4, doubleQuant: true);
+        using var whole = q.Dequantize(computeDtype);
+        using var chunked = q.Dequantize(computeDtype, chunkElements: 128);
+
+        Assert.Equal(computeDtype, chunked.dtype);
+        Assert.Equal(whole.shape, chunked.shape);
+        Assert.True(whole.eq(chunked).all().item<bool>(), "chunked dequantization differs");
+        Assert.Throws<ArgumentOutOfRangeException>(() => q.Dequantize(computeDtype, chunkElements: 96));
+    }
+
     [Fact]
     public void Blocksizes_bitsandbytes_does_not_support_are_refused()
     {
