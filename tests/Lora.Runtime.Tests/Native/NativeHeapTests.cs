@@ -17,12 +17,18 @@ public sealed class NativeHeapTests
             // this process's heap, which malloc would hand out before mapping anything.
             for (int round = 0; round < 2; round++)
             {
+                // Tensors earlier tests left to the garbage collector are freed now, not by the finalizer thread while
+                // this round measures.
+                FlushFinalizers();
                 double before = ProcessMemory.ResidentMiB();
                 var tensors = Enumerable.Range(0, 3).Select(_ => ones(6L << 20)).ToList();   // 3 × 24 MiB, touched
                 double held = ProcessMemory.ResidentMiB();
                 foreach (var t in tensors) t.Dispose();
                 double after = ProcessMemory.ResidentMiB();
-                Assert.True(held - before > 64, $"round {round}: 72 MiB of tensors raised resident memory by only {held - before:F1} MiB");
+                // Most of the 72 MiB must be newly resident for the check below to mean anything; not all of it: malloc
+                // serves a request from a free chunk the arena already holds before mapping one, whatever the threshold,
+                // and a CI run once found 24 MiB of such a chunk (+48 MiB).
+                Assert.True(held - before > 40, $"round {round}: 72 MiB of tensors raised resident memory by only {held - before:F1} MiB");
                 Assert.True(after - before < 8, $"round {round}: {after - before:F1} MiB stayed resident after the tensors were freed");
             }
         }
@@ -46,6 +52,7 @@ public sealed class NativeHeapTests
             // resident memory over its steps shows the reuse.)
             for (int round = 0; round < 3; round++)
             {
+                FlushFinalizers();
                 var tensor = ones(4L << 20);
                 double held = ProcessMemory.ResidentMiB();
                 tensor.Dispose();
@@ -57,5 +64,12 @@ public sealed class NativeHeapTests
         {
             NativeHeap.UseDefaultAllocation();
         }
+    }
+
+    static void FlushFinalizers()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }
