@@ -16,6 +16,11 @@ namespace Lora
         public static double Nf4BitsPerWeight(bool doubleQuant) =>
             doubleQuant ? 4 + (8.0 / 64) + (32.0 / (64 * 256)) : 4 + (32.0 / 64);
 
+        /// <summary>Optimizer state per trainable weight: AdamW's two float32 moments, or two 8-bit codes with a float32 absmax per block of 256 (rounded down).</summary>
+        /// <param name="eightBit">Whether the moments are kept as bitsandbytes' 8-bit optimizers keep them.</param>
+        /// <returns>8, or 2 for 8-bit AdamW.</returns>
+        public static int OptimizerBytesPerParameter(bool eightBit) => eightBit ? 2 : 8;
+
         /// <summary>Counts the base model's weights: embeddings, blocks (with biases and norms) and an untied output head.</summary>
         /// <param name="family">The model family.</param>
         /// <param name="dims">The model's sizes.</param>

@@ -31,7 +31,7 @@ namespace Lora.Generators.Resolving
                 linearBits,
                 otherBytes,
                 precisionBytes,
-                settings.Get(training, "Optimizer").Text == "AdamW8Bit" ? 2 : 8,
+                MemoryEstimator.OptimizerBytesPerParameter(settings.Get(training, "Optimizer").Text == "AdamW8Bit"),
                 settings.Get(training, "GradientCheckpointing").AsBool);
         }
 

@@ -92,7 +92,7 @@ public static class TrainingBenchmark
             ["rss_step10_mib"] = residentByStep[Math.Min(9, residentByStep.Count - 1)],
             ["rss_last_mib"] = residentByStep[^1],
             // The estimator's prediction of the peak: tensors, plus the process as it was before the model and what the first step adds.
-            ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, eightBit ? 2 : 8, o.GradientCheckpointing,
+            ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, Lora.MemoryEstimator.OptimizerBytesPerParameter(eightBit), o.GradientCheckpointing,
                 (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
         };
         // The peer prints torch.cuda.max_memory_allocated as peak_gpu_gib; ours is what the caching allocator reserved

@@ -138,7 +138,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         bool cpu = options.Device == "cpu";
         int length = data.Train.Count == 0 ? config.Dataset.MaxLength : data.Train.Max(e => e.Example.InputIds.Length);
         var estimate = MemoryPrediction.Estimate(model.Config, config.Adapter.Rank, config.Adapter.Targets, config.Training.BatchSize, length,
-            model.DType, Quantization(config), config.Training.Optimizer == Lora.OptimizerType.AdamW8Bit ? 2 : 8,
+            model.DType, Quantization(config), Lora.MemoryEstimator.OptimizerBytesPerParameter(config.Training.Optimizer == Lora.OptimizerType.AdamW8Bit),
             config.Training.GradientCheckpointing, cpu ? (long)(baselineMiB * 1048576) : 0);
         return new RunMemory(estimate.TotalBytes / 1048576.0, estimate.Describe(), cpu ? baselineMiB : null, cpu ? ProcessMemory.PeakResidentMiB() : null);
     }

@@ -13,8 +13,8 @@ public sealed class NativeHeapTests
         {
             Assert.True(NativeHeap.UseLeanAllocation(), "mallopt should be available on this glibc system");
             // Tensors of 24 MiB: below glibc's largest dynamic threshold, so without the fixed threshold the second
-            // round would come from (and stay in) the heap; above what the tiny models of the other tests leave free in
-            // this process's heap, which malloc would hand out before mapping anything.
+            // round would come from (and stay in) the heap; larger than the free chunks the tiny models of the other
+            // tests usually leave in this process's heap, which malloc would hand out before mapping anything.
             for (int round = 0; round < 2; round++)
             {
                 // Tensors earlier tests left to the garbage collector are freed now, not by the finalizer thread while
