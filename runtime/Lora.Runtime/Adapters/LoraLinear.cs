@@ -15,7 +15,7 @@ namespace Lora.Runtime.Adapters;
 /// which is PEFT's in-memory naming without its <c>base_layer</c> wrapper. GPT-2's Conv1D layers store
 /// the weight transposed ([in, out], <see cref="FanInFanOut"/>); the adapter factors keep the Linear layout.
 /// </remarks>
-public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IQuantizableModule
 {
     public Parameter weight;
     public Parameter? bias;
@@ -108,30 +108,24 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     // The 4-bit weight is not a parameter, so Module.to would leave it behind: it moves with the layer here.
     protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
-        MoveQuantized(new Device(deviceType, deviceIndex));
+        Quantized = Quantized?.MoveTo(new Device(deviceType, deviceIndex));
         return base._to(deviceType, deviceIndex, non_blocking);
     }
 
     protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
     {
-        MoveQuantized(device);
+        Quantized = Quantized?.MoveTo(device);
         return base._to(device, dtype, non_blocking);
-    }
-
-    void MoveQuantized(Device device)
-    {
-        // Index −1 ("the current device of that type") is where the weights already are when the type matches.
-        if (Quantized is not { } q || Tensors.Devices.Same(q.Device, device) || (q.Device.type == device.type && device.index < 0)) return;
-        Quantized = q.To(device);
-        q.Dispose();
     }
 
     /// <summary>Quantizes the current full-precision weight in place of itself.</summary>
     public void Quantize(QuantType type, bool doubleQuant)
     {
         using var scope = NewDisposeScope();
-        var w = FanInFanOut ? weight.t() : weight;                      // [out, in]
-        SetQuantized(QuantizedWeight.Quantize(w.to_type(ScalarType.Float32).contiguous(), type, doubleQuant));
+        var w = FanInFanOut ? weight.t().contiguous() : weight;        // [out, in]
+        // In the weight's own dtype (the quant state's dtype, as bitsandbytes records it): quantization converts a chunk
+        // at a time, where a float32 copy first was 4 bytes per weight beside the weight (an LM head's 62.5 MiB).
+        SetQuantized(QuantizedWeight.Quantize(w, type, doubleQuant));
     }
 
     /// <summary>The base weight in full precision, [out, in] for Linear or [in, out] for Conv1D (dequantized when 4-bit).</summary>

@@ -35,8 +35,7 @@ public static class BenchmarkModels
         if (quantize is null) model.to(device);
         // With quantization, each projection is quantized right after it is filled, so that the full-precision
         // model never exists at once (as when loading a checkpoint layer by layer).
-        var quantizable = quantize is null ? new Dictionary<string, Adapters.LoraLinear>()
-            : model.Projections().Where(p => QuantizationOptions.IsQuantizable(p.Name)).ToDictionary(p => p.Name + ".weight", p => p.Layer);
+        var quantizable = model.QuantizedModules(quantize);
         using (no_grad())
             foreach (var (key, p) in model.BaseParameters().ToList())
             {
@@ -46,7 +45,7 @@ public static class BenchmarkModels
                 if (key.EndsWith("norm.weight") || key.Contains(".ln_") || key.StartsWith("transformer.ln_f")) p.fill_(key.EndsWith(".bias") ? 0 : 1);
                 else if (key.EndsWith(".bias")) p.zero_();
                 else p.normal_(0, 0.02);
-                if (quantizable.TryGetValue(key, out var layer)) layer.Quantize(quantize!.Type, quantize.DoubleQuant);
+                if (quantizable.TryGetValue(key, out var module)) module.Quantize(quantize!.Type, quantize.DoubleQuant);
             }
         model.to(device);
         return model;

@@ -34,10 +34,11 @@ public static class TrainingBenchmark
             gpuBaselineMiB = GpuMemory.UsedMiB(gpuIndex);
         }
         double gpuPeakMiB = 0;
+        if (o.QuantEmbeddings && o.Quant == "none") throw new ArgumentException("--quant-embeddings needs --quant nf4.");
         var quantize = o.Quant switch
         {
             "none" => null,
-            "nf4" => new QuantizationOptions(Lora.QuantType.NF4, DoubleQuant: true),
+            "nf4" => new QuantizationOptions(Lora.QuantType.NF4, DoubleQuant: true, Embeddings: o.QuantEmbeddings),
             _ => throw new ArgumentException($"--quant '{o.Quant}': expected none or nf4."),
         };
         bool eightBit = o.Optim switch
@@ -82,8 +83,8 @@ public static class TrainingBenchmark
             ["impl"] = $"lora-sdk-torchsharp", ["family"] = o.Family,
             ["tokens_per_s"] = o.Batch * o.Seq / median, ["step_s"] = median,
             ["peak_rss_mib"] = ProcessMemory.PeakResidentMiB(),
-            // A 4-bit projection's weight lives in its QuantizedWeight, not in a parameter: count it there.
-            ["params"] = model.parameters().Sum(p => p.numel()) + model.Projections().Sum(p => p.Layer.Quantized?.NumElements ?? 0),
+            // A 4-bit weight lives in its QuantizedWeight, not in a parameter: count it there.
+            ["params"] = model.parameters().Sum(p => p.numel()) + model.QuantizedModules(quantize).Values.Sum(m => m.Quantized?.NumElements ?? 0),
             ["trainable"] = trainer.TrainableParameters.Sum(p => p.numel()),
             ["loss_first"] = losses[0].item<float>(), ["loss_last"] = losses[^1].item<float>(),
             ["threads"] = get_num_threads(),

@@ -26,6 +26,8 @@ public sealed record TrainingBenchmarkOptions
     public bool GradientCheckpointing { get; init; }
     /// <summary>"none" or "nf4": QLoRA's 4-bit base.</summary>
     public string Quant { get; init; } = "none";
+    /// <summary>With <see cref="Quant"/>: the embedding and LM head in 4 bits too (<see cref="Quantization.QuantizationOptions.Embeddings"/>).</summary>
+    public bool QuantEmbeddings { get; init; }
     /// <summary>"adamw" or "adamw8bit" (8-bit moments, as QLoRA recipes pair with a 4-bit base).</summary>
     public string Optim { get; init; } = "adamw";
 }

@@ -66,12 +66,36 @@ public abstract class CausalLanguageModel : nn.Module
             return Training.ChunkedLinearCrossEntropy.Evaluate(shifted, head, targets).MoveToOuterDisposeScope();
         // Checkpointing trades compute for memory, and so does the loss then: small chunks, recomputed in backward.
         return (GradientCheckpointing
-                ? Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets, Training.ChunkedLinearCrossEntropy.LeanChunkRows(head.shape[0]), keepBudgetBytes: 0)
+                ? Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets, Training.ChunkedLinearCrossEntropy.LeanChunkRows(head.VocabSize), keepBudgetBytes: 0)
                 : Training.ChunkedLinearCrossEntropy.Compute(shifted, head, targets)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The LM head's weight (V, H) when the head is a plain frozen projection; null when it carries an adapter.</summary>
-    protected abstract Tensor? FrozenHeadWeight();
+    /// <summary>The LM head's weight (V, H) when the head is a frozen projection (plain or 4-bit); null when it carries an adapter or trains.</summary>
+    protected abstract Training.LmHeadWeight? FrozenHeadWeight();
+
+    /// <summary>An untied head without adapters, as the fused loss reads it.</summary>
+    protected static Training.LmHeadWeight? FrozenHead(LoraLinear head) => head switch
+    {
+        { AdapterNames.Count: 0, Quantized: { } q } => new Training.LmHeadWeight(q, head.weight.dtype),
+        { AdapterNames.Count: 0 } when !head.weight.requires_grad => head.weight,
+        _ => null,
+    };
+
+    /// <summary>A head tied to the token embedding, as the fused loss reads it (null when the embedding trains).</summary>
+    protected static Training.LmHeadWeight? TiedHead(EmbeddingTable embedding) => embedding switch
+    {
+        { Quantized: { } q } => new Training.LmHeadWeight(q, embedding.ComputeType),
+        _ when !embedding.weight.requires_grad => embedding.weight,
+        _ => null,
+    };
+
+    /// <summary>hidden (…, H) → logits (…, V) through a head tied to <paramref name="embedding"/> (dequantized whole when 4-bit).</summary>
+    protected static Tensor TiedLogits(Tensor hidden, EmbeddingTable embedding)
+    {
+        if (embedding.Quantized is null) return nn.functional.linear(hidden, embedding.weight);
+        using var weight = embedding.FullWeight(embedding.ComputeType);
+        return nn.functional.linear(hidden, weight);
+    }
 
     /// <summary>Checkpoint keys that are not parameters here but are harmless (legacy buffers, a tied head).</summary>
     public virtual bool IsIgnorableCheckpointKey(string key) => false;
@@ -79,6 +103,19 @@ public abstract class CausalLanguageModel : nn.Module
     /// <summary>Every adaptable projection with its full module name, e.g. <c>model.layers.0.self_attn.q_proj</c>.</summary>
     public IEnumerable<(string Name, LoraLinear Layer)> Projections() =>
         named_modules().Where(m => m.module is LoraLinear).Select(m => (m.name, (LoraLinear)m.module));
+
+    /// <summary>Every embedding table with its full module name, e.g. <c>model.embed_tokens</c>.</summary>
+    public IEnumerable<(string Name, EmbeddingTable Table)> Embeddings() =>
+        named_modules().Where(m => m.module is EmbeddingTable).Select(m => (m.name, (EmbeddingTable)m.module));
+
+    /// <summary>The modules whose weights <paramref name="quantize"/> stores in 4 bits, by their weight's checkpoint key.</summary>
+    public Dictionary<string, Quantization.IQuantizableModule> QuantizedModules(Quantization.QuantizationOptions? quantize)
+    {
+        if (quantize is null) return [];
+        var projections = Projections().Where(p => quantize.IsQuantizable(p.Name)).Select(p => (p.Name, Module: (Quantization.IQuantizableModule)p.Layer));
+        var tables = quantize.Embeddings ? Embeddings().Select(e => (e.Name, Module: (Quantization.IQuantizableModule)e.Table)) : [];
+        return projections.Concat(tables).ToDictionary(m => m.Name + ".weight", m => m.Module);
+    }
 
     /// <summary>The base model's parameters by checkpoint key (LoRA factors excluded).</summary>
     public IEnumerable<(string Key, Parameter Value)> BaseParameters() =>

@@ -21,9 +21,9 @@ public sealed class Gpt2Model : CausalLanguageModel
     protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) =>
         transformer.Forward(inputIds, positionIds, context, RunLayer);
 
-    public override Tensor LogitsFrom(Tensor hidden) => nn.functional.linear(hidden, transformer.wte.weight!);
+    public override Tensor LogitsFrom(Tensor hidden) => TiedLogits(hidden, transformer.wte);
 
-    protected override Tensor? FrozenHeadWeight() => transformer.wte.weight!.requires_grad ? null : transformer.wte.weight;
+    protected override Training.LmHeadWeight? FrozenHeadWeight() => TiedHead(transformer.wte);
 
     // Old checkpoints carry the causal-mask buffers; transformers ties lm_head to wte.
     public override bool IsIgnorableCheckpointKey(string key) =>
@@ -32,14 +32,14 @@ public sealed class Gpt2Model : CausalLanguageModel
 
 sealed class Gpt2Transformer : nn.Module
 {
-    public readonly Embedding wte, wpe;
+    public readonly EmbeddingTable wte, wpe;
     readonly ModuleList<Gpt2Block> h = new();
     readonly LayerNorm ln_f;
 
     public Gpt2Transformer(ModelConfig c, ScalarType dtype) : base("transformer")
     {
-        wte = nn.Embedding(c.VocabSize, c.HiddenSize, dtype: dtype);
-        wpe = nn.Embedding(c.MaxPositions, c.HiddenSize, dtype: dtype);
+        wte = new EmbeddingTable("wte", c.VocabSize, c.HiddenSize, dtype);
+        wpe = new EmbeddingTable("wpe", c.MaxPositions, c.HiddenSize, dtype);
         for (int i = 0; i < c.NumLayers; i++) h.Add(new Gpt2Block(c, i, dtype));
         ln_f = new LayerNorm("ln_f", c.HiddenSize, c.NormEpsilon, dtype);
         register_module("wte", wte);

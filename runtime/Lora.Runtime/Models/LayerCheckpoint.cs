@@ -53,16 +53,22 @@ public static class LayerCheckpoint
             using var outer = get_rng_state();
             var rng = ((Tensor[])ctx.get_data(RngKey))[0];
             set_rng_state(rng);
+            // Scoped: the recomputed layer's tensors (handles the engine does not need once this layer is done) go here,
+            // not at the end of the step; left to the step's scope, each layer's ~5.5 MiB stayed alive through the rest
+            // of the backward pass (a 4-layer QLoRA step's peak 17 MiB higher).
+            Tensor gradInput;
+            using (var scope = NewDisposeScope())
             using (enable_grad())
             {
-                using var output = layer(input, new ForwardContext(mask, cos, sin, null));
+                var output = layer(input, new ForwardContext(mask, cos, sin, null));
                 output.backward([gradOutput]);
+                gradInput = input.grad!.MoveToOuterDisposeScope();
             }
             BackwardHandles.Done(gradOutput);
             set_rng_state(outer);
             rng.Dispose();
             foreach (var t in saved) t.Dispose();
-            return BackwardHandles.Return(input.grad!, null, null);
+            return BackwardHandles.Return(gradInput, null, null);
         }
     }
 }

@@ -33,15 +33,9 @@ public sealed class LlamaModel : CausalLanguageModel
 
     protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) => model.Forward(inputIds, context, RunLayer);
 
-    public override Tensor LogitsFrom(Tensor hidden) =>
-        lm_head is null ? nn.functional.linear(hidden, model.embed_tokens.weight!) : lm_head.forward(hidden);
+    public override Tensor LogitsFrom(Tensor hidden) => lm_head is null ? TiedLogits(hidden, model.embed_tokens) : lm_head.forward(hidden);
 
-    protected override Tensor? FrozenHeadWeight() => lm_head switch
-    {
-        null => model.embed_tokens.weight!.requires_grad ? null : model.embed_tokens.weight,
-        { AdapterNames.Count: 0, Quantized: null } when !lm_head.weight.requires_grad => lm_head.weight,
-        _ => null,
-    };
+    protected override Training.LmHeadWeight? FrozenHeadWeight() => lm_head is null ? TiedHead(model.embed_tokens) : FrozenHead(lm_head);
 
     // Checkpoints written by transformers < 4.31 carry the rotary inverse frequencies as a buffer.
     public override bool IsIgnorableCheckpointKey(string key) =>
@@ -50,14 +44,13 @@ public sealed class LlamaModel : CausalLanguageModel
 
 sealed class LlamaBackbone : nn.Module
 {
-    public readonly Embedding embed_tokens;
+    public readonly EmbeddingTable embed_tokens;
     readonly ModuleList<DecoderLayer> layers = new();
     readonly RmsNorm norm;
 
     public LlamaBackbone(ModelConfig c, ScalarType dtype) : base("model")
     {
-        embed_tokens = nn.Embedding(c.VocabSize, c.HiddenSize, dtype: dtype);
-        embed_tokens.weight!.requires_grad = false;
+        embed_tokens = new EmbeddingTable("embed_tokens", c.VocabSize, c.HiddenSize, dtype);
         for (int i = 0; i < c.NumLayers; i++) layers.Add(new DecoderLayer(c, i, dtype));
         norm = new RmsNorm("norm", c.HiddenSize, c.NormEpsilon, dtype);
         register_module("embed_tokens", embed_tokens);

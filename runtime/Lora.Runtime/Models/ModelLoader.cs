@@ -39,8 +39,7 @@ public static class ModelLoader
     public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint, QuantizationOptions? quantize = null)
     {
         var expected = model.BaseParameters().ToDictionary(p => p.Key, p => p.Value);
-        var quantized = quantize is null ? new Dictionary<string, LoraLinear>()
-            : model.Projections().Where(p => QuantizationOptions.IsQuantizable(p.Name)).ToDictionary(p => p.Name + ".weight", p => p.Layer);
+        var quantized = model.QuantizedModules(quantize);
         var missing = expected.Keys.Where(k => !checkpoint.Contains(k)).ToList();
         var unexpected = checkpoint.TensorNames.Where(k => !expected.ContainsKey(k) && !model.IsIgnorableCheckpointKey(k) && !IsQuantState(k, quantized)).ToList();
         var wrongShape = new List<string>();
@@ -81,7 +80,7 @@ public static class ModelLoader
     }
 
     /// <summary>bitsandbytes stores a 4-bit layer's state beside its packed weight (<c>….weight.absmax</c> and so on).</summary>
-    static bool IsQuantState(string key, IReadOnlyDictionary<string, LoraLinear> quantized)
+    static bool IsQuantState(string key, IReadOnlyDictionary<string, IQuantizableModule> quantized)
     {
         int at = key.IndexOf(".weight.", StringComparison.Ordinal);
         return at > 0 && quantized.ContainsKey(key[..(at + ".weight".Length)]);

@@ -8,13 +8,15 @@ namespace Lora.Runtime.Training;
 /// <summary>
 /// The LM head and the cross-entropy in one autograd step that holds at most one float32 copy of the logits:
 /// when they fit in <see cref="KeepBudgetBytes"/>, forward turns them into softmax probabilities in place and
-/// keeps them for backward (no recomputation); otherwise it works a chunk of rows at a time, keeps only the
-/// per-row log-sum-exp, and backward recomputes each chunk's logits for softmax − one-hot. Either way the several
-/// float32 copies of (B·T, V) a plain cross-entropy keeps never exist. The head weight must be frozen.
+/// keeps them for backward (no recomputation); otherwise it works a slice of the vocabulary at a time, keeps only the
+/// per-row log-sum-exp, and backward recomputes each slice's logits for softmax − one-hot. Either way the several
+/// float32 copies of (B·T, V) a plain cross-entropy keeps never exist. Slicing the vocabulary rather than the rows
+/// reads each part of the head once per pass, so a 4-bit head is dequantized a slice at a time, never whole. The head
+/// weight must be frozen.
 /// </summary>
 public static class ChunkedLinearCrossEntropy
 {
-    /// <summary>Rows of logits materialised at once when recomputing: 1024 × 32k × 4 bytes = 128 MiB at most.</summary>
+    /// <summary>Float32 logits materialised at once when recomputing, as rows' worth: 1024 × 32k × 4 bytes = 128 MiB at most.</summary>
     public const int DefaultChunkRows = Lora.MemoryEstimator.LogitsChunkRows;
 
     /// <summary>Probabilities up to this size are kept from forward to backward instead of recomputed (the estimator counts with the same constants).</summary>
@@ -23,45 +25,72 @@ public static class ChunkedLinearCrossEntropy
     /// <summary>Float32 logits materialised at once in memory-lean runs (gradient checkpointing on).</summary>
     public const long LeanChunkBytes = Lora.MemoryEstimator.LeanLogitsChunkBytes;
 
-    /// <summary>Rows per chunk so that a chunk's float32 logits (rows, V) stay within <see cref="LeanChunkBytes"/>.</summary>
+    /// <summary>Rows' worth of float32 logits (rows, V) within <see cref="LeanChunkBytes"/>.</summary>
     public static int LeanChunkRows(long vocabSize) => (int)Math.Max(1, LeanChunkBytes / (vocabSize * 4));
 
-    /// <summary>hidden (N, H), weight (V, H) frozen, labels (N) with −100 ignored → mean cross-entropy (scalar, float32).</summary>
-    public static Tensor Compute(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows, long keepBudgetBytes = KeepBudgetBytes) =>
-        Function.apply(hidden, weight, labels, chunkRows, keepBudgetBytes);
+    /// <summary>
+    /// hidden (N, H), head (V, H) frozen, labels (N) with −100 ignored → mean cross-entropy (scalar, float32). Slices hold
+    /// as many float32 logits as <paramref name="chunkRows"/> full rows would.
+    /// </summary>
+    public static Tensor Compute(Tensor hidden, LmHeadWeight head, Tensor labels, int chunkRows = DefaultChunkRows, long keepBudgetBytes = KeepBudgetBytes) =>
+        Function.apply(hidden, head, labels, chunkRows, keepBudgetBytes);
 
     /// <summary>
-    /// The same mean cross-entropy without gradients (evaluation): chunks of rows, nothing kept, so a large eval batch
-    /// never holds more than one chunk of float32 logits.
+    /// The same mean cross-entropy without gradients (evaluation): vocabulary slices, nothing kept, so a large eval batch
+    /// never holds more than one slice of float32 logits.
     /// </summary>
-    public static Tensor Evaluate(Tensor hidden, Tensor weight, Tensor labels, int chunkRows = DefaultChunkRows)
+    public static Tensor Evaluate(Tensor hidden, LmHeadWeight head, Tensor labels, int chunkRows = DefaultChunkRows)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var valid = labels.ne(CausalLmLoss.IgnoreIndex);                      // (N)
         var safeLabels = labels.masked_fill(valid.logical_not(), 0);
-        var total = zeros(1, ScalarType.Float32, hidden.device);
-        AccumulateChunks(hidden, weight, safeLabels, valid, chunkRows, total, lse: null);
+        var lse = SlicedLogSumExp(hidden, head, safeLabels, chunkRows, out var picked);
         var count = valid.sum().to_type(ScalarType.Float32).clamp_min(1);
-        return (total / count).squeeze().MoveToOuterDisposeScope();
+        return ((lse - picked).mul_(valid).sum() / count).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Adds the summed cross-entropy of the valid rows to <paramref name="total"/> (1), a chunk of rows (rows, V) of
-    /// float32 logits at a time; with <paramref name="lse"/> (N) also keeps each row's log-sum-exp for backward.
+    /// The vocabulary in slices [start, start + columns) such that (N, columns) float32 logits hold no more than
+    /// <paramref name="chunkRows"/> full rows; slices are multiples of 64 columns (and of the head's alignment).
     /// </summary>
-    static void AccumulateChunks(Tensor hidden, Tensor weight, Tensor safeLabels, Tensor valid, int chunk, Tensor total, Tensor? lse)
+    static IEnumerable<(long Start, long Columns)> Slices(long rows, LmHeadWeight head, int chunkRows)
     {
-        for (long start = 0; start < hidden.shape[0]; start += chunk)
+        long vocab = head.VocabSize, step = Math.Max(64, head.RowAlignment);
+        long columns = Math.Max(step, (long)chunkRows * vocab / Math.Max(1, rows) / step * step);
+        for (long start = 0; start < vocab; start += columns) yield return (start, Math.Min(columns, vocab - start));
+    }
+
+
+    /// <summary>
+    /// Each row's log-sum-exp over the vocabulary (N), a slice at a time, and in <paramref name="picked"/> (N) the logit of
+    /// its label, taken from the same float32 logits so that the two agree to the last bit.
+    /// </summary>
+    static Tensor SlicedLogSumExp(Tensor hidden, LmHeadWeight head, Tensor safeLabels, int chunkRows, out Tensor picked)
+    {
+        using var scope = NewDisposeScope();
+        var slices = Slices(hidden.shape[0], head, chunkRows).ToList();
+        var lses = empty(hidden.shape[0], slices.Count, ScalarType.Float32, hidden.device);             // (N, slices)
+        var labelLogits = zeros(hidden.shape[0], ScalarType.Float32, hidden.device);                     // (N)
+        for (int s = 0; s < slices.Count; s++)
         {
             using var inner = NewDisposeScope();
-            long rows = Math.Min(chunk, hidden.shape[0] - start);
-            var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);   // (rows, V)
-            var picked = logits.gather(-1, safeLabels.narrow(0, start, rows).unsqueeze(-1)).squeeze(-1);           // (rows)
-            var (rowLse, _) = ExponentiateInPlace(logits);                                                         // (rows)
-            lse?.narrow(0, start, rows).copy_(rowLse);
-            total.add_((rowLse - picked).mul_(valid.narrow(0, start, rows)).sum());
+            var (start, columns) = slices[s];
+            var logits = nn.functional.linear(hidden, head.Rows(start, columns)).to_type(ScalarType.Float32);  // (N, columns)
+            var (local, inSlice) = LocalLabels(safeLabels, start, columns);
+            labelLogits.add_(logits.gather(-1, local.unsqueeze(-1)).squeeze(-1).mul_(inSlice));
+            lses.select(1, s).copy_(ExponentiateInPlace(logits).Lse);
         }
+        picked = labelLogits.MoveToOuterDisposeScope();
+        return lses.logsumexp(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Labels (N) as columns of the slice [start, start + columns) (clamped into it) and a float32 mask (N) of those inside it.</summary>
+    static (Tensor Local, Tensor InSlice) LocalLabels(Tensor labels, long start, long columns)
+    {
+        var local = labels - start;
+        var inSlice = local.ge(0).logical_and_(local.lt(columns)).to_type(ScalarType.Float32);
+        return (local.clamp_(0, columns - 1), inSlice);
     }
 
     /// <summary>
@@ -106,78 +135,88 @@ public static class ChunkedLinearCrossEntropy
     }
 
     /// <summary>
-    /// d(loss)/d(hidden) for rows whose exponentials are given as <paramref name="exps"/> (rows, V) = softmax · each row's
-    /// <paramref name="sum"/> (rows; ones when already normalised), each row weighted by <paramref name="rowWeight"/> (rows):
-    /// ((softmax − one-hot) · rowWeight) · W → (rows, H) float32. The one-hot goes in before the head's GEMM, so that
-    /// p − 1 is formed in float32 where it cancels for confident rows; the row weights go in after it, on (rows, H) instead
-    /// of one more pass over (rows, V). <paramref name="exps"/> is overwritten.
+    /// d(loss)/d(hidden) through (a slice of) the head: ((exps − oneHot at each label) · rowScale) · W → (rows, H) float32,
+    /// where <paramref name="exps"/> (rows, columns) are the softmax times a per-row factor, <paramref name="oneHot"/> (rows)
+    /// is that factor where the label is among these columns (0 where it is not) and <paramref name="rowScale"/> (rows)
+    /// undoes the factor and weights the row. The one-hot goes in before the head's GEMM, so that p − 1 is formed in
+    /// float32 where it cancels for confident rows; the row scaling after it, on (rows, H) instead of one more pass over
+    /// (rows, columns). <paramref name="exps"/> is overwritten.
     /// </summary>
-    static Tensor BackThroughHead(Tensor exps, Tensor sum, Tensor rowWeight, Tensor labels, Tensor weight)
+    static Tensor BackThroughHead(Tensor exps, Tensor oneHot, Tensor rowScale, Tensor labels, Tensor weight)
     {
-        exps.scatter_add_(-1, labels.unsqueeze(-1), sum.neg().unsqueeze(-1));
+        exps.scatter_add_(-1, labels.unsqueeze(-1), oneHot.neg().unsqueeze(-1));
         var pushed = exps.to_type(weight.dtype).matmul(weight).to_type(ScalarType.Float32);          // (rows, H)
-        return pushed.mul_((rowWeight / sum).unsqueeze(-1));
+        return pushed.mul_(rowScale.unsqueeze(-1));
     }
 
     sealed class Function : autograd.SingleTensorFunction<Function>
     {
-        const string ChunkKey = "chunk", StateKey = "state", ProbsKey = "probs";
+        const string ChunkKey = "chunk", StateKey = "state", ProbsKey = "probs", HeadKey = "head";
         public override string Name => nameof(ChunkedLinearCrossEntropy);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
         {
-            var (hidden, weight, labels, chunk, budget) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (int)vars[3], (long)vars[4]);
+            var (hidden, head, labels, chunk, budget) = ((Tensor)vars[0], (LmHeadWeight)vars[1], (Tensor)vars[2], (int)vars[3], (long)vars[4]);
             using var scope = NewDisposeScope();
             var valid = labels.ne(CausalLmLoss.IgnoreIndex);                      // (N)
             var safeLabels = labels.masked_fill(valid.logical_not(), 0);         // (N), ignored rows point at 0
             var count = valid.sum().to_type(ScalarType.Float32).clamp_min(1);    // scalar, stays on the device
-            var lse = empty(labels.shape[0], ScalarType.Float32, hidden.device);
-            var total = zeros(1, ScalarType.Float32, hidden.device);
-            bool keep = hidden.shape[0] * weight.shape[0] * 4L <= budget;
+            Tensor lse, picked;
+            bool keep = hidden.shape[0] * head.VocabSize * 4L <= budget;
             ctx.save_data(ProbsKey, false);
             if (keep)
             {
+                using var weight = head.Whole();                                                                // (V, H)
                 var exps = Logits(hidden, weight);                                                             // (N, V) float32
-                var picked = exps.gather(-1, safeLabels.unsqueeze(-1)).squeeze(-1);
-                var (rowLse, sum) = ExponentiateInPlace(exps);                                                 // exps: exp(z − max)
-                lse.copy_(rowLse);
-                total.add_((lse - picked).mul_(valid).sum());
+                picked = exps.gather(-1, safeLabels.unsqueeze(-1)).squeeze(-1);
+                (lse, var sum) = ExponentiateInPlace(exps);                                                    // exps: exp(z − max)
                 // Unnormalised: backward divides by each row's sum after the head's GEMM, on (N, H) rows (BackThroughHead).
                 // Wrapped: TorchSharp warns on stdout when a bare tensor is stored as data.
                 ctx.save_data(ProbsKey, new[] { exps.DetachFromDisposeScope(), sum.DetachFromDisposeScope() });
             }
-            else AccumulateChunks(hidden, weight, safeLabels, valid, chunk, total, lse);
+            else lse = SlicedLogSumExp(hidden, head, safeLabels, chunk, out picked);
+            var loss = (lse - picked).mul_(valid).sum() / count;
             // Everything backward needs is kept as data and released by backward itself: tensors saved through
             // save_for_backward stay alive until the .NET garbage collector finalises the context, which native
             // memory pressure does not trigger (resident memory grew a third over 200 steps that way).
             ctx.save_data(ChunkKey, chunk);
-            ctx.save_data(StateKey, new[] { hidden.detach(), weight.detach(), safeLabels, valid, lse, count }.Select(t => t.DetachFromDisposeScope()).ToArray());
-            return (total / count).squeeze().MoveToOuterDisposeScope();
+            ctx.save_data(HeadKey, head);
+            ctx.save_data(StateKey, new[] { hidden.detach(), safeLabels, valid, lse, count }.Select(t => t.DetachFromDisposeScope()).ToArray());
+            return loss.MoveToOuterDisposeScope();
         }
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
             var state = (Tensor[])ctx.get_data(StateKey);
-            var (hidden, weight, labels, valid, lse, count) = (state[0], state[1], state[2], state[3], state[4], state[5]);
+            var (hidden, labels, valid, lse, count) = (state[0], state[1], state[2], state[3], state[4]);
+            var head = (LmHeadWeight)ctx.get_data(HeadKey);
             int chunk = (int)ctx.get_data(ChunkKey);
-            var gradHidden = empty_like(hidden);
-            using var scope = NewDisposeScope();
-            var scale = gradOutput.to_type(ScalarType.Float32) / count;                                   // scalar
-            if (ctx.get_data(ProbsKey) is Tensor[] { Length: 2 } holder)
+            Tensor gradHidden;
+            using (var scope = NewDisposeScope())
             {
-                var (kept, sum) = (holder[0], holder[1]);
-                gradHidden.copy_(BackThroughHead(kept, sum, valid.to_type(ScalarType.Float32) * scale, labels, weight));
-                Interlocked.Exchange(ref _spareLogits, kept)?.Dispose();
-                sum.Dispose();
-            }
-            else for (long start = 0; start < hidden.shape[0]; start += chunk)
-            {
-                using var inner = NewDisposeScope();
-                long rows = Math.Min(chunk, hidden.shape[0] - start);
-                var logits = nn.functional.linear(hidden.narrow(0, start, rows), weight).to_type(ScalarType.Float32);
-                var probs = logits.sub_(lse.narrow(0, start, rows).unsqueeze(-1)).exp_();                   // softmax (rows, V), in place
-                var rowWeight = valid.narrow(0, start, rows).to_type(ScalarType.Float32) * scale;
-                gradHidden.narrow(0, start, rows).copy_(BackThroughHead(probs, ones(rows, ScalarType.Float32, hidden.device), rowWeight, labels.narrow(0, start, rows), weight));
+                var rowWeight = valid.to_type(ScalarType.Float32).mul_(gradOutput.to_type(ScalarType.Float32) / count);   // (N)
+                if (ctx.get_data(ProbsKey) is Tensor[] { Length: 2 } holder)
+                {
+                    var (kept, sum) = (holder[0], holder[1]);
+                    using var weight = head.Whole();
+                    gradHidden = BackThroughHead(kept, sum, rowWeight / sum, labels, weight);
+                    Interlocked.Exchange(ref _spareLogits, kept)?.Dispose();
+                    sum.Dispose();
+                }
+                else
+                {
+                    gradHidden = zeros(hidden.shape[0], hidden.shape[1], ScalarType.Float32, hidden.device);      // (N, H)
+                    foreach (var (start, columns) in Slices(hidden.shape[0], head, chunk))
+                    {
+                        using var inner = NewDisposeScope();
+                        var weight = head.Rows(start, columns);                                                      // (columns, H)
+                        var logits = nn.functional.linear(hidden, weight).to_type(ScalarType.Float32);               // (N, columns)
+                        var probs = logits.sub_(lse.unsqueeze(-1)).exp_();                                          // softmax, in place
+                        var (local, inSlice) = LocalLabels(labels, start, columns);
+                        gradHidden.add_(BackThroughHead(probs, inSlice, rowWeight, local, weight));
+                    }
+                }
+                gradHidden = gradHidden.to_type(hidden.dtype).MoveToOuterDisposeScope();
             }
             foreach (var t in state) t.Dispose();
             BackwardHandles.Done(gradOutput);

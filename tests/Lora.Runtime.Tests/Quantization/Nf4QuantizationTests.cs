@@ -170,6 +170,26 @@ public sealed class Nf4QuantizationTests
     }
 
     [Fact]
+    public void Row_slices_and_row_lookups_equal_the_rows_of_the_whole_weight()
+    {
+        // 40 rows of 96: row 0, 2, 4, … begin a 64-value block; a lookup needs rows of whole blocks, so a 128-wide table.
+        using var weight = randn([40, 96], generator: new TorchSharp.torch.Generator(29));
+        using var q = QuantizedWeight.Quantize(weight, QuantType.NF4, doubleQuant: true);
+        using var whole = q.Dequantize(ScalarType.Float32);
+        Assert.True(q.DequantizeRows(6, 34, ScalarType.Float32).eq(whole.narrow(0, 6, 34)).all().item<bool>(), "rows 6..40 differ");
+        Assert.Throws<ArgumentException>(() => q.DequantizeRows(3, 2, ScalarType.Float32));   // row 3 starts mid-block
+        Assert.False(q.RowsAreWholeBlocks);
+        Assert.Throws<InvalidOperationException>(() => q.Lookup(tensor(new long[] { 1 }), ScalarType.Float32));
+
+        using var table = QuantizedWeight.Quantize(randn([30, 128], generator: new TorchSharp.torch.Generator(31)), QuantType.NF4, doubleQuant: true);
+        using var rows = tensor(new long[] { 29, 0, 7, 7, 13, 2 }).view(2, 3);
+        using var looked = table.Lookup(rows, ScalarType.BFloat16);
+        Assert.Equal(new long[] { 2, 3, 128 }, looked.shape);
+        using var expected = table.Dequantize(ScalarType.BFloat16).index_select(0, rows.view(-1)).view(2, 3, 128);
+        Assert.True(looked.eq(expected).all().item<bool>(), "looked-up rows differ from the dequantized table's");
+    }
+
+    [Fact]
     public void Blocksizes_bitsandbytes_does_not_support_are_refused()
     {
         using var weight = ones(4, 64);

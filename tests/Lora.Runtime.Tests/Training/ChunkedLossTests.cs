@@ -9,15 +9,15 @@ public class ChunkedLossTests
     public ChunkedLossTests() => Lora.Runtime.Native.TorchNative.EnsureLoaded();
 
     [Theory]
-    [InlineData(7, 0L)]                                                    // recomputed, chunks that do not divide the rows
-    [InlineData(1024, 0L)]                                                 // recomputed, one chunk
+    [InlineData(7, 0L)]                                                    // recomputed, vocabulary slices of 64, 64, 64 and 8
+    [InlineData(1024, 0L)]                                                 // recomputed, one slice
     [InlineData(1024, ChunkedLinearCrossEntropy.KeepBudgetBytes)]          // probabilities kept from forward
     public void Chunked_head_and_loss_equal_full_logits_loss_and_input_gradient(int chunk, long keepBudget)
     {
         manual_seed(0);
-        var weight = randn(50, 16) * 0.3;                            // (V, H), frozen
+        var weight = randn(200, 16) * 0.3;                           // (V, H), frozen
         var hidden = randn(2, 9, 16).requires_grad_(true);           // (B, T, H)
-        var labels = randint(0, 50, [2, 9], dtype: ScalarType.Int64);
+        var labels = randint(0, 200, [2, 9], dtype: ScalarType.Int64);
         labels[0, 3] = tensor(-100L);
         labels[1, TensorIndex.Slice(0, 4)] = tensor(-100L);
 
@@ -67,12 +67,37 @@ public class ChunkedLossTests
     public void Evaluation_without_gradients_equals_the_full_logits_loss(int chunk)
     {
         manual_seed(1);
-        var weight = randn(50, 16) * 0.3;
+        var weight = randn(200, 16) * 0.3;
         var hidden = randn(18, 16);
-        var labels = randint(0, 50, [18], dtype: ScalarType.Int64);
+        var labels = randint(0, 200, [18], dtype: ScalarType.Int64);
         labels[5] = tensor(-100L);
         var plain = nn.functional.cross_entropy(nn.functional.linear(hidden, weight), labels, ignore_index: -100);
         var chunked = ChunkedLinearCrossEntropy.Evaluate(hidden, weight, labels, chunk);
         Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
+    }
+
+    [Theory]
+    [InlineData(1, 0L)]                                                    // slices of 64 columns: 4-bit rows dequantized per slice
+    [InlineData(1024, ChunkedLinearCrossEntropy.KeepBudgetBytes)]          // kept: dequantized whole
+    public void A_4bit_head_gives_the_loss_and_gradient_of_its_dequantized_weight(int chunk, long keepBudget)
+    {
+        manual_seed(3);
+        // 200 rows of 96: a slice of 64 rows starts a 64-value block; the last slice is 8 rows.
+        using var quantized = Lora.Runtime.Quantization.QuantizedWeight.Quantize(randn(200, 96) * 0.3, Lora.QuantType.NF4, doubleQuant: true);
+        var dense = quantized.Dequantize(ScalarType.Float32);
+        var labels = randint(0, 200, [24], dtype: ScalarType.Int64);
+        labels[4] = tensor(-100L);
+        (float Loss, Tensor Grad) Run(LmHeadWeight head)
+        {
+            var hidden = randn(24, 96, generator: new TorchSharp.torch.Generator(7)).requires_grad_(true);
+            var loss = ChunkedLinearCrossEntropy.Compute(hidden, head, labels, chunk, keepBudget);
+            loss.backward();
+            return (loss.item<float>(), hidden.grad!);
+        }
+        var expected = Run(dense);
+        var actual = Run(new LmHeadWeight(quantized, ScalarType.Float32));
+        Assert.Equal(expected.Loss, actual.Loss, 5);
+        Tolerance.Close(actual.Grad, expected.Grad, 1e-5, "input gradient");
+        Assert.Equal(expected.Loss, ChunkedLinearCrossEntropy.Evaluate(randn(24, 96, generator: new TorchSharp.torch.Generator(7)), new LmHeadWeight(quantized, ScalarType.Float32), labels, chunk).item<float>(), 5);
     }
 }

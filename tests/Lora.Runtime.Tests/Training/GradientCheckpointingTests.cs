@@ -56,4 +56,30 @@ public class GradientCheckpointingTests
         var checkpointed = Grads(true);
         foreach (var (key, g) in plain) Tolerance.Close(checkpointed[key], g, 1e-5, key);
     }
+
+    [Fact]
+    public void A_recomputed_layer_leaves_no_tensors_behind_in_the_callers_scope()
+    {
+        // Each checkpointed layer's recomputation must free its tensors when that layer's backward is done, not at the
+        // end of the step: what lands in the caller's scope may not grow with the number of layers. A 4-bit base, whose
+        // projections are custom autograd nodes, is where they did.
+        int LeftInScope(int layers)
+        {
+            var config = Models.SmallModels.LlamaConfig();
+            config["num_hidden_layers"] = layers;
+            using var model = Models.SmallModels.Random(config);
+            foreach (var module in model.QuantizedModules(new QuantizationOptions()).Values) module.Quantize(Lora.QuantType.NF4, doubleQuant: true);
+            LoraAdapters.Attach(model, "d", new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "up_proj"] });
+            foreach (var (_, p) in LoraAdapters.Parameters(model, "d")) p.requires_grad = true;
+            model.GradientCheckpointing = true;
+            model.train();
+            using var scope = NewDisposeScope();
+            var loss = model.Loss(Models.SmallModels.Ids(), Models.SmallModels.Ids());
+            int before = scope.DisposablesCount;
+            loss.backward();
+            Lora.Runtime.Autograd.BackwardHandles.Release();
+            return scope.DisposablesCount - before;
+        }
+        Assert.Equal(LeftInScope(2), LeftInScope(6));
+    }
 }
