@@ -13,6 +13,7 @@ namespace Lora
     /// <param name="OptimizerBytesPerParameter">Optimizer state per trainable weight: 8 for AdamW (two float32 moments), 2 for 8-bit AdamW.</param>
     /// <param name="GradientCheckpointing">Whether activations are recomputed in the backward pass (the LM-head loss then also works in small chunks).</param>
     /// <param name="RuntimeBytes">What the process holds besides tensors (runtime, libraries, caches), when known; 0 for accelerator memory.</param>
+    /// <param name="EmbeddingBitsPerWeight">Storage bits per weight of the embedding tables and an untied output head when they are 4-bit too (<see cref="MemoryEstimator.Nf4BitsPerWeight"/>); null when they take <paramref name="OtherBytesPerWeight"/>.</param>
     public sealed record MemoryEstimateRequest(
         int Rank,
         IReadOnlyList<string> Targets,
@@ -23,5 +24,6 @@ namespace Lora
         int ActivationBytes,
         int OptimizerBytesPerParameter,
         bool GradientCheckpointing,
-        long RuntimeBytes = 0);
+        long RuntimeBytes = 0,
+        double? EmbeddingBitsPerWeight = null);
 }

@@ -58,7 +58,9 @@ namespace Lora
         {
             var (linear, linearBiases) = SplitBaseParameters(family, dims);
             var other = OtherParameters(family, dims) + linearBiases;
-            var weightBytes = (long)(linear * request.LinearBitsPerWeight / 8) + (other * request.OtherBytesPerWeight);
+            var tables = TableParameters(family, dims);
+            var tableBits = request.EmbeddingBitsPerWeight ?? (8.0 * request.OtherBytesPerWeight);
+            var weightBytes = (long)(linear * request.LinearBitsPerWeight / 8) + ((other - tables) * request.OtherBytesPerWeight) + (long)(tables * tableBits / 8);
 
             var trainable = AdapterParameters(family, dims, request.Rank, request.Targets);
             var adapterBytes = trainable * (4 + 4);
@@ -126,12 +128,18 @@ namespace Lora
 
         private static long OtherParameters(ModelFamily family, ModelDimensions dims)
         {
+            var perNorm = family.NormHasBias ? 2L * dims.HiddenSize : dims.HiddenSize;
+            var norms = perNorm * ((2L * dims.NumLayers) + 1);
+            return TableParameters(family, dims) + norms;
+        }
+
+        /// <summary>The embedding tables (tokens, learned positions) and an untied output head: what 4-bit embeddings quantize.</summary>
+        private static long TableParameters(ModelFamily family, ModelDimensions dims)
+        {
             long embedding = (long)dims.VocabSize * dims.HiddenSize;
             var head = dims.TiedEmbeddings ? 0 : embedding;
             var positions = family.LearnedPositions ? (long)dims.MaxPositions * dims.HiddenSize : 0;
-            var perNorm = family.NormHasBias ? 2L * dims.HiddenSize : dims.HiddenSize;
-            var norms = perNorm * ((2L * dims.NumLayers) + 1);
-            return embedding + head + positions + norms;
+            return embedding + head + positions;
         }
 
         private static long ActivationElementsPerToken(ModelFamily family, ModelDimensions dims)

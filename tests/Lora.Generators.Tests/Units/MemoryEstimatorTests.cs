@@ -48,6 +48,22 @@ public sealed class MemoryEstimatorTests
         }
     }
 
+    [Theory]
+    [InlineData("tiny-llama", "model.embed_tokens.weight", "lm_head.weight")]
+    [InlineData("tiny-gpt2", "transformer.wte.weight", "transformer.wpe.weight")]
+    public void Four_bit_embeddings_store_the_checkpoints_tables_and_head_in_nf4(string fixture, string table, string other)
+    {
+        var dims = fixture == "tiny-llama" ? TinyLlama : TinyGpt2;
+        var family = Lora.ModelFamilies.Find(dims.ModelType)!;
+        var counts = SafetensorsHeader.ElementCounts(Path.Combine(RepoPaths.PeftFixtures, fixture, "base", "model.safetensors"));
+        long tables = counts[table] + counts[other];
+        double nf4 = Lora.MemoryEstimator.Nf4BitsPerWeight(doubleQuant: true);
+        var request = new Lora.MemoryEstimateRequest(8, ["q_proj"], 4, 128, nf4, 4, 4, 8, false);
+        var dense = Lora.MemoryEstimator.Estimate(family, dims, request).WeightBytes;
+        var fourBit = Lora.MemoryEstimator.Estimate(family, dims, request with { EmbeddingBitsPerWeight = nf4 }).WeightBytes;
+        Assert.Equal(tables * (32 - nf4) / 8, dense - fourBit, 0);
+    }
+
     [Fact]
     public void Nf4_costs_about_four_and_an_eighth_bits_with_double_quantization()
     {
