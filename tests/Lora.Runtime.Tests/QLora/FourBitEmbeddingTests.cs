@@ -20,7 +20,7 @@ public class FourBitEmbeddingTests
     static readonly QuantizationOptions AllFourBit = new(Lora.QuantType.NF4, DoubleQuant: true, Embeddings: true);
 
     /// <summary>The fp32 model whose every quantized weight (projections, tables, head) holds its dequantized value.</summary>
-    static CausalLanguageModel DequantizedReference(string baseDir, CausalLanguageModel quantized)
+    internal static CausalLanguageModel DequantizedReference(string baseDir, CausalLanguageModel quantized)
     {
         var reference = ModelLoader.Load(baseDir);
         var projections = quantized.Projections().ToDictionary(p => p.Name, p => p.Layer);

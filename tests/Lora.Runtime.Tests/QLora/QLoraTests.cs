@@ -16,16 +16,9 @@ public class QLoraTests
 {
     static readonly QuantizationOptions Nf4 = new(Lora.QuantType.NF4, DoubleQuant: true);
 
-    /// <summary>The fp32 model whose projections hold exactly the dequantized 4-bit weights: what the adapter sees.</summary>
-    static CausalLanguageModel DequantizedReference(string baseDir, CausalLanguageModel quantized)
-    {
-        var reference = ModelLoader.Load(baseDir);
-        var source = quantized.Projections().ToDictionary(p => p.Name, p => p.Layer);
-        using (no_grad())
-            foreach (var (name, layer) in reference.Projections())
-                if (source[name].Quantized is not null) layer.weight.copy_(source[name].FullWeight(ScalarType.Float32));
-        return reference;
-    }
+    /// <summary>The fp32 model whose weights hold exactly the dequantized 4-bit ones: what the adapter sees.</summary>
+    static CausalLanguageModel DequantizedReference(string baseDir, CausalLanguageModel quantized) =>
+        FourBitEmbeddingTests.DequantizedReference(baseDir, quantized);
 
     [Theory]
     [MemberData(nameof(PeftFixture.ParityNames), MemberType = typeof(PeftFixture))]
