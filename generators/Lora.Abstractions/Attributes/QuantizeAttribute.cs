@@ -21,5 +21,12 @@ namespace Lora
 
         /// <summary>The type the dequantized weights are multiplied in. Default <see cref="ComputeType.Float32"/> (bitsandbytes'); QLoRA used bfloat16.</summary>
         public ComputeType ComputeType { get; set; } = ComputeType.Float32;
+
+        /// <summary>
+        /// Also store the embedding tables and the LM head in 4 bits, as bitsandbytes' <c>Embedding4bit</c> and an empty
+        /// <c>llm_int8_skip_modules</c> do: for small models with large vocabularies, whose tables outweigh their layers.
+        /// The model's hidden size must be a multiple of 64 (whole blocks per row). Default false (transformers keeps them).
+        /// </summary>
+        public bool Embeddings { get; set; }
     }
 }

@@ -140,6 +140,11 @@ namespace Lora.Generators.Diagnostics
             "MaxLength above the model's context",
             "MaxLength {0} exceeds the {1} positions '{2}' was built for; longer rows degrade or fail. Use MaxLength of at most {1}.");
 
+        public static readonly DiagnosticDescriptor EmbeddingsNotWholeBlocks = Error(
+            DiagnosticIds.EmbeddingsNotWholeBlocks, BaseModel,
+            "4-bit embeddings need rows of whole blocks",
+            "Embeddings = true stores each embedding row as 4-bit blocks of {0} values, but '{1}' has hidden_size {2}, not a multiple of {0}. Leave Embeddings out (the tables stay in the compute type) or use a model whose hidden size is a multiple of {0}.");
+
         public static readonly DiagnosticDescriptor DatasetNotFound = Error(
             DiagnosticIds.DatasetNotFound, Dataset,
             "Dataset file not found",

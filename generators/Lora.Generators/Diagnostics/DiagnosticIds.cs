@@ -34,6 +34,7 @@ namespace Lora.Generators.Diagnostics
         public const string RankAboveModuleWidth = "LORA0044";
         public const string UnknownBuiltInModel = "LORA0045";
         public const string MaxLengthAboveContext = "LORA0046";
+        public const string EmbeddingsNotWholeBlocks = "LORA0047";
 
         public const string DatasetNotFound = "LORA0050";
         public const string DatasetLineInvalid = "LORA0051";

@@ -16,11 +16,13 @@ namespace Lora.Generators.Resolving
             var precisionBytes = Bytes(settings.Get(training, "Precision").Text);
             var linearBits = precisionBytes * 8.0;
             var otherBytes = precisionBytes;
+            double? tableBits = null;
             if (settings.Has(AttributeKind.Quantize))
             {
                 var type = settings.Get(AttributeKind.Quantize, "Type").Text;
                 linearBits = type == "Int8" ? 8 : MemoryEstimator.Nf4BitsPerWeight(settings.Get(AttributeKind.Quantize, "DoubleQuant").AsBool);
                 otherBytes = Bytes(settings.Get(AttributeKind.Quantize, "ComputeType").Text);
+                tableBits = settings.Get(AttributeKind.Quantize, "Embeddings").AsBool ? linearBits : null;
             }
 
             return new MemoryEstimateRequest(
@@ -32,7 +34,8 @@ namespace Lora.Generators.Resolving
                 otherBytes,
                 precisionBytes,
                 MemoryEstimator.OptimizerBytesPerParameter(settings.Get(training, "Optimizer").Text == "AdamW8Bit"),
-                settings.Get(training, "GradientCheckpointing").AsBool);
+                settings.Get(training, "GradientCheckpointing").AsBool,
+                EmbeddingBitsPerWeight: tableBits);
         }
 
         private static int Bytes(string? computeType) => computeType is "Float16" or "BFloat16" ? 2 : 4;

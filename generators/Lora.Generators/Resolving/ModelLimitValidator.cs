@@ -6,7 +6,7 @@ using Lora.Generators.Parsing;
 
 namespace Lora.Generators.Resolving
 {
-    /// <summary>Checks values against the base model's sizes: rank against targeted widths (LORA0044), MaxLength against positions (LORA0046).</summary>
+    /// <summary>Checks values against the base model's sizes: rank against targeted widths (LORA0044), MaxLength against positions (LORA0046), 4-bit embeddings against the hidden size (LORA0047).</summary>
     internal static class ModelLimitValidator
     {
         /// <summary>Checks the unswept values and every swept value.</summary>
@@ -42,6 +42,19 @@ namespace Lora.Generators.Resolving
                             narrowest.Module.QualifiedName,
                             Text(narrowest.Widths.In),
                             Text(narrowest.Widths.Out));
+                    }
+                }
+            }
+
+            // The runtime's 4-bit lookup unpacks whole rows, so each row must be whole 64-value blocks.
+            const int Block = 64;
+            if (settings.Has(AttributeKind.Quantize) && dims.HiddenSize % Block != 0)
+            {
+                foreach (var (embeddings, location) in Values(settings, AttributeKind.Quantize, "Embeddings", axes))
+                {
+                    if (embeddings.AsBool)
+                    {
+                        context.Report(DiagnosticDescriptors.EmbeddingsNotWholeBlocks, location, Text(Block), model.Display, Text(dims.HiddenSize));
                     }
                 }
             }

@@ -74,6 +74,7 @@ namespace Lora.Generators.Settings
             list.Add(Enum(quantize, "Type", QuantType, "NF4", 0, sweepable: true));
             list.Add(Bool(quantize, "DoubleQuant", false, sweepable: true));
             list.Add(Enum(quantize, "ComputeType", ComputeType, "Float32", 0, sweepable: true));
+            list.Add(Bool(quantize, "Embeddings", false, sweepable: true));
 
             foreach (var dataset in new[] { AttributeKind.Dataset, AttributeKind.TypedDataset })
             {

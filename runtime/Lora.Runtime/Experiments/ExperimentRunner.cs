@@ -185,7 +185,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     {
         null => null,
         { Type: Lora.QuantType.Int8 } => throw new ArgumentException($"[Quantize(QuantType.Int8)] of '{config.FullName}': 8-bit bases are not supported yet; use NF4 or FP4."),
-        var q => new QuantizationOptions(q.Type, q.DoubleQuant),
+        var q => new QuantizationOptions(q.Type, q.DoubleQuant, q.Embeddings),
     };
 
     static ScalarType Precision(Lora.ComputeType type) => type switch

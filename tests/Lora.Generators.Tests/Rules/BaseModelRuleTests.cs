@@ -151,6 +151,25 @@ public sealed class BaseModelRuleTests
     }
 
     [Fact]
+    public void LORA0047_4bit_embeddings_on_a_model_whose_rows_are_not_whole_blocks()
+    {
+        var config = Fixtures.TinyLlamaConfig.Replace("\"hidden_size\": 64", "\"hidden_size\": 96", StringComparison.Ordinal);
+        Assert.NotEqual(Fixtures.TinyLlamaConfig, config);
+        var run = new TestProject()
+            .WithFile("wide/config.json", config)
+            .Verify(Experiments.With("[BaseModel(\"wide\")]", "[Quantize(QuantType.NF4, {|LORA0047:Embeddings = true|})]"));
+        Assert.Contains("hidden_size 96, not a multiple of 64", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0047_not_reported_without_4bit_embeddings_or_on_whole_blocks()
+    {
+        var config = Fixtures.TinyLlamaConfig.Replace("\"hidden_size\": 64", "\"hidden_size\": 96", StringComparison.Ordinal);
+        new TestProject().WithFile("wide/config.json", config).Verify(Experiments.With("[BaseModel(\"wide\")]", "[Quantize(QuantType.NF4)]"));
+        new TestProject().Verify(Experiments.With("[Quantize(QuantType.NF4, Embeddings = true)]"));
+    }
+
+    [Fact]
     public void LORA0046_max_length_above_the_model_positions_is_a_warning()
     {
         var run = new TestProject().Verify(Experiments.With("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, {|LORA0046:MaxLength = 512|})]"));

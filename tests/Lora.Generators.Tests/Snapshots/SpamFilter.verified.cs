@@ -36,7 +36,8 @@ namespace App
             Quantization: new global::Lora.QuantizationSettings(
                 Type: global::Lora.QuantType.NF4,
                 DoubleQuant: true,
-                ComputeType: global::Lora.ComputeType.BFloat16),
+                ComputeType: global::Lora.ComputeType.BFloat16,
+                Embeddings: false),
             Dataset: new global::Lora.DatasetSettings(
                 Path: "data/mail.jsonl",
                 Format: global::Lora.DatasetFormat.Jsonl,

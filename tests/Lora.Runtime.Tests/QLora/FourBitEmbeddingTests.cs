@@ -125,3 +125,22 @@ public class FourBitEmbeddingTests
         Assert.Equal(DeviceType.META, table.Quantized!.Device.type);
     }
 }
+
+public class FourBitEmbeddingSettingTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_experiments_Embeddings_setting_reaches_the_runtimes_quantization(bool embeddings)
+    {
+        using var dir = new TempFolder();
+        var config = Experiments.FixtureExperiment.Config(dir.Path, "train.jsonl") with
+        {
+            Quantization = new Lora.QuantizationSettings(Lora.QuantType.NF4, DoubleQuant: true, Lora.ComputeType.BFloat16, Embeddings: embeddings),
+        };
+        var options = Lora.Runtime.Experiments.ExperimentRunner.Quantization(config)!;
+        Assert.Equal(embeddings, options.Embeddings);
+        Assert.Equal(embeddings, options.IsQuantizable("lm_head"));
+        Assert.True(options.IsQuantizable("model.layers.0.mlp.down_proj"));
+    }
+}
