@@ -61,7 +61,6 @@ public static class ChunkedLinearCrossEntropy
         for (long start = 0; start < vocab; start += columns) yield return (start, Math.Min(columns, vocab - start));
     }
 
-
     /// <summary>
     /// Each row's log-sum-exp over the vocabulary (N), a slice at a time, and in <paramref name="picked"/> (N) the logit of
     /// its label, taken from the same float32 logits so that the two agree to the last bit.

@@ -190,6 +190,21 @@ public sealed class Nf4QuantizationTests
     }
 
     [Fact]
+    public void Dequantized_results_hold_their_storage_by_their_own_handle_alone()
+    {
+        // A caller that disposes what it got back must free the weight: no second handle of it may stay in its scope.
+        using var q = QuantizedWeight.Quantize(randn([64, 128], generator: new TorchSharp.torch.Generator(37)), QuantType.NF4, doubleQuant: true);
+        using var ids = tensor(new long[] { 3, 9 });
+        using var scope = NewDisposeScope();
+        foreach (var make in new Func<Tensor>[] { () => q.Dequantize(ScalarType.BFloat16), () => q.DequantizeRows(0, 4, ScalarType.Float32), () => q.Lookup(ids, ScalarType.Float32) })
+        {
+            int before = scope.DisposablesCount;
+            make().Dispose();
+            Assert.Equal(0, scope.DisposablesView.Skip(before).OfType<Tensor>().Count(t => !t.IsInvalid));
+        }
+    }
+
+    [Fact]
     public void Blocksizes_bitsandbytes_does_not_support_are_refused()
     {
         using var weight = ones(4, 64);
