@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace Lora.Runtime.Models;
 
 /// <summary>
-/// An embedding table (count, width), of tokens or of positions, whose parameter name equals the checkpoint key (<c>weight</c>), optionally in 4 bits
-/// as bitsandbytes' Embedding4bit keeps it: a lookup then unpacks only the rows it returns.
+/// An embedding table (count, width), of tokens or of positions, whose parameter name equals the checkpoint key
+/// (<c>weight</c>), optionally in 4 bits as bitsandbytes' Embedding4bit keeps it: a lookup then unpacks only the rows it
+/// returns.
 /// </summary>
 public sealed class EmbeddingTable : nn.Module<Tensor, Tensor>, IQuantizableModule
 {
