@@ -85,11 +85,13 @@ public sealed class AdamW : IDisposable
         Step++;
         double bc1 = 1 - Math.Pow(Beta1, Step), bc2 = 1 - Math.Pow(Beta2, Step);
         double stepSize = learningRate / bc1, bc2Sqrt = Math.Sqrt(bc2);
-        using var scope = NewDisposeScope();
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
+            // One parameter's temporaries at a time (its float32 gradient, expanded 8-bit moments, update), freed before
+            // the next parameter's: scoped over the whole loop they added up to several times the moments' own size.
+            using var scope = NewDisposeScope();
             if (p.grad is not { } g) continue;
             var g32 = g.to_type(ScalarType.Float32);
             // 8-bit moments are expanded to float32 for the update and stored again right after (one parameter at a time).
