@@ -19,9 +19,9 @@ m2=$(ceiling)
 # memory-lean (gradient checkpointing); then the same with float32 compute, for comparison.
 qlora=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing --dtype bf16)
 qlora32=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing)
-# And with the embedding and LM head in 4 bits too (bitsandbytes' Embedding4bit; not transformers' default): at this
-# shape they are three quarters of the weights.
-qlora_all=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16)
+# And with every memory option: the embedding and LM head in 4 bits too (bitsandbytes' Embedding4bit; not
+# transformers' default; at this shape they are three quarters of the weights) and 8-bit AdamW moments.
+qlora_all=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16 --optim adamw8bit)
 # The same comparison where the weights outweigh the process (TinyLlama's 1.1B shape, one row of 256 tokens, 3 steps):
 # at the small shape above, the 157 MiB the process holds before any model and the unquantized embedding and LM head
 # dominate QLoRA's peak.
@@ -46,14 +46,14 @@ rows = [
   f"| {os.cpu_count()} cores, {m['gflops']:.0f} GFLOP/s fp32 | Llama 4×512, vocab 32k, r16 all-linear, 4×256, fp32 | {o['tokens_per_s']:.0f} | {p['tokens_per_s']:.0f} | {o['tokens_per_s']/p['tokens_per_s']:.2f}× | {100*o['tokens_per_s']/limit:.0f}% of {limit:.0f} | {o['peak_rss_mib']:.0f} / {p['peak_rss_mib']:.0f} |",
   f"| same | same, QLoRA (NF4 base, bf16 compute, gradient checkpointing) | {q['tokens_per_s']:.0f} | – | – | – | {q['peak_rss_mib']:.0f} ({q['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
   f"| same | same, QLoRA with float32 compute | {q32['tokens_per_s']:.0f} | – | – | – | {q32['peak_rss_mib']:.0f} ({q32['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
-  f"| same | same, QLoRA with the embedding and LM head in 4 bits too (`--quant-embeddings`) | {qa['tokens_per_s']:.0f} | – | – | – | {qa['peak_rss_mib']:.0f} ({qa['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
+  f"| same | same, QLoRA with the embedding and LM head in 4 bits too and 8-bit AdamW (`--quant-embeddings --optim adamw8bit`) | {qa['tokens_per_s']:.0f} | – | – | – | {qa['peak_rss_mib']:.0f} ({qa['peak_rss_mib']/o['peak_rss_mib']:.2f} of LoRA's) |",
   "",
   "| run | steps | loss first → last | peak RSS (MiB) | estimate (MiB) | estimate / peak | before the model (MiB) |",
   "| --- | --- | --- | --- | --- | --- | --- |",
 ]
 for name, r, steps in (("LoRA fp32", o, os.environ.get('STEPS', '4')), ("QLoRA NF4, bf16 compute", q, os.environ.get('STEPS', '4')),
                        ("QLoRA NF4, fp32 compute", q32, os.environ.get('STEPS', '4')),
-                       ("QLoRA NF4 with 4-bit embedding and head, bf16 compute", qa, os.environ.get('STEPS', '4')),
+                       ("QLoRA NF4 with 4-bit embedding and head, 8-bit AdamW, bf16 compute", qa, os.environ.get('STEPS', '4')),
                        ("1.1B shape, 1×256: LoRA fp32", bl, 3), (f"1.1B shape, 1×256: QLoRA NF4, bf16 compute ({bq['peak_rss_mib']/bl['peak_rss_mib']:.2f} of LoRA's peak)", bq, 3)):
     rows.append(f"| {name} | {steps} | {r['loss_first']:.4f} → {r['loss_last']:.4f} | {r['peak_rss_mib']:.0f} | {r['estimate_mib']:.0f} | {r['estimate_mib']/r['peak_rss_mib']:.2f} | {r['baseline_rss_mib']:.0f} |")
 print("\n".join(rows))

@@ -35,7 +35,7 @@ public static class BenchCommand
         var threads = Opt("--threads", d.Threads, "intra-op threads (0 = default)");
         var quant = Opt("--quant", d.Quant, "none or nf4 (QLoRA: a 4-bit base)");
         var quantEmbeddings = Opt("--quant-embeddings", false, "with --quant: the embedding and the LM head in 4 bits too (bitsandbytes' Embedding4bit; not transformers' default)");
-        var checkpointing = Opt("--gradient-checkpointing", false, "recompute each decoder layer in backward (not in the peer)");
+        var checkpointing = Opt("--gradient-checkpointing", false, "recompute each residual block in backward (not in the peer)");
         var optim = Opt("--optim", d.Optim, "adamw or adamw8bit (bitsandbytes-style 8-bit moments; not in the peer)");
         var command = new Command("train", "LoRA training throughput on a random model; same arguments and JSON as the PyTorch peer.")
         {

@@ -123,10 +123,10 @@ public abstract class CausalLanguageModel : nn.Module
 
     public int NumLayers => Config.NumLayers;
 
-    /// <summary>Recompute each decoder layer in the backward pass instead of keeping its activations (training only).</summary>
+    /// <summary>Recompute each residual block (attention, MLP) in the backward pass instead of keeping its activations (training only).</summary>
     public bool GradientCheckpointing { get; set; }
 
-    /// <summary>Runs one decoder layer, checkpointed when training with <see cref="GradientCheckpointing"/> on.</summary>
+    /// <summary>Runs one residual block of a decoder layer, checkpointed when training with <see cref="GradientCheckpointing"/> on.</summary>
     protected Tensor RunLayer(Func<Tensor, ForwardContext, Tensor> layer, Tensor x, ForwardContext context)
     {
         if (!GradientCheckpointing || !training || !is_grad_enabled() || context.Cache is not null) return layer(x, context);

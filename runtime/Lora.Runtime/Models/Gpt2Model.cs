@@ -54,7 +54,9 @@ sealed class Gpt2Transformer : nn.Module
         var x = wte.forward(ids) + wpe.forward(positions);   // (B, T, H)
         for (int i = 0; i < h.Count; i++)
         {
-            x = runLayer(h[i].Forward, x, ctx);
+            // Per residual branch, as in the Llama backbone: the unit of gradient checkpointing.
+            x = runLayer(h[i].AttentionBlock, x, ctx);
+            x = runLayer(h[i].MlpBlock, x, ctx);
         }
         return ln_f.forward(x);
     }
@@ -78,12 +80,18 @@ sealed class Gpt2Block : nn.Module
         register_module("mlp", mlp);
     }
 
-    public Tensor Forward(Tensor x, ForwardContext ctx)
+    /// <summary>x + attention(ln_1(x)): the block's first residual branch. x (B, T, H) → (B, T, H).</summary>
+    public Tensor AttentionBlock(Tensor x, ForwardContext ctx)
     {
         using var scope = NewDisposeScope();
-        x = x + attn.Forward(ln_1.forward(x), ctx);
-        x = x + mlp.forward(ln_2.forward(x));
-        return x.MoveToOuterDisposeScope();
+        return (x + attn.Forward(ln_1.forward(x), ctx)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>x + mlp(ln_2(x)): the block's second residual branch. x (B, T, H) → (B, T, H).</summary>
+    public Tensor MlpBlock(Tensor x, ForwardContext _)
+    {
+        using var scope = NewDisposeScope();
+        return (x + mlp.forward(ln_2.forward(x))).MoveToOuterDisposeScope();
     }
 }
 

@@ -61,9 +61,12 @@ sealed class LlamaBackbone : nn.Module
     public Tensor Forward(Tensor ids, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
     {
         var x = embed_tokens.forward(ids);              // (B, T, H)
+        // Each residual block (attention, MLP) is a unit of gradient checkpointing: backward recomputes one block at a
+        // time, so one block's activations exist at once instead of a whole layer's.
         for (int i = 0; i < layers.Count; i++)
         {
-            x = runLayer(layers[i].Forward, x, ctx);
+            x = runLayer(layers[i].AttentionBlock, x, ctx);
+            x = runLayer(layers[i].MlpBlock, x, ctx);
         }
         return norm.forward(x);
     }
@@ -87,12 +90,18 @@ sealed class DecoderLayer : nn.Module
         register_module("post_attention_layernorm", post_attention_layernorm);
     }
 
-    public Tensor Forward(Tensor x, ForwardContext ctx)
+    /// <summary>x + attention(norm(x)): the layer's first residual block. x (B, T, H) → (B, T, H).</summary>
+    public Tensor AttentionBlock(Tensor x, ForwardContext ctx)
     {
         using var scope = NewDisposeScope();
-        x = x + self_attn.Forward(input_layernorm.forward(x), ctx);
-        x = x + mlp.forward(post_attention_layernorm.forward(x));
-        return x.MoveToOuterDisposeScope();
+        return (x + self_attn.Forward(input_layernorm.forward(x), ctx)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>x + mlp(norm(x)): the layer's second residual block. x (B, T, H) → (B, T, H).</summary>
+    public Tensor MlpBlock(Tensor x, ForwardContext _)
+    {
+        using var scope = NewDisposeScope();
+        return (x + mlp.forward(post_attention_layernorm.forward(x))).MoveToOuterDisposeScope();
     }
 }
 

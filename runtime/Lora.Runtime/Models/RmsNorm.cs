@@ -1,3 +1,4 @@
+using Lora.Runtime.Autograd;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -17,11 +18,58 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         register_parameter("weight", weight);
     }
 
+    /// <summary>x (…, H) → (…, H) in x's dtype.</summary>
     public override Tensor forward(Tensor x)
     {
+        // With gradients through a 16-bit input, one autograd node that keeps x and the per-row scale: composed of
+        // tensor ops, autograd keeps x's float32 copy (twice x's size) for every norm of the step.
+        if (is_grad_enabled() && x.requires_grad && x.dtype != ScalarType.Float32 && !weight.requires_grad)
+            return Function.apply(x, weight, _eps);
         using var scope = NewDisposeScope();
+        var (normalized, _) = Normalize(x, weight, _eps);
+        return normalized.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>weight · cast(x·r) with r = 1/√(mean(x²) + eps) (…, 1) in float32; returns the output and r.</summary>
+    static (Tensor Output, Tensor Scale) Normalize(Tensor x, Tensor weight, double eps)
+    {
         var h = x.to_type(ScalarType.Float32);
-        h = h * rsqrt(h.pow(2).mean([-1], keepdim: true) + _eps);
-        return (weight * h.to_type(x.dtype)).MoveToOuterDisposeScope();
+        var scale = rsqrt(h.pow(2).mean([-1], keepdim: true) + eps);
+        return (weight * (h * scale).to_type(x.dtype), scale);
+    }
+
+    sealed class Function : autograd.SingleTensorFunction<Function>
+    {
+        const string StateKey = "state";
+        public override string Name => nameof(RmsNorm);
+
+        public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var (x, weight, eps) = ((Tensor)vars[0], (Tensor)vars[1], (double)vars[2]);
+            using var scope = NewDisposeScope();
+            var (output, scale) = Normalize(x, weight, eps);
+            // Released by backward itself (see ChunkedLinearCrossEntropy on why not save_for_backward).
+            ctx.save_data(StateKey, new[] { x.detach(), weight.detach(), scale }.Select(t => t.DetachFromDisposeScope()).ToArray());
+            return output.MoveToOuterDisposeScope();
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+        {
+            var state = (Tensor[])ctx.get_data(StateKey);
+            var (x, weight, scale) = (state[0], state[1], state[2]);
+            Tensor gradInput;
+            using (var scope = NewDisposeScope())
+            {
+                // n = x·r; the cast back to x's dtype passes the gradient through, as autograd's to_type does.
+                var normalized = x.to_type(ScalarType.Float32).mul_(scale);                        // (…, H)
+                var gradNormalized = (gradOutput * weight).to_type(ScalarType.Float32);             // (…, H)
+                // d/dx of x·r(x): r · (g − n · mean(g · n)).
+                var projection = (gradNormalized * normalized).mean([-1], keepdim: true);           // (…, 1)
+                gradInput = gradNormalized.sub_(normalized.mul_(projection)).mul_(scale).to_type(x.dtype).MoveToOuterDisposeScope();
+            }
+            foreach (var t in state) t.Dispose();
+            BackwardHandles.Done(gradOutput);
+            return BackwardHandles.Return(gradInput, null, null);
+        }
     }
 }

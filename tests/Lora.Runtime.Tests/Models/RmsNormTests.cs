@@ -1,0 +1,40 @@
+using Lora.Runtime.Models;
+using Lora.Runtime.Tests.Parity;
+using static TorchSharp.torch;
+
+namespace Lora.Runtime.Tests.Models;
+
+public class RmsNormTests
+{
+    public RmsNormTests() => Lora.Runtime.Native.TorchNative.EnsureLoaded();
+
+    [Fact]
+    public void A_bf16_norm_has_the_gradient_of_its_float32_composition()
+    {
+        // The bf16 path is one autograd node with its own backward; its input gradient must match the float32 ops it
+        // stands for (to bf16 rounding), and its output must equal the composed forward bit for bit.
+        manual_seed(5);
+        using var norm = new RmsNorm("post_attention_layernorm", 64, 1e-6, ScalarType.BFloat16);
+        using (no_grad()) norm.weight.copy_(1 + 0.2 * randn(64));
+        var source = randn(3, 5, 64) * 2;
+        var upstream = randn(3, 5, 64);
+
+        var x = source.to_type(ScalarType.BFloat16).requires_grad_(true);
+        var y = norm.forward(x);
+        (y.to_type(ScalarType.Float32) * upstream).sum().backward();
+
+        var x32 = source.to_type(ScalarType.BFloat16).to_type(ScalarType.Float32).requires_grad_(true);
+        var h = x32 * rsqrt(x32.pow(2).mean([-1], keepdim: true) + 1e-6);
+        var expected = norm.weight.to_type(ScalarType.Float32) * h;
+        (expected * upstream).sum().backward();
+
+        using (no_grad())
+        {
+            var composed = norm.weight * (x.to_type(ScalarType.Float32) * rsqrt(x.to_type(ScalarType.Float32).pow(2).mean([-1], keepdim: true) + 1e-6)).to_type(ScalarType.BFloat16);
+            Assert.True(y.eq(composed).all().item<bool>(), "forward differs from the composed ops");
+        }
+        double error = Tolerance.RelativeError(x.grad!.to_type(ScalarType.Float32), x32.grad!);
+        Assert.True(error < 1e-2, $"input gradient relative error {error}");
+        Assert.True(x32.grad!.abs().max().item<float>() > 0, "zero gradient: the check would be vacuous");
+    }
+}
