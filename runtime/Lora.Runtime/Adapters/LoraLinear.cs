@@ -15,9 +15,8 @@ namespace Lora.Runtime.Adapters;
 /// which is PEFT's in-memory naming without its <c>base_layer</c> wrapper. GPT-2's Conv1D layers store
 /// the weight transposed ([in, out], <see cref="FanInFanOut"/>); the adapter factors keep the Linear layout.
 /// </remarks>
-public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IQuantizableModule
+public sealed class LoraLinear : QuantizableModule
 {
-    public Parameter weight;
     public Parameter? bias;
     readonly AdapterFactors lora_A = new("lora_A");
     readonly AdapterFactors lora_B = new("lora_B");
@@ -31,21 +30,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IQuantizableModule
     public string? ActiveAdapter { get; private set; }
     /// <summary>When false, forward ignores every adapter (PEFT's <c>disable_adapter</c>).</summary>
     public bool AdaptersEnabled { get; set; } = true;
-    /// <summary>
-    /// The frozen base weight in 4 bits (QLoRA), stored [out, in] whatever <see cref="FanInFanOut"/> says;
-    /// <see cref="weight"/> is then empty. Null for a full-precision base.
-    /// </summary>
-    public QuantizedWeight? Quantized { get; private set; }
-
-    public LoraLinear(string name, long inFeatures, long outFeatures, bool hasBias, bool fanInFanOut, ScalarType dtype) : base(name)
+    // The 4-bit base weight (QLoRA, Quantized) is stored [out, in] whatever FanInFanOut says.
+    public LoraLinear(string name, long inFeatures, long outFeatures, bool hasBias, bool fanInFanOut, ScalarType dtype)
+        : base(name, fanInFanOut ? [inFeatures, outFeatures] : [outFeatures, inFeatures], dtype)
     {
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         FanInFanOut = fanInFanOut;
-        // Uninitialised on purpose: a checkpoint or a random initialiser fills it; allocation only.
-        var shape = fanInFanOut ? new[] { inFeatures, outFeatures } : new[] { outFeatures, inFeatures };
-        weight = new Parameter(empty(shape, dtype), requires_grad: false);
-        register_parameter("weight", weight);
         if (hasBias)
         {
             bias = new Parameter(zeros(outFeatures, dtype), requires_grad: false);
@@ -89,37 +80,18 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IQuantizableModule
         ActiveAdapter = name;
     }
 
-    /// <summary>Marks an adapter as merged into <see cref="weight"/> so forward stops adding its branch.</summary>
+    /// <summary>Marks an adapter as merged into <see cref="QuantizableModule.weight"/> so forward stops adding its branch.</summary>
     internal void SetMerged(string name, bool merged) => _slots[name] = _slots[name] with { Merged = merged };
 
-    /// <summary>
-    /// Replaces the full-precision weight by <paramref name="quantized"/> (given [out, in]) and frees it:
-    /// QLoRA is this layer with a 4-bit base, everything else unchanged.
-    /// </summary>
-    public void SetQuantized(QuantizedWeight quantized)
+    /// <summary>A 4-bit weight is given [out, in]: QLoRA is this layer with a 4-bit base, everything else unchanged.</summary>
+    protected override void CheckFits(QuantizedWeight quantized)
     {
         if (quantized.Shape.Length != 2 || quantized.Shape[0] != OutFeatures || quantized.Shape[1] != InFeatures)
             throw new ArgumentException($"A 4-bit weight of shape [{string.Join(", ", quantized.Shape)}] does not fit this layer's [{OutFeatures}, {InFeatures}].");
-        Quantized?.Dispose();
-        Quantized = quantized;
-        using (no_grad()) weight.set_(empty(0, weight.dtype, weight.device));
-    }
-
-    // The 4-bit weight is not a parameter, so Module.to would leave it behind: it moves with the layer here.
-    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
-    {
-        Quantized = Quantized?.MoveTo(new Device(deviceType, deviceIndex));
-        return base._to(deviceType, deviceIndex, non_blocking);
-    }
-
-    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
-    {
-        Quantized = Quantized?.MoveTo(device);
-        return base._to(device, dtype, non_blocking);
     }
 
     /// <summary>Quantizes the current full-precision weight in place of itself.</summary>
-    public void Quantize(QuantType type, bool doubleQuant)
+    public override void Quantize(QuantType type, bool doubleQuant)
     {
         using var scope = NewDisposeScope();
         var w = FanInFanOut ? weight.t().contiguous() : weight;        // [out, in]
@@ -129,20 +101,13 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>, IQuantizableModule
     }
 
     /// <summary>The base weight in full precision, [out, in] for Linear or [in, out] for Conv1D (dequantized when 4-bit).</summary>
-    public Tensor FullWeight(ScalarType dtype)
+    public override Tensor FullWeight(ScalarType dtype)
     {
         if (Quantized is null) return weight.to_type(dtype);
         var w = Quantized.Dequantize(dtype);
         return FanInFanOut ? w.t().contiguous() : w;
     }
 
-    /// <summary>Replaces a 4-bit base by full-precision <paramref name="full"/> (layout of <see cref="FullWeight"/>): the result of merging into it.</summary>
-    internal void SetFullWeight(Tensor full)
-    {
-        using (no_grad()) weight.set_(full.to_type(weight.dtype).contiguous().clone());
-        Quantized?.Dispose();
-        Quantized = null;
-    }
 
     /// <summary>The base projection alone. x: (…, in) → (…, out).</summary>
     public Tensor BaseForward(Tensor x)

@@ -33,13 +33,11 @@ public static class HfModelWriter
         // 4-bit layers are written in bitsandbytes' layout, which transformers reads as a "bnb-4bit" checkpoint. A 4-bit
         // LM head or embedding table (QuantizationOptions.Embeddings) is written dequantized: transformers keeps those in
         // full precision and would not read them otherwise.
-        var quantized = model.Projections().Where(p => p.Layer.Quantized is not null && p.Name != "lm_head").ToDictionary(p => p.Name + ".weight", p => p);
-        var dequantized = model.Projections().Where(p => p.Layer.Quantized is not null && p.Name == "lm_head").Select(p => (p.Name, Full: (Func<Tensor>)(() => p.Layer.FullWeight(dtype))))
-            .Concat(model.Embeddings().Where(e => e.Table.Quantized is not null).Select(e => (e.Name, Full: (Func<Tensor>)(() => e.Table.FullWeight(dtype)))))
-            .ToDictionary(m => m.Name + ".weight", m => m.Full);
-        if (quantized.Count > 0)
+        var fourBit = model.QuantizableModules().Where(m => m.Module.Quantized is not null).ToDictionary(m => m.Name + ".weight");
+        static bool InBnbLayout((string Name, QuantizableModule Module) m) => m.Module is Adapters.LoraLinear && m.Name != "lm_head";
+        if (fourBit.Values.FirstOrDefault(InBnbLayout) is { Module: not null } bnb)
         {
-            var first = quantized.Values.First().Layer.Quantized!;
+            var first = bnb.Module.Quantized!;
             config["quantization_config"] = new BnbQuantizationConfig(first.Type, first.Nested is not null, dtype).ToJson();
         }
 
@@ -47,9 +45,9 @@ public static class HfModelWriter
         {
             var tensors = model.BaseParameters()
                 .Where(p => !model.IsIgnorableCheckpointKey(p.Key))
-                .SelectMany(p => quantized.TryGetValue(p.Key, out var q) ? BnbFormat.ToTensors(q.Name, q.Layer.Quantized!)
-                    : dequantized.TryGetValue(p.Key, out var full) ? [(p.Key, full())]
-                    : [(p.Key, (Tensor)p.Value.to_type(dtype))]);
+                .SelectMany(p => !fourBit.TryGetValue(p.Key, out var q) ? [(p.Key, (Tensor)p.Value.to_type(dtype))]
+                    : InBnbLayout(q) ? BnbFormat.ToTensors(q.Name, q.Module.Quantized!)
+                    : [(p.Key, q.Module.FullWeight(dtype))]);
             TensorFiles.Write(Path.Combine(staging, "model.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
             File.WriteAllText(Path.Combine(staging, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             if (sourceFolder is null) return;

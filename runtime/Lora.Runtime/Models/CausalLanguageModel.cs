@@ -108,14 +108,14 @@ public abstract class CausalLanguageModel : nn.Module
     public IEnumerable<(string Name, EmbeddingTable Table)> Embeddings() =>
         named_modules().Where(m => m.module is EmbeddingTable).Select(m => (m.name, (EmbeddingTable)m.module));
 
+    /// <summary>Every module whose weight can be 4-bit (projections and embedding tables) with its full module name.</summary>
+    public IEnumerable<(string Name, Quantization.QuantizableModule Module)> QuantizableModules() =>
+        named_modules().Where(m => m.module is Quantization.QuantizableModule).Select(m => (m.name, (Quantization.QuantizableModule)m.module));
+
     /// <summary>The modules whose weights <paramref name="quantize"/> stores in 4 bits, by their weight's checkpoint key.</summary>
-    public Dictionary<string, Quantization.IQuantizableModule> QuantizedModules(Quantization.QuantizationOptions? quantize)
-    {
-        if (quantize is null) return [];
-        var projections = Projections().Where(p => quantize.IsQuantizable(p.Name)).Select(p => (p.Name, Module: (Quantization.IQuantizableModule)p.Layer));
-        var tables = quantize.Embeddings ? Embeddings().Select(e => (e.Name, Module: (Quantization.IQuantizableModule)e.Table)) : [];
-        return projections.Concat(tables).ToDictionary(m => m.Name + ".weight", m => m.Module);
-    }
+    public Dictionary<string, Quantization.QuantizableModule> QuantizedModules(Quantization.QuantizationOptions? quantize) => quantize is null ? []
+        : QuantizableModules().Where(m => m.Module is EmbeddingTable ? quantize.Embeddings : quantize.IsQuantizable(m.Name))
+            .ToDictionary(m => m.Name + ".weight", m => m.Module);
 
     /// <summary>The base model's parameters by checkpoint key (LoRA factors excluded).</summary>
     public IEnumerable<(string Key, Parameter Value)> BaseParameters() =>

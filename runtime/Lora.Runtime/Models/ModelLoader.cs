@@ -80,7 +80,7 @@ public static class ModelLoader
     }
 
     /// <summary>bitsandbytes stores a 4-bit layer's state beside its packed weight (<c>….weight.absmax</c> and so on).</summary>
-    static bool IsQuantState(string key, IReadOnlyDictionary<string, IQuantizableModule> quantized)
+    static bool IsQuantState(string key, IReadOnlyDictionary<string, QuantizableModule> quantized)
     {
         int at = key.IndexOf(".weight.", StringComparison.Ordinal);
         return at > 0 && quantized.ContainsKey(key[..(at + ".weight".Length)]);

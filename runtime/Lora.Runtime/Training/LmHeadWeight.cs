@@ -27,9 +27,7 @@ public sealed class LmHeadWeight
     public static implicit operator LmHeadWeight(Tensor dense) => new(dense);
 
     public long VocabSize => _dense?.shape[0] ?? _quantized!.Shape[0];
-    public long HiddenSize => _dense?.shape[1] ?? _quantized!.Shape[1];
     public ScalarType DType => _dense?.dtype ?? _computeDtype;
-    public bool IsQuantized => _quantized is not null;
 
     /// <summary>
     /// Slices start at multiples of this many rows: 1 for a plain tensor; for a 4-bit weight, enough rows that a slice
