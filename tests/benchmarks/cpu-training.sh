@@ -22,6 +22,12 @@ qlora32=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpoi
 # And with every memory option: the embedding and LM head in 4 bits too (bitsandbytes' Embedding4bit; not
 # transformers' default; at this shape they are three quarters of the weights) and 8-bit AdamW moments.
 qlora_all=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16 --optim adamw8bit)
+# QLoRA's peak against fp32 LoRA's, again over PAIRS more alternating pairs of both runs: fp32 LoRA's peak moves by
+# about 2% from run to run on a shared host, so the quoted ratio is the median of every pair of this run.
+pairs=()
+for _ in $(seq "${PAIRS:-2}"); do
+  pairs+=("$("${lora[@]}" bench train "${shape[@]}")" "$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16 --optim adamw8bit)")
+done
 # The same comparison where the weights outweigh the process (TinyLlama's 1.1B shape, one row of 256 tokens, 3 steps):
 # at the small shape above, the 157 MiB the process holds before any model and the unquantized embedding and LM head
 # dominate QLoRA's peak.
@@ -32,9 +38,12 @@ large_qlora=$("${lora[@]}" bench train "${large[@]}" --quant nf4 --gradient-chec
 theirs=$(/usr/bin/python3 "$peer" "${shape[@]}" --device cpu | tail -n 1)
 m3=$(ceiling)
 matmul=$(python3 -c 'import json,sys; print(max((json.loads(a) for a in sys.argv[1:]), key=lambda m: m["gflops"]) and json.dumps(max((json.loads(a) for a in sys.argv[1:]), key=lambda m: m["gflops"])))' "$m1" "$m2" "$m3")
-table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" "$qlora32" "$large_lora" "$large_qlora" "$qlora_all" <<'PY'
-import json, sys, platform, os
+table=$(python3 - "$matmul" "$ours" "$qlora" "$theirs" "$qlora32" "$large_lora" "$large_qlora" "$qlora_all" "${pairs[@]}" <<'PY'
+import json, sys, platform, os, statistics
 m, o, q, p, q32, bl, bq, qa = (json.loads(a) for a in sys.argv[1:9])
+extra = [json.loads(a) for a in sys.argv[9:]]
+pairs = [(o, qa)] + list(zip(extra[0::2], extra[1::2]))
+ratios = [b["peak_rss_mib"] / a["peak_rss_mib"] for a, b in pairs]
 # Matmul-bound limit: 4 FLOPs per non-embedding parameter (+ LM head) per token (forward + input gradient).
 h, layers, ffn, kv, vocab = 512, 4, 1376, 256, 32000
 per_layer = h * h + h * kv * 2 + h * h + 3 * h * ffn
@@ -56,6 +65,9 @@ for name, r, steps in (("LoRA fp32", o, os.environ.get('STEPS', '4')), ("QLoRA N
                        ("QLoRA NF4 with 4-bit embedding and head, 8-bit AdamW, bf16 compute", qa, os.environ.get('STEPS', '4')),
                        ("1.1B shape, 1×256: LoRA fp32", bl, 3), (f"1.1B shape, 1×256: QLoRA NF4, bf16 compute ({bq['peak_rss_mib']/bl['peak_rss_mib']:.2f} of LoRA's peak)", bq, 3)):
     rows.append(f"| {name} | {steps} | {r['loss_first']:.4f} → {r['loss_last']:.4f} | {r['peak_rss_mib']:.0f} | {r['estimate_mib']:.0f} | {r['estimate_mib']/r['peak_rss_mib']:.2f} | {r['baseline_rss_mib']:.0f} |")
+rows += ["", f"QLoRA with every memory option (last row of the first table) against fp32 LoRA, peak RSS over {len(pairs)} pairs of runs in this "
+         f"run, in order: " + ", ".join(f"{b['peak_rss_mib']:.1f} / {a['peak_rss_mib']:.1f} = {r:.3f}" for (a, b), r in zip(pairs, ratios))
+         + f"; median {statistics.median(ratios):.3f}."]
 print("\n".join(rows))
 PY
 )
