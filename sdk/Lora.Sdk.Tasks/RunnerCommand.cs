@@ -20,6 +20,11 @@ internal sealed record RunnerCommand(
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        // The runner runs under the project's runtimeconfig, not lora's, so lora's TieredCompilation=false (see
+        // Lora.Cli.csproj: without it the JIT's mid-run recompilation raises resident memory) is passed here; a value
+        // the user set in the environment wins.
+        if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
+            info.Environment[TieredCompilationVariable] = "0";
         foreach (var argument in Arguments())
         {
             info.ArgumentList.Add(argument);
@@ -59,6 +64,8 @@ internal sealed record RunnerCommand(
             yield return name;
         }
     }
+
+    const string TieredCompilationVariable = "DOTNET_TieredCompilation";
 
     /// <summary>The command as one line for the log (arguments with spaces quoted).</summary>
     public override string ToString() =>

@@ -138,6 +138,19 @@ public sealed class LoraRunExperimentsTests : IDisposable
     }
 
     [Fact]
+    public void The_runner_is_started_without_tiered_compilation_unless_the_environment_says_otherwise()
+    {
+        // It runs under the project's runtimeconfig, so lora's own TieredCompilation=false has to come through the
+        // environment (RunnerCommand); a value already in the build's environment is passed on unchanged.
+        var (task, engine) = ScriptedRunner.Create("prints-environment.sh", _folder);
+
+        Assert.True(task.Execute());
+
+        string expected = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "0";
+        Assert.Contains($"env: DOTNET_TieredCompilation={expected}", engine.Messages.Select(m => m.Message));
+    }
+
+    [Fact]
     public void The_runner_runs_against_the_projects_runtimeconfig_and_deps_file()
     {
         var (task, engine) = ScriptedRunner.Create("prints-arguments.sh", _folder);
