@@ -21,15 +21,16 @@ qlora=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpoint
 qlora32=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --gradient-checkpointing)
 # And with every memory option: the embedding and LM head in 4 bits too (bitsandbytes' Embedding4bit; not
 # transformers' default; at this shape they are three quarters of the weights) and 8-bit AdamW moments.
-qlora_all=$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16 --optim adamw8bit)
+all_options=(--quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16 --optim adamw8bit)
+qlora_all=$("${lora[@]}" bench train "${shape[@]}" "${all_options[@]}")
 # QLoRA's peak against fp32 LoRA's, again over PAIRS more alternating pairs of both runs: fp32 LoRA's peak moves by
-# about 2% from run to run on a shared host, so the quoted ratio is the median of every pair of this run.
+# up to ~6% from run to run (784-836 MiB seen), so the quoted ratio is the median of every pair of this run.
 pairs=()
 for _ in $(seq "${PAIRS:-2}"); do
-  pairs+=("$("${lora[@]}" bench train "${shape[@]}")" "$("${lora[@]}" bench train "${shape[@]}" --quant nf4 --quant-embeddings --gradient-checkpointing --dtype bf16 --optim adamw8bit)")
+  pairs+=("$("${lora[@]}" bench train "${shape[@]}")" "$("${lora[@]}" bench train "${shape[@]}" "${all_options[@]}")")
 done
 # The same comparison where the weights outweigh the process (TinyLlama's 1.1B shape, one row of 256 tokens, 3 steps):
-# at the small shape above, the 157 MiB the process holds before any model and the unquantized embedding and LM head
+# at the small shape above, the ~160 MiB the process holds before any model and the unquantized embedding and LM head
 # dominate QLoRA's peak.
 large=(--family llama --layers 22 --hidden 2048 --heads 32 --kv-heads 4 --ffn 5632 --vocab 32000 --seq 256 --batch 1
        --steps 3 --warmup 1 --rank 16 --targets q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj --threads 2)

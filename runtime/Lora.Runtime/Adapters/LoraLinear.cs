@@ -108,7 +108,6 @@ public sealed class LoraLinear : QuantizableModule
         return FanInFanOut ? w.t().contiguous() : w;
     }
 
-
     /// <summary>The base projection alone. x: (…, in) → (…, out).</summary>
     public Tensor BaseForward(Tensor x)
     {

@@ -38,7 +38,7 @@ public static class MemoryPrediction
         int bytes = compute == ScalarType.Float32 ? 4 : 2;
         double linearBits = quantization is null ? 8 * bytes : Lora.MemoryEstimator.Nf4BitsPerWeight(quantization.DoubleQuant);
         long runtime = baselineBytes > 0 ? baselineBytes + FirstStepOverheadBytes : 0;
-        double? tableBits = quantization is { Embeddings: true } ? Lora.MemoryEstimator.Nf4BitsPerWeight(quantization.DoubleQuant) : null;
+        double? tableBits = quantization is { Embeddings: true } ? linearBits : null;
         var request = new Lora.MemoryEstimateRequest(rank, targets, batch, length, linearBits, bytes, bytes,
             optimizerBytesPerParameter, checkpointing, runtime, tableBits);
         return Lora.MemoryEstimator.Estimate(family, dims, request);
