@@ -5,6 +5,7 @@
 #   bash tests/benchmarks/gpu-training.sh pack   # here: artifacts/gpu/ = the lora CLI published self-contained without
 #                                                # libtorch (that machine brings its own), the anchors and the peer script
 #   bash tests/benchmarks/gpu-training.sh run    # there, from the repository root, $OUT set: everything lands in $OUT
+#   bash tests/benchmarks/gpu-training.sh fixtures   # there: $OUT/fixtures.tgz = make_fixtures.py's parity fixtures
 # With the device tool: run(command="bash tests/benchmarks/gpu-training.sh run", carry=["artifacts/gpu"], timeout_s=540).
 # Knobs: STEPS (20), SHAPES (gpt2 llama1b llama7b llama7b-qlora), PEER=1 also runs the plain PyTorch peer per shape.
 # Dry run on a CPU machine (checks the plumbing, not the figures):
@@ -18,12 +19,14 @@ pack() {
     rm -rf "$pack_dir" && mkdir -p "$pack_dir"
     local publish
     publish=$(mktemp -d)
-    dotnet publish "$root/runtime/Lora.Cli" -c Release -r linux-x64 --self-contained -p:LoraNoLibTorch=true -o "$publish" -v q -nologo
+    dotnet publish "$root/runtime/Lora.Cli" -c Release -r linux-x64 --self-contained -p:LoraNoLibTorch=true -p:LoraTrimFramework=true -o "$publish" -v q -nologo
     # xz and no debug symbols: the self-contained runtime is ~120 MB, and the device tool carries at most 64 MiB.
     rm -f "$publish"/*.pdb
+    # The built-in models travel with the working tree already (runtime/Lora.Runtime/models): not twice.
+    rm -rf "$publish"/models
     XZ_OPT=-9T0 tar cJf "$pack_dir/lora.txz" -C "$publish" .
     rm -rf "$publish"
-    cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$pack_dir/"
+    cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$root/../shared/fixtures/peft/make_fixtures.py" "$pack_dir/"
     du -sh "$pack_dir"
 }
 
@@ -48,29 +51,34 @@ shape_args() {
 run() {
     : "${OUT:?set OUT to the folder whose files come back}"
     local app=/tmp/lora-gpu device=${DEVICE:-cuda} steps=${STEPS:-20}
-    rm -rf "$app" && mkdir -p "$app" && tar xJf "$pack_dir/lora.txz" -C "$app"
+    # At most 8 files come back from the device: the per-run logs go into one archive, logs.tgz.
+    logs=/tmp/lora-gpu-logs   # global: the EXIT trap reads it after run() returns
+    rm -rf "$app" "$logs" && mkdir -p "$app" "$logs" && tar xJf "$pack_dir/lora.txz" -C "$app"
+    trap 'tar czf "$OUT/logs.tgz" -C "$logs" . 2>/dev/null || true' EXIT
     local libtorch=${LORA_LIBTORCH_DIR:-$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/lib')")}
     export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-    (nvidia-smi || true) >"$OUT/nvidia-smi.txt" 2>&1
+    (nvidia-smi || true) >"$logs/nvidia-smi.txt" 2>&1
     # The ceiling the issue's limit is measured against (bf16, as the anchors train).
     local size=8192
     [[ -n "${SMALL:-}" ]] && size=256
-    "$app/lora" bench matmul --size "$size" --dtype bf16 --device "$device" >"$OUT/matmul.json" 2>"$OUT/matmul.log" || true
+    timeout 120 "$app/lora" bench matmul --size "$size" --dtype bf16 --device "$device" >"$OUT/matmul.json" 2>"$logs/matmul.log" || true
     : >"$OUT/results.jsonl"
+    # A shape that hangs must not take the others' time: each run has its own limit (SHAPE_TIMEOUT seconds).
+    local limit=${SHAPE_TIMEOUT:-240}
     for shape in ${SHAPES:-gpt2 llama1b llama7b llama7b-qlora}; do
         read -r -a args <<<"$(shape_args "$shape")"
         local started=$SECONDS
-        if line=$("$app/lora" bench train "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" 2>"$OUT/$shape.log" | tail -n 1); then
+        if line=$(timeout "$limit" "$app/lora" bench train "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" 2>"$logs/$shape.log" | tail -n 1) && [[ -n "$line" ]]; then
             echo "{\"shape\": \"$shape\", \"impl_run_s\": $((SECONDS - started)), \"ours\": $line}" >>"$OUT/results.jsonl"
         else
-            echo "{\"shape\": \"$shape\", \"error\": \"see $shape.log\"}" >>"$OUT/results.jsonl"
+            echo "{\"shape\": \"$shape\", \"error\": \"see $shape.log in logs.tgz\"}" >>"$OUT/results.jsonl"
         fi
         if [[ -n "${PEER:-}" && "$shape" != *qlora ]]; then   # no bitsandbytes there: no QLoRA peer
-            python3 "$pack_dir/peer_lora_train.py" "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" \
-                2>"$OUT/$shape.peer.log" | tail -n 1 | sed "s/^/{\"shape\": \"$shape\", \"peer\": /; s/\$/}/" >>"$OUT/results.jsonl" || true
+            timeout "$limit" python3 "$pack_dir/peer_lora_train.py" "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" \
+                2>"$logs/$shape.peer.log" | tail -n 1 | sed "s/^/{\"shape\": \"$shape\", \"peer\": /; s/\$/}/" >>"$OUT/results.jsonl" || true
         fi
     done
-    python3 - "$OUT/results.jsonl" "$pack_dir/peft-h200.json" "$OUT/matmul.json" >"$OUT/table.md" <<'PY'
+    python3 - "$OUT/results.jsonl" "$pack_dir/peft-h200.json" "$OUT/matmul.json" >"$OUT/table.md" <<'PY' || true
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 anchors = json.load(open(sys.argv[2]))
@@ -102,8 +110,23 @@ PY
     cat "$OUT/table.md"
 }
 
+# The parity fixtures of ../shared/fixtures/peft/make_fixtures.py (every spec), made where transformers + PEFT exist:
+# $OUT/fixtures.tgz holds one folder per spec and the script's log.
+fixtures() {
+    : "${OUT:?set OUT to the folder whose files come back}"
+    local made=/tmp/lora-fixtures
+    rm -rf "$made" && mkdir -p "$made"
+    # shellcheck disable=SC2046
+    OUT=$made PYTHONUNBUFFERED=1 timeout 300 python3 "$pack_dir/make_fixtures.py" $(python3 "$pack_dir/make_fixtures.py" --list) \
+        >"$made/make_fixtures.log" 2>&1 || true
+    python3 -c "import torch, transformers, peft, safetensors; print(torch.__version__, transformers.__version__, peft.__version__, safetensors.__version__)" \
+        >"$made/versions.txt" 2>&1 || true
+    tar czf "$OUT/fixtures.tgz" -C "$made" .
+}
+
 case "${1:-}" in
     pack) pack ;;
     run) run ;;
-    *) echo "usage: $0 pack|run" >&2; exit 2 ;;
+    fixtures) fixtures ;;
+    *) echo "usage: $0 pack|run|fixtures" >&2; exit 2 ;;
 esac
