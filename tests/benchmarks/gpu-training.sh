@@ -6,6 +6,7 @@
 #                                                # libtorch (that machine brings its own), the anchors and the peer script
 #   bash tests/benchmarks/gpu-training.sh run    # there, from the repository root, $OUT set: everything lands in $OUT
 #   bash tests/benchmarks/gpu-training.sh fixtures   # there: $OUT/fixtures.tgz = make_fixtures.py's parity fixtures
+#   bash tests/benchmarks/gpu-training.sh experiment # there: gpu-experiment/ trained on the GPU and on the CPU, compared
 # With the device tool: run(command="bash tests/benchmarks/gpu-training.sh run", carry=["artifacts/gpu"], timeout_s=540).
 # Knobs: STEPS (20), SHAPES (gpt2 llama1b llama7b llama7b-qlora), PEER=1 also runs the plain PyTorch peer per shape.
 # Dry run on a CPU machine (checks the plumbing, not the figures):
@@ -26,8 +27,33 @@ pack() {
     rm -rf "$publish"/models
     XZ_OPT=-9T0 tar cJf "$pack_dir/lora.txz" -C "$publish" .
     rm -rf "$publish"
+    experiment
     cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$root/../shared/fixtures/peft/make_fixtures.py" "$pack_dir/"
     du -sh "$pack_dir"
+}
+
+# The experiment of gpu-experiment/Experiment.cs compiled by the real SDK (packed into a throwaway feed) without training:
+# its assembly, dataset and the folder it was compiled in (the generated config names it) go to $pack_dir/experiment.
+experiment() {
+    local work version project=$pack_dir/experiment
+    work=$(mktemp -d)
+    version=0.1.0-gpu.$(date +%Y%m%d%H%M%S)
+    dotnet pack "$root/sdk/Lora.Sdk.Packages.slnf" -c Release -o "$work/feed" -p:PackageVersion="$version" -v q -nologo >/dev/null
+    mkdir -p "$project/data"
+    cp "$root/tests/benchmarks/gpu-experiment/Experiment.cs" "$project/"
+    cp "$root/templates/Lora.Templates/content/lora-experiment/data/spam-assassin.jsonl" "$project/data/"
+    cat >"$project/GpuCheck.csproj" <<XML
+<Project Sdk="Lora.Sdk/$version">
+  <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
+</Project>
+XML
+    cat >"$project/nuget.config" <<XML
+<configuration><packageSources><add key="lora-sdk" value="$work/feed" /></packageSources></configuration>
+XML
+    dotnet build "$project" -c Release -p:LoraTrainOnBuild=false -o "$work/bin" -v q -nologo
+    cp "$work/bin/GpuCheck.dll" "$project/"
+    rm -rf "$project/bin" "$project/obj" "$project/nuget.config" "$work"
+    echo "$project" >"$pack_dir/experiment.path"
 }
 
 # name → the peer's arguments for that anchor (r, targets, batch × seq as in peft-h200.json).
@@ -110,6 +136,80 @@ PY
     cat "$OUT/table.md"
 }
 
+# Issue 18's build on the GPU: the packed experiment trained, merged and evaluated by `lora experiment run` on the device
+# and on that machine's CPU; $OUT/experiment.json compares the two adapters (relative error per tensor), their eval
+# scores and what each run recorded of its memory.
+experiment_check() {
+    : "${OUT:?set OUT to the folder whose files come back}"
+    local app=/tmp/lora-gpu baked runs=/tmp/lora-gpu-experiment
+    logs=/tmp/lora-gpu-experiment-logs   # global: the EXIT trap reads it
+    rm -rf "$logs" && mkdir -p "$logs"
+    trap 'tar czf "$OUT/experiment-logs.tgz" -C "$logs" . 2>/dev/null || true' EXIT
+    [[ -x $app/lora ]] || { mkdir -p "$app" && tar xJf "$pack_dir/lora.txz" -C "$app"; }
+    local libtorch=${LORA_LIBTORCH_DIR:-$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/lib')")}
+    export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    # The generated config names the folder the project was compiled in: make that path lead to the packed copy.
+    baked=$(cat "$pack_dir/experiment.path")
+    if [[ ! -e $baked ]]; then mkdir -p "$(dirname "$baked")" && ln -s "$pack_dir/experiment" "$baked"; fi
+    export LORA_MODELS_DIR="$root/runtime/Lora.Runtime/models"
+    rm -rf "$runs" && mkdir -p "$runs"
+    local first=${DEVICE:-cuda}
+    for device in "$first" cpu; do
+        local started=$SECONDS
+        timeout "${EXPERIMENT_TIMEOUT:-300}" "$app/lora" experiment run --assembly "$baked/GpuCheck.dll" --artifacts "$runs/$device" --device "$device" \
+            >"$logs/experiment-$device.log" 2>&1 || echo "exit $?" >>"$logs/experiment-$device.log"
+        echo "$((SECONDS - started))" >"$runs/$device.seconds"
+    done
+    # The `lora` verbs on the device: greedy generation from the built-in model must print the same ids as on the CPU.
+    for device in "$first" cpu; do
+        timeout 120 "$app/lora" generate --model "$LORA_MODELS_DIR/lora-tiny-en" --prompt "Subject: meeting on Friday" --max-new-tokens 12 \
+            --device "$device" >"$runs/generate-$device.txt" 2>"$logs/generate-$device.log" || echo "exit $?" >>"$logs/generate-$device.log"
+    done
+    python3 - "$runs" "$first" >"$OUT/experiment.json" <<'PY' || true
+import json, math, os, struct, sys
+from array import array
+runs, first = sys.argv[1], sys.argv[2]
+def tensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]; header = json.loads(f.read(n)); body = f.read()
+    out = {}
+    for k, v in header.items():
+        if k == "__metadata__": continue
+        a, b = v["data_offsets"]
+        assert v["dtype"] == "F32", v["dtype"]
+        out[k] = array("f", body[a:b])
+    return out
+def folder(device):
+    return os.path.join(runs, device, "gpu-check")
+result = {"devices": [first, "cpu"]}
+for d in (first, "cpu"):
+    r = {"seconds": float(open(os.path.join(runs, d + ".seconds")).read())}
+    for name in ("run.json", "eval.json"):
+        p = os.path.join(folder(d), name)
+        if os.path.exists(p):
+            j = json.load(open(p))
+            r[name] = {k: j.get(k) for k in ("steps", "final_loss", "eval_loss", "train_seconds", "memory", "base", "tuned")}
+    result[d] = r
+try:
+    a = tensors(os.path.join(folder(first), "adapter", "adapter_model.safetensors"))
+    b = tensors(os.path.join(folder("cpu"), "adapter", "adapter_model.safetensors"))
+    errs = {}
+    for k in b:
+        num = math.sqrt(sum((x - y) ** 2 for x, y in zip(a[k], b[k]))); den = math.sqrt(sum(y * y for y in b[k])) or 1.0
+        errs[k] = num / den
+    result["adapter_rel_err_max"] = max(errs.values())
+    result["adapter_rel_err_median"] = sorted(errs.values())[len(errs) // 2]
+    result["adapter_tensors"] = len(errs)
+except Exception as e:
+    result["adapter_compare_error"] = repr(e)
+gen = {d: open(os.path.join(runs, "generate-%s.txt" % d)).read() for d in (first, "cpu") if os.path.exists(os.path.join(runs, "generate-%s.txt" % d))}
+result["generate"] = gen
+result["generate_same_on_both"] = len(gen) == 2 and len(set(gen.values())) == 1 and bool(gen[first].strip())
+print(json.dumps(result, indent=1))
+PY
+    cat "$OUT/experiment.json"
+}
+
 # The parity fixtures of ../shared/fixtures/peft/make_fixtures.py (every spec), made where transformers + PEFT exist:
 # $OUT/fixtures.tgz holds one folder per spec and the script's log.
 fixtures() {
@@ -128,5 +228,6 @@ case "${1:-}" in
     pack) pack ;;
     run) run ;;
     fixtures) fixtures ;;
-    *) echo "usage: $0 pack|run|fixtures" >&2; exit 2 ;;
+    experiment) experiment_check ;;
+    *) echo "usage: $0 pack|run|fixtures|experiment" >&2; exit 2 ;;
 esac

@@ -23,6 +23,22 @@ public static class CliOptions
         Required = required,
     };
 
+    /// <summary>Where a verb computes; resolved (and a missing GPU reported) by <see cref="Lora.Runtime.Tensors.Devices.Resolve"/>.</summary>
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "cpu, cuda, cuda:N, or auto (the first GPU when CUDA is available, else the CPU).",
+        HelpName = "DEVICE",
+        DefaultValueFactory = _ => "cpu",
+        Validators =
+        {
+            result =>
+            {
+                var value = result.GetValueOrDefault<string>();
+                if (!Lora.Runtime.Tensors.Devices.IsName(value)) result.AddError($"--device '{value}': expected {Lora.Runtime.Tensors.Devices.Accepted}.");
+            },
+        },
+    };
+
     /// <summary>Token ids, "1,2,3;4,5,6": rows are sequences of a batch.</summary>
     public static Option<IntegerRows?> TokenIds(string description) => new("--ids")
     {

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Lora.Cli.Arguments;
 using Lora.Runtime.Experiments;
+using Lora.Runtime.Tensors;
 
 namespace Lora.Cli.Commands;
 
@@ -19,8 +21,7 @@ public static class ExperimentCommand
         var assembly = new Option<string>("--assembly") { Description = "The compiled project that declares [Experiment] records.", HelpName = "DLL", Required = true };
         var artifacts = new Option<string>("--artifacts") { Description = "Artifacts root; each experiment writes <root>/<name>/.", HelpName = "DIR", DefaultValueFactory = _ => Path.Combine("artifacts", "lora") };
         var only = new Option<string[]>("--experiment") { Description = "Run only these experiments (name, or name/variant); repeatable.", HelpName = "NAME", AllowMultipleArgumentsPerToken = true };
-        var device = new Option<string>("--device") { Description = "cpu, cuda, or auto (cuda when available).", DefaultValueFactory = _ => "cpu" };
-        device.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        var device = CliOptions.Device();
         var stdinCancel = new Option<bool>("--cancel-on-stdin-close") { Description = "Stop cleanly (checkpoint, exit 130) when standard input closes: how the build task cancels." };
 
         var run = new Command("run", "Train, merge and evaluate the experiments of a compiled project, skipping those that are up to date.")
@@ -56,7 +57,9 @@ public static class ExperimentCommand
                 while (Console.In.ReadLine() is not null) { }
                 cancel.Cancel();
             });
-        if (device == "auto") device = CudaAvailable() ? "cuda" : "cpu";
+        // Resolved once for every stage (auto picks here); a GPU that is not there fails now, before any model loads.
+        Devices.Resolve(device, out device);
+        protocol.Info($"device: {device}");
         var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device }, protocol);
         try
         {
@@ -72,19 +75,6 @@ public static class ExperimentCommand
         {
             protocol.Error(e.Message);
             return CliApp.Failure;
-        }
-    }
-
-    static bool CudaAvailable()
-    {
-        try
-        {
-            Lora.Runtime.Native.TorchNative.EnsureLoaded(cuda: true);
-            return TorchSharp.torch.cuda.is_available();
-        }
-        catch (Exception e) when (e is Lora.Runtime.Native.NativeLoadException or DllNotFoundException or NotSupportedException)
-        {
-            return false;
         }
     }
 }

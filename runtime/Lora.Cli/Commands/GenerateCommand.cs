@@ -41,12 +41,13 @@ public static class GenerateCommand
         var topP = new Option<double?>("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to P, in (0, 1].", HelpName = "P" };
         var seed = new Option<long?>("--seed") { Description = "Random seed, for repeatable sampling (implies sampling).", HelpName = "S" };
         var dtype = DTypeOption.Create("Compute dtype of the base weights.", "fp32", "bf16");
+        var device = CliOptions.Device();
 
         var command = new Command("generate",
             "Generate tokens after a prompt: greedy, or sampled when --temperature, --top-k, --top-p or --seed is given. " +
             "Prints per row a JSON array of all ids, then {\"text\": …} when the model folder has a tokenizer.")
         {
-            model, adapter, ids, prompt, maxNewTokens, temperature, topK, topP, seed, dtype,
+            model, adapter, ids, prompt, maxNewTokens, temperature, topK, topP, seed, dtype, device,
         };
         command.Validators.Add(result => Validate(result, ids, prompt, maxNewTokens, temperature, topK, topP));
         command.SetAction(parse =>
@@ -62,7 +63,7 @@ public static class GenerateCommand
                 Seed = parse.GetValue(seed),
             };
             return Run(parse.GetRequiredValue(model), parse.GetValue(adapter), parse.GetValue(ids), parse.GetResult(prompt) is null ? null : parse.GetValue(prompt),
-                       sampling, DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+                       sampling, DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetRequiredValue(device), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
         return command;
     }
@@ -84,7 +85,7 @@ public static class GenerateCommand
     }
 
     private static int Run(string modelFolder, string? adapterFolder, IntegerRows? ids, string[]? prompts, SamplingOptions sampling,
-                           ScalarType dtype, TextWriter stdout, TextWriter stderr)
+                           ScalarType dtype, string device, TextWriter stdout, TextWriter stderr)
     {
         var tokenizer = prompts is null ? TokenizerForOutput(modelFolder, stderr) : TokenizerForPrompt(modelFolder);
         var rows = prompts is null ? ids! : Encode(prompts, tokenizer!, modelFolder);
@@ -92,11 +93,11 @@ public static class GenerateCommand
         // Before any TorchSharp call: TorchSharp's own loader fails on older libstdc++ and blames the wrong cause.
         TorchNative.EnsureLoaded();
         using var scope = NewDisposeScope();
-        using var model = ModelLoading.Load(modelFolder, adapterFolder, dtype, merge: false);
+        using var model = ModelLoading.Load(modelFolder, adapterFolder, dtype, merge: false, device);
         TokenBatch.EnsureInVocabulary(rows, model.Config.VocabSize, prompts is null ? "--ids" : "--prompt");
 
         var (input, mask) = TokenBatch.LeftPadded(rows, PadId(model.Config, tokenizer));
-        var output = TextGenerator.Generate(model, input, mask, sampling);               // (B, T + new)
+        var output = TextGenerator.Generate(model, input, mask, sampling).cpu();         // (B, T + new)
         var sequences = GeneratedSequences.Split(output.data<long>().ToArray(), (int)output.shape[1], rows.LongestRow,
                                                  rows.Rows.Select(r => r.Length).ToList(), model.Config.EosTokenIds.ToList());
         foreach (var sequence in sequences)

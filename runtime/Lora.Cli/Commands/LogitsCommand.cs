@@ -29,6 +29,7 @@ public static class LogitsCommand
         ids.Required = true;
         var mask = CliOptions.AttentionMask();
         var dtype = DTypeOption.Create("Compute dtype of the base weights; the logits are saved as float32 either way.", "fp32", "bf16");
+        var device = CliOptions.Device();
         var output = new Option<string>("--out")
         {
             Description = $"The safetensors file to write, holding one float32 tensor '{TensorName}' [batch, seq, vocab].",
@@ -38,12 +39,12 @@ public static class LogitsCommand
 
         var command = new Command("logits", "Run one forward pass and save the logits as a safetensors file.")
         {
-            model, adapter, merge, ids, mask, dtype, output,
+            model, adapter, merge, ids, mask, dtype, device, output,
         };
         command.Validators.Add(result => Validate(result, ids, mask, adapter, merge));
         command.SetAction(parse => Run(
             parse.GetRequiredValue(model), parse.GetValue(adapter), parse.GetValue(merge), parse.GetRequiredValue(ids)!,
-            parse.GetValue(mask), DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetRequiredValue(output), parse.InvocationConfiguration.Output));
+            parse.GetValue(mask), DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetRequiredValue(device), parse.GetRequiredValue(output), parse.InvocationConfiguration.Output));
         return command;
     }
 
@@ -74,18 +75,18 @@ public static class LogitsCommand
         }
     }
 
-    private static int Run(string modelFolder, string? adapterFolder, bool merge, IntegerRows ids, IntegerRows? mask, ScalarType dtype, string outputFile, TextWriter stdout)
+    private static int Run(string modelFolder, string? adapterFolder, bool merge, IntegerRows ids, IntegerRows? mask, ScalarType dtype, string device, string outputFile, TextWriter stdout)
     {
         // Before any TorchSharp call: TorchSharp's own loader fails on older libstdc++ and blames the wrong cause.
         TorchNative.EnsureLoaded();
         using var scope = NewDisposeScope();
-        using var model = ModelLoading.Load(modelFolder, adapterFolder, dtype, merge);
+        using var model = ModelLoading.Load(modelFolder, adapterFolder, dtype, merge, device);
         TokenBatch.EnsureInVocabulary(ids, model.Config.VocabSize, "--ids");
         Tensor logits;
         using (no_grad())
         {
-            var maskTensor = mask is null ? null : TokenBatch.Rectangular(mask);
-            logits = model.Forward(TokenBatch.Rectangular(ids), maskTensor).to_type(ScalarType.Float32);   // (B, T, V)
+            var maskTensor = mask is null ? null : TokenBatch.Rectangular(mask).to(model.Device);
+            logits = model.Forward(TokenBatch.Rectangular(ids).to(model.Device), maskTensor).to_type(ScalarType.Float32);   // (B, T, V)
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(outputFile))!;

@@ -1,6 +1,8 @@
 using Lora.Runtime.Merge;
 using Lora.Runtime.Models;
 using Lora.Runtime.Peft;
+using Lora.Runtime.Tensors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lora.Cli.Loading;
@@ -15,11 +17,14 @@ public static class ModelLoading
     /// <param name="adapterFolder">A PEFT adapter folder, or null for the base model alone.</param>
     /// <param name="dtype">Compute dtype of the base weights.</param>
     /// <param name="merge">Fold the adapter into the base weights (W + scale·B·A) instead of running it beside them.</param>
-    public static CausalLanguageModel Load(string modelFolder, string? adapterFolder, ScalarType dtype, bool merge)
+    /// <param name="device">Where the model computes (<see cref="Devices.Resolve"/>: cpu, cuda, cuda:N, auto); the adapter follows it.</param>
+    public static CausalLanguageModel Load(string modelFolder, string? adapterFolder, ScalarType dtype, bool merge, string device = "cpu")
     {
+        var on = Devices.Resolve(device, out _);   // a missing GPU fails here, before the model is read
         var model = ModelLoader.Load(modelFolder, dtype);
         try
         {
+            model.to(on);
             if (adapterFolder is null) return model;
             PeftAdapter.Load(model, adapterFolder, AdapterName);
             if (merge) MergeAdapter(model, adapterFolder);

@@ -65,6 +65,11 @@ public sealed class LoraLinear : QuantizableModule
             nn.init.kaiming_uniform_(a.weight!, a: Math.Sqrt(5));
             nn.init.zeros_(b.weight!);
         }
+        // Drawn on the CPU (the same seed gives the same A on every device), then moved to where this layer lives:
+        // TorchSharp's Module.to skips a module it believes is already on the target device, so factors added after
+        // the model moved would otherwise stay behind on the CPU.
+        var device = weight.device;
+        if (device.type != DeviceType.CPU) (a, b) = (a.to(device), b.to(device));
         lora_A.Add(name, a);
         lora_B.Add(name, b);
         // PEFT: scale = alpha / r, or alpha / sqrt(r) for rsLoRA (stable at high rank).

@@ -37,15 +37,17 @@ public static class BenchmarkModels
         // model never exists at once (as when loading a checkpoint layer by layer).
         var quantizable = model.QuantizedModules(quantize);
         using (no_grad())
-            foreach (var (key, p) in model.BaseParameters().ToList())
+            foreach (var key in model.BaseParameters().Select(p => p.Key).ToList())
             {
                 // On a GPU a projection to be quantized is drawn there and quantized there (a 7B model's 6.5 G weights
-                // take minutes to quantize on a CPU); its full-precision copy exists one projection at a time.
-                if (quantizable.ContainsKey(key) && device.type != DeviceType.CPU) p.set_(empty(p.shape, p.dtype, device));
+                // take minutes to quantize on a CPU); its full-precision copy exists one projection at a time. Moving a
+                // module replaces its parameters, so each is looked up again by key.
+                if (quantizable.TryGetValue(key, out var module) && device.type != DeviceType.CPU) module.to(device);
+                var p = model.get_parameter(key)!;
                 if (key.EndsWith("norm.weight") || key.Contains(".ln_") || key.StartsWith("transformer.ln_f")) p.fill_(key.EndsWith(".bias") ? 0 : 1);
                 else if (key.EndsWith(".bias")) p.zero_();
                 else p.normal_(0, 0.02);
-                if (quantizable.TryGetValue(key, out var module)) module.Quantize(quantize!.Type, quantize.DoubleQuant);
+                module?.Quantize(quantize!.Type, quantize.DoubleQuant);
             }
         model.to(device);
         return model;

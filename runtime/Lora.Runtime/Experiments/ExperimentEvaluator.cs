@@ -9,7 +9,9 @@ using Lora.Runtime.IO;
 using Lora.Runtime.Models;
 using Lora.Runtime.Native;
 using Lora.Runtime.Peft;
+using Lora.Runtime.Tensors;
 using Lora.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lora.Runtime.Experiments;
@@ -17,13 +19,17 @@ namespace Lora.Runtime.Experiments;
 /// <summary>Scores the base model and the tuned model side by side on the eval split; writes eval.json and report.md.</summary>
 public static class ExperimentEvaluator
 {
-    public static Lora.EvaluationResult Evaluate(Lora.ExperimentConfig config, Lora.TrainResult training, ExperimentPaths paths, CancellationToken cancellationToken)
+    /// <remarks>On the runner's device (<see cref="Devices.Resolve"/>): on the CPU the models are scored in float32; on a GPU in
+    /// the run's compute type, as they trained (a 7B model in float32 would need four bytes a weight there).</remarks>
+    public static Lora.EvaluationResult Evaluate(Lora.ExperimentConfig config, Lora.TrainResult training, ExperimentPaths paths, CancellationToken cancellationToken,
+        string device = "cpu")
     {
-        TorchNative.EnsureLoaded();
+        var on = Devices.Resolve(device, out _);
         var data = LoadedExperiment.Load(config);
         var metrics = config.Evaluation?.Metrics ?? [Lora.Metric.Perplexity];
-        using var model = ModelLoader.Load(data.BaseFolder, ScalarType.Float32,
+        using var model = ModelLoader.Load(data.BaseFolder, on.type == DeviceType.CPU ? ScalarType.Float32 : ExperimentRunner.ComputeDType(config),
             ExperimentRunner.Quantization(config));
+        model.to(on);
         PeftAdapter.Load(model, training.AdapterDirectory);
         var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
 
@@ -70,7 +76,7 @@ public static class ExperimentEvaluator
         IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> eval, IReadOnlyList<Lora.Metric> metrics, CancellationToken cancellationToken)
     {
         var scores = new Dictionary<string, double>();
-        double loss = MeanLoss(model, eval.Select(e => e.Example).ToList(), config.Training.EvalBatchSize, data.PadId);
+        double loss = MeanLoss(model, eval.Select(e => e.Example).ToList(), config.Training.EvalBatchSize, data.PadId, model.Device);
         scores[nameof(Lora.Metric.EvalLoss)] = loss;
         scores[nameof(Lora.Metric.Perplexity)] = TextMetrics.Perplexity(loss);
 
@@ -86,7 +92,7 @@ public static class ExperimentEvaluator
             cancellationToken.ThrowIfCancellationRequested();
             if (data.Builder.PromptAndCompletion(row) is not { } pair) continue;
             var promptIds = data.Tokenizer.Encode(pair.Prompt, addBos: true).Select(i => (long)i).ToArray();
-            var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, new SamplingOptions { MaxNewTokens = maxNew });
+            using var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, new SamplingOptions { MaxNewTokens = maxNew }).cpu();
             var newIds = output[0].data<long>().ToArray()[promptIds.Length..].Select(i => (int)i).ToList();
             generatedTokens += newIds.Count;
             predicted.Add(data.Tokenizer.Decode(newIds));

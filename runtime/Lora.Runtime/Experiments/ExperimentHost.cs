@@ -75,7 +75,7 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         if (!evaluated)
         {
             protocol.Info($"{config.FullName}: evaluating base and tuned models");
-            evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken);
+            evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken, options.Device);
             StageRecord.Complete(paths, StageRecord.Evaluate, fingerprint);
         }
         protocol.Done(config.FullName, $"artifacts in {paths.Root} ({clock.Elapsed.TotalSeconds:0.0} s)");

@@ -25,7 +25,9 @@ public static class ExperimentReport
             md.AppendLine($"Predicted peak: {memory.EstimateMiB:0} MiB — {memory.EstimateBreakdown}.");
             md.AppendLine(memory.PeakMiB is { } peak
                 ? $"Measured peak resident memory of the training process: {peak:0} MiB ({(peak - memory.EstimateMiB) / memory.EstimateMiB:+0%;-0%} against the prediction; {memory.BaselineMiB:0} MiB before the model was loaded)."
-                : "Measured peak: not recorded on this device.").AppendLine();
+                : memory.DeviceReservedMiB is { } reserved
+                    ? $"Measured on {memory.Device}: {reserved:0} MiB of GPU memory reserved by libtorch at the end of training, above the CUDA context ({(reserved - memory.EstimateMiB) / memory.EstimateMiB:+0%;-0%} against the prediction)."
+                    : $"Measured peak: not recorded on {memory.Device}.").AppendLine();
         }
         md.AppendLine("## Configuration").AppendLine().AppendLine("```json").AppendLine(ExperimentFingerprint.ConfigJson(config)).AppendLine("```").AppendLine();
         md.AppendLine("## Lineage").AppendLine().AppendLine("See `run.json` (fingerprint, SDK version, seed, timings).");

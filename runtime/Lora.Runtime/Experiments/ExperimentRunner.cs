@@ -6,7 +6,9 @@ using Lora.Runtime.Models;
 using Lora.Runtime.Native;
 using Lora.Runtime.Peft;
 using Lora.Runtime.Quantization;
+using Lora.Runtime.Tensors;
 using Lora.Runtime.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lora.Runtime.Experiments;
@@ -26,7 +28,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         Task.Run(() => Merge(config, training), cancellationToken);
 
     public Task<Lora.EvaluationResult> EvaluateAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
-        Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken), cancellationToken);
+        Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken, options.Device), cancellationToken);
 
     /// <summary>Trains the experiment's adapter, resuming from its latest checkpoint, and writes the adapter and run.json.</summary>
     /// <param name="config">The experiment.</param>
@@ -36,12 +38,11 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken, string? fingerprint = null)
     {
         var clock = Stopwatch.StartNew();
-        TorchNative.EnsureLoaded(options.Device == "cuda");
+        var device = Devices.Resolve(options.Device, out _);
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var data = LoadedExperiment.Load(config);
         fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder);
         var t = config.Training;
-        var device = new Device(options.Device);
 
         // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
         var quantize = Quantization(config);
@@ -49,9 +50,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         bool fixedShapes = data.Train.Select(e => e.Example.InputIds.Length).Distinct().Count() <= 1;
         using var heap = NativeHeap.ForTraining(memoryLean: quantize is not null || t.GradientCheckpointing, fixedShapes);
         double baselineMiB = ProcessMemory.ResidentMiB();
-        using var model = ModelLoader.Load(data.BaseFolder, quantize is null ? Precision(t.Precision) : Precision(config.Quantization!.ComputeType), quantize);
-        model.GradientCheckpointing = t.GradientCheckpointing;
-        var settings = AttachAdapter(model, config, data.BaseFolder);
+        double? contextMiB = DeviceUsedMiB(device);   // the CUDA context alone, before the model
+        using var model = LoadForTraining(config, data.BaseFolder, device, out var settings);
         var plan = TrainingPlan.From(t, data.Train.Count, config.Dataset.Shuffle);
         using var trainer = new LoraTrainer(model, AdapterName, plan.Options(t));
         var losses = new List<double>();
@@ -104,7 +104,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         }
 
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
-        var memory = Memory(model, config, data, baselineMiB);
+        var memory = Memory(model, config, data, baselineMiB, device, contextMiB);
         double? evalLoss = data.Eval.Count > 0 ? ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device) : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
         RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory);
@@ -133,17 +133,49 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     }
 
     /// <summary>The estimator's prediction beside the measured peak (resident memory: CPU runs only).</summary>
-    RunMemory Memory(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data, double baselineMiB)
+    static RunMemory Memory(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data, double baselineMiB, Device device, double? contextMiB)
     {
-        bool cpu = options.Device == "cpu";
+        bool cpu = device.type == DeviceType.CPU;
         int length = data.Train.Count == 0 ? config.Dataset.MaxLength : data.Train.Max(e => e.Example.InputIds.Length);
         var estimate = MemoryPrediction.Estimate(model.Config, config.Adapter.Rank, config.Adapter.Targets, config.Training.BatchSize, length,
             model.DType, Quantization(config), Lora.MemoryEstimator.OptimizerBytesPerParameter(config.Training.Optimizer == Lora.OptimizerType.AdamW8Bit),
             config.Training.GradientCheckpointing, cpu ? (long)(baselineMiB * 1048576) : 0);
-        return new RunMemory(estimate.TotalBytes / 1048576.0, estimate.Describe(), cpu ? baselineMiB : null, cpu ? ProcessMemory.PeakResidentMiB() : null);
+        double? reserved = DeviceUsedMiB(device) is { } used && contextMiB is { } context ? used - context : null;
+        return new RunMemory(estimate.TotalBytes / 1048576.0, estimate.Describe(), cpu ? baselineMiB : null, cpu ? ProcessMemory.PeakResidentMiB() : null,
+            cpu ? "cpu" : $"{device.type.ToString().ToLowerInvariant()}:{Math.Max(0, device.index)}", reserved);
     }
 
-    static LoraConfig AttachAdapter(CausalLanguageModel model, Lora.ExperimentConfig config, string baseFolder)
+    /// <summary>GPU memory in use on a CUDA device (the driver's figure, after the device is idle), or null elsewhere.</summary>
+    static double? DeviceUsedMiB(Device device)
+    {
+        if (device.type != DeviceType.CUDA) return null;
+        using (zeros(1, device: device)) cuda.synchronize(device);   // the context exists once a tensor has been there
+        return GpuMemory.UsedMiB(Math.Max(0, device.index));
+    }
+
+    /// <summary>
+    /// The base model in the run's compute type, on <paramref name="device"/>, with the experiment's adapter attached there:
+    /// weights (4-bit ones too), adapter factors and so the optimizer's state all live on the device from the first step.
+    /// </summary>
+    internal static CausalLanguageModel LoadForTraining(Lora.ExperimentConfig config, string baseFolder, Device device, out LoraConfig settings)
+    {
+        var quantize = Quantization(config);
+        var model = ModelLoader.Load(baseFolder, ComputeDType(config), quantize);
+        try
+        {
+            model.to(device);
+            model.GradientCheckpointing = config.Training.GradientCheckpointing;
+            settings = AttachAdapter(model, config);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    static LoraConfig AttachAdapter(CausalLanguageModel model, Lora.ExperimentConfig config)
     {
         if (config.Adapter.InitFrom is { } init) return PeftAdapter.Load(model, config.ResolvePath(init), AdapterName);
         manual_seed(config.Training.Seed);
@@ -187,6 +219,10 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         { Type: Lora.QuantType.Int8 } => throw new ArgumentException($"[Quantize(QuantType.Int8)] of '{config.FullName}': 8-bit bases are not supported yet; use NF4 or FP4."),
         var q => new QuantizationOptions(q.Type, q.DoubleQuant, q.Embeddings),
     };
+
+    /// <summary>What the run computes in: the training precision, or the 4-bit base's compute type under QLoRA.</summary>
+    internal static ScalarType ComputeDType(Lora.ExperimentConfig config) =>
+        Precision(config.Quantization is { } q ? q.ComputeType : config.Training.Precision);
 
     static ScalarType Precision(Lora.ComputeType type) => type switch
     {

@@ -25,6 +25,8 @@ public static class RunRecord
                 ["estimate_mib"] = Math.Round(memory.EstimateMiB, 1), ["estimate"] = memory.EstimateBreakdown,
                 ["baseline_rss_mib"] = memory.BaselineMiB is { } b ? Math.Round(b, 1) : null,
                 ["peak_rss_mib"] = memory.PeakMiB is { } p ? Math.Round(p, 1) : null,
+                ["device"] = memory.Device,
+                ["device_reserved_mib"] = memory.DeviceReservedMiB is { } g ? Math.Round(g, 1) : null,
             },
             ["losses"] = new JsonArray(losses.Select(l => (JsonNode?)l).ToArray()),
             ["config"] = JsonNode.Parse(ExperimentFingerprint.ConfigJson(config)),
@@ -47,7 +49,8 @@ public static class RunRecord
     {
         if (!File.Exists(paths.Run) || JsonNode.Parse(File.ReadAllText(paths.Run))?["memory"] is not JsonObject m) return null;
         return new RunMemory(m["estimate_mib"]!.GetValue<double>(), m["estimate"]!.GetValue<string>(),
-            m["baseline_rss_mib"]?.GetValue<double>(), m["peak_rss_mib"]?.GetValue<double>());
+            m["baseline_rss_mib"]?.GetValue<double>(), m["peak_rss_mib"]?.GetValue<double>(),
+            m["device"]?.GetValue<string>() ?? "cpu", m["device_reserved_mib"]?.GetValue<double>());
     }
 
     public static IReadOnlyList<double> Losses(ExperimentPaths paths) =>
@@ -59,4 +62,8 @@ public static class RunRecord
 /// <param name="EstimateBreakdown">The prediction by component, in words.</param>
 /// <param name="BaselineMiB">Resident memory before the model was loaded (CPU runs).</param>
 /// <param name="PeakMiB">The process's resident high-water mark at the end of training (CPU runs).</param>
-public sealed record RunMemory(double EstimateMiB, string EstimateBreakdown, double? BaselineMiB, double? PeakMiB);
+/// <param name="Device">Where the run computed: cpu, cuda:N.</param>
+/// <param name="DeviceReservedMiB">GPU runs: GPU memory in use at the end of training above the CUDA context, as the driver
+/// reports it (NVML): what libtorch's caching allocator reserved, so at least the peak of allocated tensors. TorchSharp
+/// exposes none of the allocator's own statistics. Null on the CPU or without an NVIDIA driver to ask.</param>
+public sealed record RunMemory(double EstimateMiB, string EstimateBreakdown, double? BaselineMiB, double? PeakMiB, string Device = "cpu", double? DeviceReservedMiB = null);

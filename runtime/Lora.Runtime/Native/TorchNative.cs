@@ -41,16 +41,32 @@ public static class TorchNative
             }
             if (cuda && !_cudaRequested)
             {
+                // Without a CUDA libtorch, TorchSharp's own CUDA loader prints a page to standard output (the build
+                // protocol's channel) and then copies native packages around: find out first, and say it in one line.
+                if (OperatingSystem.IsLinux() && !CudaLibTorchLoads(out string where))
+                    throw new NativeLoadException($"libtorch_cuda.so could not be loaded ({where}): the libtorch in use is a CPU build, or a CUDA libtorch is not on LD_LIBRARY_PATH.");
                 torch.InitializeDeviceType(DeviceType.CUDA);
                 _cudaRequested = true;
             }
         }
     }
 
+    /// <summary>Whether libtorch's CUDA library loads, beside the loaded LibTorchSharp first, then by the loader's search path.</summary>
+    static bool CudaLibTorchLoads(out string where)
+    {
+        const string cudaLibrary = "libtorch_cuda.so";
+        string? beside = _originalDirectory is { } dir ? Path.Combine(dir, cudaLibrary) : null;
+        where = beside is null ? "LD_LIBRARY_PATH" : $"{beside} or LD_LIBRARY_PATH";
+        return (beside is not null && File.Exists(beside) && NativeLibrary.TryLoad(beside, out _)) || NativeLibrary.TryLoad(cudaLibrary, out _);
+    }
+
+    static string? _originalDirectory;
+
     static void LoadOnLinux()
     {
         string original = FindOriginal();
         string directory = Path.GetDirectoryName(original)!;
+        _originalDirectory = directory;
         // Dependencies first, by absolute path: a copy outside this folder then finds them by soname.
         foreach (var dep in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
         {
