@@ -35,12 +35,29 @@ public sealed class AdamW : IDisposable
         _parameters = parameters;
         (Beta1, Beta2, Epsilon, WeightDecay, EightBit) = (beta1, beta2, epsilon, weightDecay, eightBit);
         bool Small(Parameter p) => !eightBit || p.NumberOfElements < EightBitMoment.MinimumSize;
+        // Float32 moments for parameters that share a dtype and device live in two flat buffers over the parameters'
+        // own flat buffer (FlatParameters): one update for all of them. Each parameter's m and v are views of those.
+        if (!eightBit && FlatParameters.Fits(parameters))
+        {
+            Flat = new FlatParameters(parameters);
+            _flatM = zeros(Flat.Count, ScalarType.Float32, parameters[0].device).DetachFromDisposeScope();
+            _flatV = zeros(Flat.Count, ScalarType.Float32, parameters[0].device).DetachFromDisposeScope();
+            _m = parameters.Select((_, i) => (Tensor?)Flat.Slice(_flatM, i).DetachFromDisposeScope()).ToArray();
+            _v = parameters.Select((_, i) => (Tensor?)Flat.Slice(_flatV, i).DetachFromDisposeScope()).ToArray();
+            _m8 = new EightBitMoment?[parameters.Count];
+            _v8 = new EightBitMoment?[parameters.Count];
+            return;
+        }
         // Moments in float32 whatever the parameter dtype: they hold small squared values.
         _m = parameters.Select(p => Small(p) ? zeros_like(p, dtype: ScalarType.Float32).DetachFromDisposeScope() : null).ToArray();
         _v = parameters.Select(p => Small(p) ? zeros_like(p, dtype: ScalarType.Float32).DetachFromDisposeScope() : null).ToArray();
         _m8 = parameters.Select(p => Small(p) ? null : EightBitMoment.Zeros(p, signed: true)).ToArray();
         _v8 = parameters.Select(p => Small(p) ? null : EightBitMoment.Zeros(p, signed: false)).ToArray();
     }
+
+    /// <summary>The parameters' shared buffer when the update runs over all of them at once (<see cref="ApplyFlat"/>), else null.</summary>
+    public FlatParameters? Flat { get; }
+    readonly Tensor? _flatM, _flatV;
 
     /// <summary>Bytes of optimizer state, as stored.</summary>
     public long StateBytes => _m.Concat(_v).Sum(t => t is null ? 0 : t.NumberOfElements * 4)
@@ -111,13 +128,37 @@ public sealed class AdamW : IDisposable
         }
     }
 
+    /// <summary>
+    /// The same update as <see cref="Apply"/> for every parameter at once, over <see cref="Flat"/>'s buffer:
+    /// <paramref name="grads"/> is float32, laid out like <see cref="FlatParameters.Values"/> (<see cref="FlatParameters.GatherGrads"/>).
+    /// </summary>
+    public void ApplyFlat(double learningRate, Tensor grads)
+    {
+        if (Flat is null || _flatM is null || _flatV is null) throw new InvalidOperationException("This optimizer's parameters do not share a flat buffer.");
+        Step++;
+        double bc1 = 1 - Math.Pow(Beta1, Step), bc2 = 1 - Math.Pow(Beta2, Step);
+        double stepSize = learningRate / bc1, bc2Sqrt = Math.Sqrt(bc2);
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var values = Flat.Values;
+        _flatM.mul_(Beta1).add_(grads, alpha: 1 - Beta1);
+        _flatV.mul_(Beta2).addcmul_(grads, grads, value: 1 - Beta2);
+        if (WeightDecay != 0) values.mul_(1 - learningRate * WeightDecay);
+        var denom = _flatV.sqrt().div_(bc2Sqrt).add_(Epsilon);
+        values.add_(_flatM.div(denom).mul_(-stepSize).to_type(values.dtype));
+    }
+
     public void ZeroGrad()
     {
-        foreach (var p in _parameters) p.grad?.zero_();
+        if (Flat is not null) Flat.ClearGrads();
+        else foreach (var p in _parameters) p.grad?.zero_();
     }
 
     public void Dispose()
     {
+        Flat?.Dispose();
+        _flatM?.Dispose();
+        _flatV?.Dispose();
         foreach (var t in _m.Concat(_v)) t?.Dispose();
         foreach (var m in _m8.Concat(_v8)) m?.Dispose();
     }

@@ -23,4 +23,14 @@ public static class GradientClipping
         }
         return total.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The same for gradients gathered in one float32 tensor (<see cref="FlatParameters.GatherGrads"/>), scaled in place.</summary>
+    public static Tensor ClipByGlobalNorm(Tensor flatGrads, double maxNorm)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var total = flatGrads.norm();
+        if (maxNorm > 0) flatGrads.mul_((maxNorm / (total + 1e-6)).clamp_max(1.0));
+        return total.MoveToOuterDisposeScope();
+    }
 }

@@ -77,8 +77,19 @@ public sealed class LoraTrainer : IDisposable
             BackwardHandles.Release();
             losses.Add(loss.detach().MoveToOuterDisposeScope());
         }
-        var norm = GradientClipping.ClipByGlobalNorm(_parameters, _options.MaxGradNorm);
-        Optimizer.Apply(lr);
+        Tensor norm;
+        if (Optimizer.Flat is { } flat)
+        {
+            // All gradients in one float32 tensor: clipping and the update are a few kernels, whatever the factor count.
+            var grads = flat.GatherGrads();
+            norm = GradientClipping.ClipByGlobalNorm(grads, _options.MaxGradNorm);
+            Optimizer.ApplyFlat(lr, grads);
+        }
+        else
+        {
+            norm = GradientClipping.ClipByGlobalNorm(_parameters, _options.MaxGradNorm);
+            Optimizer.Apply(lr);
+        }
         Optimizer.ZeroGrad();
         // A step leaves a few MiB of .NET garbage (thousands of tensor handles, graph nodes) that keeps native memory
         // until a collection, which native memory pressure never triggers: the young generation is collected every
