@@ -14,6 +14,10 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
 {
     static readonly string[] Devices = ["cpu", "cuda", "auto"];
 
+    /// <summary>The runner's device names (Lora.Runtime's Devices.IsName; the task does not load the runtime).</summary>
+    static bool IsDevice(string device) =>
+        Devices.Contains(device, StringComparer.Ordinal) || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device.Substring(5), NumberStyles.None, CultureInfo.InvariantCulture, out _));
+
     readonly ManualResetEvent _cancelled = new(false);
     readonly object _gate = new();
     RunnerProcess? _runner;
@@ -42,8 +46,11 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>Names (or name/variant) to run; all when empty.</summary>
     public string[] Experiments { get; set; } = [];
 
-    /// <summary>cpu, cuda or auto.</summary>
+    /// <summary>cpu, cuda, cuda:N or auto.</summary>
     public string Device { get; set; } = "cpu";
+
+    /// <summary>An installed libtorch's library folder (LoraLibTorchPath), handed to the runner; empty when a package brings libtorch.</summary>
+    public string LibTorchPath { get; set; } = "";
 
     /// <summary>Seconds the runner may take before it is stopped like a cancellation; 0 for no limit.</summary>
     public int TimeoutSeconds { get; set; }
@@ -82,7 +89,7 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
         var command = new RunnerCommand(
             DotNetHostPath.Length > 0 ? DotNetHostPath : "dotnet", RuntimeConfigPath, DepsFilePath, RunnerPath, AssemblyPath,
             ArtifactsDirectory, Device, Experiments.Where(e => e.Trim().Length > 0).Select(e => e.Trim()).ToList(),
-            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory());
+            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory(), LibTorchPath);
         log.Message(MessageImportance.Low, "Starting the Lora runner: " + command);
 
         RunnerProcess runner;
@@ -125,9 +132,9 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
 
     bool SettingsAreValid(BuildLog log)
     {
-        if (!Devices.Contains(Device, StringComparer.Ordinal))
+        if (!IsDevice(Device))
         {
-            log.Error(ErrorCodes.InvalidSetting, $"LoraDevice is '{Device}'; expected one of {string.Join(", ", Devices)}.");
+            log.Error(ErrorCodes.InvalidSetting, $"LoraDevice is '{Device}'; expected one of {string.Join(", ", Devices)} or cuda:N (N a GPU index).");
         }
 
         if (TimeoutSeconds < 0 || CancelGracePeriodSeconds < 0)

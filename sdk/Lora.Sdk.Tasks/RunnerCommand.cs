@@ -10,8 +10,11 @@ namespace Lora.Sdk.Tasks;
 /// </summary>
 internal sealed record RunnerCommand(
     string DotNetHost, string RuntimeConfig, string DepsFile, string Runner, string Assembly, string Artifacts,
-    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory)
+    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory, string LibTorchPath = "")
 {
+    /// <summary>The runtime's variable for an installed libtorch (Lora.Runtime's TorchNative.LibTorchDirectoryVariable).</summary>
+    public const string LibTorchDirectoryVariable = "LORA_LIBTORCH_DIR";
+
     public ProcessStartInfo ToStartInfo()
     {
         var info = new ProcessStartInfo(DotNetHost)
@@ -25,6 +28,8 @@ internal sealed record RunnerCommand(
         // the user set in the environment wins.
         if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
             info.Environment[TieredCompilationVariable] = "0";
+        // LoraLibTorchPath: the runner loads libtorch from that folder (no libtorch package was referenced).
+        if (LibTorchPath.Length > 0) info.Environment[LibTorchDirectoryVariable] = LibTorchPath;
         foreach (var argument in Arguments())
         {
             info.ArgumentList.Add(argument);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Lora.Cli.Arguments;
 using Lora.Runtime.Experiments;
-using Lora.Runtime.Tensors;
 
 namespace Lora.Cli.Commands;
 
@@ -57,12 +56,11 @@ public static class ExperimentCommand
                 while (Console.In.ReadLine() is not null) { }
                 cancel.Cancel();
             });
-        // Resolved once for every stage (auto picks here); a GPU that is not there fails now, before any model loads.
-        Devices.Resolve(device, out device);
-        protocol.Info($"device: {device}");
-        var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device }, protocol);
         try
         {
+            // The device is resolved by the stages that compute (a skipped, up-to-date experiment loads no libtorch); a GPU
+            // that is not there fails the first of them with the reason, before its model loads.
+            var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device }, protocol);
             return host.Run(ExperimentHost.Discover(Path.GetFullPath(assemblyPath)), only, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -38,7 +38,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken, string? fingerprint = null)
     {
         var clock = Stopwatch.StartNew();
-        var device = Devices.Resolve(options.Device, out _);
+        var device = Devices.Resolve(options.Device, out var choice);
+        if (options.Device == "auto") options.Log($"{config.FullName}: device {choice}");
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var data = LoadedExperiment.Load(config);
         fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder);

@@ -55,19 +55,35 @@ public static class TorchNative
     static bool CudaLibTorchLoads(out string where)
     {
         const string cudaLibrary = "libtorch_cuda.so";
-        string? beside = _originalDirectory is { } dir ? Path.Combine(dir, cudaLibrary) : null;
-        where = beside is null ? "LD_LIBRARY_PATH" : $"{beside} or LD_LIBRARY_PATH";
-        return (beside is not null && File.Exists(beside) && NativeLibrary.TryLoad(beside, out _)) || NativeLibrary.TryLoad(cudaLibrary, out _);
+        var besides = new[] { LibTorchDirectory, _originalDirectory }.OfType<string>().Select(d => Path.Combine(d, cudaLibrary)).ToList();
+        where = string.Join(", ", besides.Append("LD_LIBRARY_PATH"));
+        return besides.Any(path => File.Exists(path) && NativeLibrary.TryLoad(path, out _)) || NativeLibrary.TryLoad(cudaLibrary, out _);
     }
 
     static string? _originalDirectory;
+
+    /// <summary>
+    /// The environment variable naming an installed libtorch's library folder (an SDK project's <c>LoraLibTorchPath</c>,
+    /// e.g. the lib folder of a PyTorch installation): its libraries are loaded from there, before any package's.
+    /// </summary>
+    public const string LibTorchDirectoryVariable = "LORA_LIBTORCH_DIR";
+
+    static string? LibTorchDirectory => Environment.GetEnvironmentVariable(LibTorchDirectoryVariable) is { Length: > 0 } dir ? dir : null;
 
     static void LoadOnLinux()
     {
         string original = FindOriginal();
         string directory = Path.GetDirectoryName(original)!;
         _originalDirectory = directory;
-        // Dependencies first, by absolute path: a copy outside this folder then finds them by soname.
+        // Dependencies first, by absolute path: a copy outside this folder then finds them by soname. An installed libtorch
+        // named by LORA_LIBTORCH_DIR comes first and must hold them.
+        if (LibTorchDirectory is { } installed)
+            foreach (var dep in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+            {
+                var path = Path.Combine(installed, dep);
+                if (!File.Exists(path) || !NativeLibrary.TryLoad(path, out _))
+                    throw new NativeLoadException($"{LibTorchDirectoryVariable} (LoraLibTorchPath) is '{installed}', but {dep} {(File.Exists(path) ? "did not load from it" : "is not there")}: it must name the folder holding libtorch's libraries (libtorch.so, libc10.so).");
+            }
         foreach (var dep in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
         {
             var path = Path.Combine(directory, dep);
