@@ -7,6 +7,7 @@
 #   bash tests/benchmarks/gpu-training.sh run    # there, from the repository root, $OUT set: everything lands in $OUT
 #   bash tests/benchmarks/gpu-training.sh fixtures   # there: $OUT/fixtures.tgz = make_fixtures.py's parity fixtures
 #   bash tests/benchmarks/gpu-training.sh experiment # there: gpu-experiment/ trained on the GPU and on the CPU, compared
+#   bash tests/benchmarks/gpu-training.sh phases     # there: ours and the peer timed by phase (forward, backward, optimizer)
 # With the device tool: run(command="bash tests/benchmarks/gpu-training.sh run", carry=["artifacts/gpu"], timeout_s=540).
 # Knobs: STEPS (20), SHAPES (gpt2 llama1b llama7b llama7b-qlora), PEER=1 also runs the plain PyTorch peer per shape.
 # Dry run on a CPU machine (checks the plumbing, not the figures):
@@ -28,15 +29,18 @@ pack() {
     XZ_OPT=-9T0 tar cJf "$pack_dir/lora.txz" -C "$publish" .
     rm -rf "$publish"
     experiment
-    cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$root/../shared/fixtures/peft/make_fixtures.py" "$pack_dir/"
+    cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$root/../shared/fixtures/peft/make_fixtures.py" \
+        "$root/tests/benchmarks/peer_phases.py" "$pack_dir/"
     du -sh "$pack_dir"
 }
 
 # The experiment of gpu-experiment/Experiment.cs compiled by the real SDK (packed into a throwaway feed) without training:
 # its assembly, dataset and the folder it was compiled in (the generated config names it) go to $pack_dir/experiment.
 experiment() {
-    local work version project=$pack_dir/experiment
+    local work version project
     work=$(mktemp -d)
+    # Compiled outside the repository, whose Directory.*.props (central package versions) must not apply to it.
+    project=$work/GpuCheck
     version=0.1.0-gpu.$(date +%Y%m%d%H%M%S)
     dotnet pack "$root/sdk/Lora.Sdk.Packages.slnf" -c Release -o "$work/feed" -p:PackageVersion="$version" -v q -nologo >/dev/null
     mkdir -p "$project/data"
@@ -52,8 +56,10 @@ XML
 XML
     dotnet build "$project" -c Release -p:LoraTrainOnBuild=false -o "$work/bin" -v q -nologo
     cp "$work/bin/GpuCheck.dll" "$project/"
-    rm -rf "$project/bin" "$project/obj" "$project/nuget.config" "$work"
+    rm -rf "$project/bin" "$project/obj" "$project/nuget.config"
+    # The generated config names the folder it was compiled in; experiment_check makes that path lead to this copy.
     echo "$project" >"$pack_dir/experiment.path"
+    rm -rf "$pack_dir/experiment" && mv "$project" "$pack_dir/experiment" && rm -rf "$work"
 }
 
 # name → the peer's arguments for that anchor (r, targets, batch × seq as in peft-h200.json).
@@ -145,7 +151,7 @@ experiment_check() {
     logs=/tmp/lora-gpu-experiment-logs   # global: the EXIT trap reads it
     rm -rf "$logs" && mkdir -p "$logs"
     trap 'tar czf "$OUT/experiment-logs.tgz" -C "$logs" . 2>/dev/null || true' EXIT
-    [[ -x $app/lora ]] || { mkdir -p "$app" && tar xJf "$pack_dir/lora.txz" -C "$app"; }
+    rm -rf "$app" && mkdir -p "$app" && tar xJf "$pack_dir/lora.txz" -C "$app"
     local libtorch=${LORA_LIBTORCH_DIR:-$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/lib')")}
     export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     # The generated config names the folder the project was compiled in: make that path lead to the packed copy.
@@ -210,6 +216,30 @@ PY
     cat "$OUT/experiment.json"
 }
 
+# Where a step's time goes: ours (`--phases`) and the plain PyTorch peer (peer_phases.py) timed by phase, forward,
+# backward and optimizer, on the same shapes; one JSON line each in $OUT/phases.jsonl.
+phases() {
+    : "${OUT:?set OUT to the folder whose files come back}"
+    local app=/tmp/lora-gpu device=${DEVICE:-cuda}
+    rm -rf "$app" && mkdir -p "$app" && tar xJf "$pack_dir/lora.txz" -C "$app"
+    local libtorch=${LORA_LIBTORCH_DIR:-$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/lib')")}
+    export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    : >"$OUT/phases.jsonl"
+    for shape in ${SHAPES:-llama1b llama7b}; do
+        read -r -a args <<<"$(shape_args "$shape")"
+        for impl in ours peer; do
+            local line
+            if [[ $impl == ours ]]; then
+                line=$(timeout 150 "$app/lora" bench train "${args[@]}" --steps "${STEPS:-10}" --warmup 2 --dtype bf16 --device "$device" --phases 2>>"$OUT/phases.log" | tail -n 1) || true
+            else
+                line=$(cd "$pack_dir" && timeout 150 python3 peer_phases.py "${args[@]}" --steps "${STEPS:-10}" --warmup 2 --dtype bf16 --device "$device" 2>>"$OUT/phases.log" | tail -n 1) || true
+            fi
+            echo "{\"shape\": \"$shape\", \"$impl\": ${line:-null}}" >>"$OUT/phases.jsonl"
+        done
+    done
+    cat "$OUT/phases.jsonl"
+}
+
 # The parity fixtures of ../shared/fixtures/peft/make_fixtures.py (every spec), made where transformers + PEFT exist:
 # $OUT/fixtures.tgz holds one folder per spec and the script's log.
 fixtures() {
@@ -229,5 +259,6 @@ case "${1:-}" in
     run) run ;;
     fixtures) fixtures ;;
     experiment) experiment_check ;;
-    *) echo "usage: $0 pack|run|fixtures|experiment" >&2; exit 2 ;;
+    phases) phases ;;
+    *) echo "usage: $0 pack|run|fixtures|experiment|phases" >&2; exit 2 ;;
 esac

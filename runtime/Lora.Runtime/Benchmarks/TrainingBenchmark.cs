@@ -61,10 +61,23 @@ public static class TrainingBenchmark
         var batch = new[] { TrainingBatch.LanguageModeling(ids) };
 
         var times = new List<double>();
+        // --phases: seconds per phase of each timed step, the device synced at each boundary.
+        var phases = new Dictionary<string, List<double>>();
+        var lap = new Stopwatch();
+        bool timing = false;
+        if (o.Phases)
+            trainer.PhaseObserver = phase =>
+            {
+                if (cuda) torch.cuda.synchronize();
+                if (timing) (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(lap.Elapsed.TotalSeconds);
+                lap.Restart();
+            };
         var residentByStep = new List<double>();   // after each step: memory must stay flat once warm
         var losses = new List<Tensor>();
         for (int i = 0; i < o.Warmup + o.Steps; i++)
         {
+            timing = i >= o.Warmup;
+            lap.Restart();
             var clock = Stopwatch.StartNew();
             var result = trainer.Step(batch);
             if (cuda) torch.cuda.synchronize();
@@ -76,8 +89,7 @@ public static class TrainingBenchmark
             losses.Add(result.MicroLosses);
             result.GradNorm.Dispose();
         }
-        times.Sort();
-        double median = times.Count % 2 == 1 ? times[times.Count / 2] : (times[times.Count / 2 - 1] + times[times.Count / 2]) / 2;
+        double median = Median(times);
         var output = new Dictionary<string, object>
         {
             ["impl"] = $"lora-sdk-torchsharp", ["family"] = o.Family,
@@ -96,6 +108,7 @@ public static class TrainingBenchmark
             ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, Lora.MemoryEstimator.OptimizerBytesPerParameter(eightBit), o.GradientCheckpointing,
                 (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
         };
+        foreach (var (phase, seconds) in phases) output[$"phase_{phase}_s"] = Median(seconds);
         // The peer prints torch.cuda.max_memory_allocated as peak_gpu_gib; ours is what the caching allocator reserved
         // above the CUDA context (GpuMemory), never less than the allocated peak. Absent without a driver to ask.
         if (gpuBaselineMiB is { } context)
@@ -107,4 +120,10 @@ public static class TrainingBenchmark
     }
 
     public static string ToJson(Dictionary<string, object> result) => JsonSerializer.Serialize(result);
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
 }

@@ -30,4 +30,6 @@ public sealed record TrainingBenchmarkOptions
     public bool QuantEmbeddings { get; init; }
     /// <summary>"adamw" or "adamw8bit" (8-bit moments, as QLoRA recipes pair with a 4-bit base).</summary>
     public string Optim { get; init; } = "adamw";
+    /// <summary>Also time forward, backward and the optimizer apart (a device sync between them; slightly slower steps).</summary>
+    public bool Phases { get; init; }
 }

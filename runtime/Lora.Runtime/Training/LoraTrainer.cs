@@ -56,6 +56,12 @@ public sealed class LoraTrainer : IDisposable
     public const int CollectEvery = 10;
 
     public AdamW Optimizer { get; }
+
+    /// <summary>
+    /// Called after each micro-batch's forward ("forward") and backward ("backward"), and after clipping and the update
+    /// ("optimizer"): the benchmark's phase timing (it syncs the device there). Null in training: a step never waits.
+    /// </summary>
+    public Action<string>? PhaseObserver { get; set; }
     public IReadOnlyList<Parameter> TrainableParameters => _parameters;
     /// <summary>Optimizer steps completed (also the index of the next step).</summary>
     public int StepsDone => (int)Optimizer.Step;
@@ -73,8 +79,10 @@ public sealed class LoraTrainer : IDisposable
         {
             using var micro = NewDisposeScope();
             var loss = _model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask);
+            PhaseObserver?.Invoke("forward");
             (loss / microBatches.Count).backward();
             BackwardHandles.Release();
+            PhaseObserver?.Invoke("backward");
             losses.Add(loss.detach().MoveToOuterDisposeScope());
         }
         Tensor norm;
@@ -91,6 +99,7 @@ public sealed class LoraTrainer : IDisposable
             Optimizer.Apply(lr);
         }
         Optimizer.ZeroGrad();
+        PhaseObserver?.Invoke("optimizer");
         // A step leaves a few MiB of .NET garbage (thousands of tensor handles, graph nodes) that keeps native memory
         // until a collection, which native memory pressure never triggers: the young generation is collected every
         // step (cheap), everything now and then, so resident memory stays flat over long runs.
