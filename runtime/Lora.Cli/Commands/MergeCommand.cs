@@ -27,15 +27,17 @@ public static class MergeCommand
         };
         var dtype = DTypeOption.Create("Dtype of the saved weights (the merge itself runs in float32).", "fp32", "bf16", "fp16");
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace --out when it already exists and is not empty." };
+        var device = CliOptions.Device();
 
         var command = new Command("merge", "Merge a LoRA adapter into its base model and save the result as a Hugging Face model folder.")
         {
-            model, adapter, output, dtype, overwrite,
+            model, adapter, output, dtype, overwrite, device,
         };
         command.Validators.Add(result => Validate(result, model, adapter, output));
         command.SetAction(parse => Run(
             parse.GetRequiredValue(model), parse.GetRequiredValue(adapter), parse.GetRequiredValue(output),
-            DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetValue(overwrite), parse.InvocationConfiguration.Output));
+            DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetValue(overwrite), parse.GetRequiredValue(device),
+            parse.InvocationConfiguration.Output));
         return command;
     }
 
@@ -50,7 +52,7 @@ public static class MergeCommand
         }
     }
 
-    private static int Run(string modelFolder, string adapterFolder, string outputFolder, ScalarType dtype, bool overwrite, TextWriter stdout)
+    private static int Run(string modelFolder, string adapterFolder, string outputFolder, ScalarType dtype, bool overwrite, string device, TextWriter stdout)
     {
         if (!overwrite && Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
             throw new CommandInputException($"--out {outputFolder} exists and is not empty; pass --overwrite to replace it, or choose a new folder.");
@@ -60,7 +62,7 @@ public static class MergeCommand
         // Before any TorchSharp call: TorchSharp's own loader fails on older libstdc++ and blames the wrong cause.
         TorchNative.EnsureLoaded();
         using var scope = NewDisposeScope();
-        using var model = ModelLoading.Load(modelFolder, adapterFolder, ScalarType.Float32, merge: true);
+        using var model = ModelLoading.Load(modelFolder, adapterFolder, ScalarType.Float32, merge: true, device);
         HfModelWriter.Save(model, outputFolder, dtype, sourceFolder: modelFolder);
         stdout.WriteLine($"Merged {adapterFolder} into {modelFolder}; wrote {DTypeOption.NameOf(dtype)} weights to {outputFolder}");
         return CliApp.Success;
