@@ -27,6 +27,18 @@ public static class RepoPaths
         return path;
     }
 
+    /// <summary>
+    /// A fixture made on the GPU machine with the same script (RepoRoot/tests/fixtures/peft-h200, see its README): in the
+    /// repository, since ../shared is read-only for developers.
+    /// </summary>
+    public static string H200Fixture(params string[] parts)
+    {
+        var path = Path.Combine([RepoRoot, "tests", "fixtures", "peft-h200", .. parts]);
+        if (!File.Exists(path) && !Directory.Exists(path))
+            throw new FileNotFoundException($"Fixture '{path}' does not exist (tests/fixtures/peft-h200 in the repository).", path);
+        return path;
+    }
+
     // Walks up from the test binaries first (the normal case), then from this source file, which
     // finds the repository when the tests are compiled by a project outside it.
     private static string FindRepoRoot([CallerFilePath] string sourceFile = "")

@@ -9,6 +9,7 @@ public static class LoraAdapters
     /// <summary>Adds adapter <paramref name="name"/> to every targeted projection and returns their names.</summary>
     public static IReadOnlyList<string> Attach(CausalLanguageModel model, string name, LoraConfig settings, ScalarType? dtype = null)
     {
+        settings = Resolve(model, settings);
         settings.Validate();
         var targets = model.Projections().Where(p => TargetMatcher.Matches(settings, p.Name)).ToList();
         if (targets.Count == 0)
@@ -27,6 +28,22 @@ public static class LoraAdapters
             layer.AddAdapter(name, rank, settings.AlphaFor(moduleName), settings.Dropout, settings.UseRsLora, dtype ?? ScalarType.Float32);
         }
         return targets.Select(t => t.Name).ToList();
+    }
+
+    /// <summary>
+    /// <paramref name="settings"/> with <c>all-linear</c> (<see cref="Lora.ModelFamilies.AllLinear"/>) replaced by the full
+    /// names of the modules it selects, as PEFT 0.21 does before it attaches and saves: every projection of the model (Linear,
+    /// and GPT-2's Conv1D) except the output head. Saved that way, the adapter_config.json names exactly the adapted
+    /// modules, which PEFT reads back as they are. Other settings are returned unchanged.
+    /// </summary>
+    public static LoraConfig Resolve(CausalLanguageModel model, LoraConfig settings)
+    {
+        if (settings.TargetRegex is not null || !settings.TargetModules.Contains(Lora.ModelFamilies.AllLinear)) return settings;
+        var named = settings with { TargetModules = settings.TargetModules.Where(t => t != Lora.ModelFamilies.AllLinear).ToList() };
+        var selected = model.Projections()
+            .Where(p => p.Name != model.OutputHeadName || TargetMatcher.Matches(named, p.Name))
+            .Select(p => p.Name).ToList();
+        return settings with { TargetModules = selected };
     }
 
     /// <summary>Makes <paramref name="name"/> the adapter used by forward on every layer that has it; other layers use none.</summary>

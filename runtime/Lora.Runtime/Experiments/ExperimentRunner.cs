@@ -185,6 +185,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             Rank = config.Adapter.Rank, Alpha = config.Adapter.Alpha, Dropout = config.Adapter.Dropout,
             TargetModules = config.Adapter.Targets, UseRsLora = config.Adapter.UseRsLora,
         };
+        // all-linear becomes the module names it selects, so the saved adapter_config.json names them as PEFT's does.
+        settings = LoraAdapters.Resolve(model, settings);
         LoraAdapters.Attach(model, AdapterName, settings);
         return settings;
     }

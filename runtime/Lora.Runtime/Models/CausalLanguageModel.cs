@@ -100,6 +100,10 @@ public abstract class CausalLanguageModel : nn.Module
     /// <summary>Checkpoint keys that are not parameters here but are harmless (legacy buffers, a tied head).</summary>
     public virtual bool IsIgnorableCheckpointKey(string key) => false;
 
+    /// <summary>The output head's module name when it is a projection of its own (untied), else null: PEFT's
+    /// <c>all-linear</c> leaves it out (<c>get_output_embeddings()</c>).</summary>
+    public virtual string? OutputHeadName => null;
+
     /// <summary>Every adaptable projection with its full module name, e.g. <c>model.layers.0.self_attn.q_proj</c>.</summary>
     public IEnumerable<(string Name, LoraLinear Layer)> Projections() =>
         named_modules().Where(m => m.module is LoraLinear).Select(m => (m.name, (LoraLinear)m.module));

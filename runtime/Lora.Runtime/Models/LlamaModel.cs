@@ -33,6 +33,8 @@ public sealed class LlamaModel : CausalLanguageModel
 
     protected override Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context) => model.Forward(inputIds, context, RunLayer);
 
+    public override string? OutputHeadName => lm_head is null ? null : "lm_head";
+
     public override Tensor LogitsFrom(Tensor hidden) => lm_head is null ? TiedLogits(hidden, model.embed_tokens) : lm_head.forward(hidden);
 
     protected override Training.LmHeadWeight? FrozenHeadWeight() => lm_head is null ? TiedHead(model.embed_tokens) : FrozenHead(lm_head);
