@@ -27,6 +27,7 @@ public static class LoraAdapters
                 throw new ArgumentException($"LoRA rank {rank} on {moduleName} exceeds its smallest dimension {smallest}; a rank above it adds nothing.");
             layer.AddAdapter(name, rank, settings.AlphaFor(moduleName), settings.Dropout, settings.UseRsLora, dtype ?? ScalarType.Float32);
         }
+        model.AdapterBiases[name] = settings.Bias;
         return targets.Select(t => t.Name).ToList();
     }
 
@@ -64,11 +65,41 @@ public static class LoraAdapters
     public static IReadOnlyList<string> AdapterNames(CausalLanguageModel model) =>
         model.Projections().SelectMany(p => p.Layer.AdapterNames).Distinct().ToList();
 
-    /// <summary>The trainable factors of one adapter with their PEFT in-memory names (<c>base_model.model.….lora_A.default.weight</c>).</summary>
-    public static IReadOnlyList<(string PeftName, TorchSharp.Modules.Parameter Value)> Parameters(CausalLanguageModel model, string name) =>
-        model.Projections().Where(p => p.Layer.HasAdapter(name)).SelectMany(p => new[]
+    /// <summary>
+    /// What adapter <paramref name="name"/> trains, with PEFT's in-memory names: the factors
+    /// (<c>base_model.model.….lora_A.default.weight</c>), then the biases its <see cref="LoraConfig.Bias"/> trains, named as
+    /// PEFT names them in its wrapped model and in the adapter file: <c>….q_proj.base_layer.bias</c> for an adapted module,
+    /// the plain name (<c>….ln_1.bias</c>) for any other.
+    /// </summary>
+    public static IReadOnlyList<(string PeftName, TorchSharp.Modules.Parameter Value)> Parameters(CausalLanguageModel model, string name)
+    {
+        var adapted = model.Projections().Where(p => p.Layer.HasAdapter(name)).ToList();
+        var factors = adapted.SelectMany(p => new[]
         {
-            ($"base_model.model.{p.Name}.lora_A.{name}.weight", p.Layer.LoraA(name)),
-            ($"base_model.model.{p.Name}.lora_B.{name}.weight", p.Layer.LoraB(name)),
-        }).ToList();
+            ($"{PeftPrefix}{p.Name}.lora_A.{name}.weight", p.Layer.LoraA(name)),
+            ($"{PeftPrefix}{p.Name}.lora_B.{name}.weight", p.Layer.LoraB(name)),
+        });
+        var adaptedNames = adapted.Select(p => p.Name).ToHashSet();
+        var biases = model.AdapterBiases.GetValueOrDefault(name) switch
+        {
+            // PEFT's "all": every parameter with "bias" in its name.
+            Lora.LoraBias.All => model.named_parameters().Where(p => p.name == "bias" || p.name.EndsWith(".bias", StringComparison.Ordinal))
+                .Select(p => (PeftBiasName(p.name, adaptedNames), p.parameter)),
+            Lora.LoraBias.LoraOnly => adapted.Where(p => p.Layer.bias is not null)
+                .Select(p => (PeftBiasName(p.Name + ".bias", adaptedNames), p.Layer.bias!)),
+            _ => [],
+        };
+        return factors.Concat(biases).ToList();
+    }
+
+    /// <summary>An in-memory PEFT name as the adapter file stores it: without the adapter's name (<c>….lora_A.weight</c>).</summary>
+    public static string FileName(string peftName, string adapter) => peftName.Replace($".{adapter}.weight", ".weight");
+
+    const string PeftPrefix = "base_model.model.";
+
+    static string PeftBiasName(string key, HashSet<string> adaptedModules)
+    {
+        string module = key[..^".bias".Length];
+        return PeftPrefix + (adaptedModules.Contains(module) ? module + ".base_layer.bias" : key);
+    }
 }

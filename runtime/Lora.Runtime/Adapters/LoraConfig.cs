@@ -10,6 +10,8 @@ public sealed record LoraConfig
     public IReadOnlyList<string> TargetModules { get; init; } = [];
     /// <summary>When set, a regular expression that must match a module's whole name (PEFT's string form of target_modules).</summary>
     public string? TargetRegex { get; init; }
+    /// <summary>Which biases train with the adapter and are saved in its file (PEFT's <c>bias</c>: none, all, lora_only).</summary>
+    public Lora.LoraBias Bias { get; init; } = Lora.LoraBias.None;
     /// <summary>Scale α/√r instead of α/r.</summary>
     public bool UseRsLora { get; init; }
     /// <summary>Per-module rank / alpha overrides keyed by a name suffix pattern (PEFT's rank_pattern / alpha_pattern).</summary>

@@ -30,12 +30,12 @@ public static class ExperimentEvaluator
         using var model = ModelLoader.Load(data.BaseFolder, on.type == DeviceType.CPU ? ScalarType.Float32 : ExperimentRunner.ComputeDType(config),
             ExperimentRunner.Quantization(config));
         model.to(on);
-        PeftAdapter.Load(model, training.AdapterDirectory);
         var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
 
-        LoraAdapters.SetEnabled(model, false);
+        // The base model is scored before the adapter loads: an adapter that trains biases (Bias = All, LoraOnly) changes
+        // the model's own bias values, which disabling the adapter would not undo.
         var baseScores = Score(model, config, data, eval, metrics, cancellationToken);
-        LoraAdapters.SetEnabled(model, true);
+        PeftAdapter.Load(model, training.AdapterDirectory);
         var tunedScores = Score(model, config, data, eval, metrics, cancellationToken);
 
         var json = new JsonObject

@@ -183,7 +183,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var settings = new LoraConfig
         {
             Rank = config.Adapter.Rank, Alpha = config.Adapter.Alpha, Dropout = config.Adapter.Dropout,
-            TargetModules = config.Adapter.Targets, UseRsLora = config.Adapter.UseRsLora,
+            TargetModules = config.Adapter.Targets, UseRsLora = config.Adapter.UseRsLora, Bias = config.Adapter.Bias,
         };
         // all-linear becomes the module names it selects, so the saved adapter_config.json names them as PEFT's does.
         settings = LoraAdapters.Resolve(model, settings);

@@ -58,7 +58,7 @@ public static class TrainingCheckpoint
         var parameters = LoraAdapters.Parameters(model, adapter);
         using (no_grad())
             foreach (var (peftName, p) in parameters)
-                p.copy_(weights[peftName.Replace($".{adapter}.weight", ".weight")]);
+                p.copy_(weights[LoraAdapters.FileName(peftName, adapter)]);
         trainer.Optimizer.Restore(state.Step, (i, name) => moments.TryGetValue(name + "." + parameters[i].PeftName, out var t) ? t
             : throw new InvalidDataException($"{Path.Combine(folder, OptimizerFile)} has no tensor '{name}.{parameters[i].PeftName}' (optimizer state of another kind?)."));
     }

@@ -21,6 +21,9 @@ public abstract class CausalLanguageModel : nn.Module
     public ScalarType DType { get; }
     public Device Device => parameters().First().device;
 
+    /// <summary>Which biases each attached adapter trains (PEFT's <c>bias</c>), by adapter name; recorded when it is attached.</summary>
+    internal Dictionary<string, Lora.LoraBias> AdapterBiases { get; } = new();
+
     /// <summary>
     /// input_ids (B, T) → logits (B, T, V). <paramref name="attentionMask"/> (B, T_past + T) marks real tokens
     /// (1) and padding (0); <paramref name="positionIds"/> (B, T) default to past..past+T-1, as a plain

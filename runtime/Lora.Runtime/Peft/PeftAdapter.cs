@@ -32,13 +32,8 @@ public static class PeftAdapter
         catch (ArgumentException e) { throw new PeftFormatException($"{configPath}: {e.Message}", e); }
 
         using var file = SafetensorsFile.Open(weightsPath);
-        var expected = new Dictionary<string, TorchSharp.Modules.Parameter>();
-        foreach (var module in adapted)
-        {
-            var layer = model.Projections().First(p => p.Name == module).Layer;
-            expected[$"{Prefix}{module}.lora_A.weight"] = layer.LoraA(name);
-            expected[$"{Prefix}{module}.lora_B.weight"] = layer.LoraB(name);
-        }
+        // The factors, and the trained biases when the config's bias says so, by the names the file uses.
+        var expected = LoraAdapters.Parameters(model, name).ToDictionary(p => LoraAdapters.FileName(p.PeftName, name), p => p.Value);
         var problems = new List<string>();
         foreach (var (key, parameter) in expected)
         {
@@ -65,11 +60,9 @@ public static class PeftAdapter
     {
         var layers = model.Projections().Where(p => p.Layer.HasAdapter(name)).ToList();
         if (layers.Count == 0) throw new ArgumentException($"The model has no adapter named '{name}'.", nameof(name));
-        var tensors = layers.SelectMany(p => new[]
-        {
-            ($"{Prefix}{p.Name}.lora_A.weight", (Tensor)p.Layer.LoraA(name)),
-            ($"{Prefix}{p.Name}.lora_B.weight", (Tensor)p.Layer.LoraB(name)),
-        }).OrderBy(t => t.Item1, StringComparer.Ordinal);
+        // The factors and the biases the adapter trains (settings.Bias), as PEFT's get_peft_model_state_dict names them.
+        var tensors = LoraAdapters.Parameters(model, name).Select(p => (LoraAdapters.FileName(p.PeftName, name), (Tensor)p.Value))
+            .OrderBy(t => t.Item1, StringComparer.Ordinal);
         bool fanInFanOut = layers.Any(l => l.Layer.FanInFanOut);
         AtomicFolder.Write(folder, staging =>
         {

@@ -27,8 +27,9 @@ public static class PeftAdapterConfig
         Refuse(json, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "modules_to_save (fully trained extra modules) is not supported");
         Refuse(json, path, "layers_to_transform", n => n is not null, "layers_to_transform is not supported");
         Refuse(json, path, "lora_bias", n => n.GetValue<bool>(), "lora_bias is not supported");
-        string bias = json["bias"]?.GetValue<string>() ?? "none";
-        if (bias != "none") throw new PeftFormatException($"{path}: bias is '{bias}'; only 'none' is supported (biases stay frozen).");
+        string bias = json["bias"]?.GetValue<string>() ?? BiasNames[Lora.LoraBias.None];
+        if (!BiasNames.ContainsValue(bias))
+            throw new PeftFormatException($"{path}: bias is '{bias}'; expected one of {string.Join(", ", BiasNames.Values)}.");
 
         var targets = json["target_modules"];
         return new LoraConfig
@@ -37,6 +38,7 @@ public static class PeftAdapterConfig
             Alpha = json["lora_alpha"] is { } a ? a.GetValue<double>() : Get<int>(json, path, "r"),
             Dropout = json["lora_dropout"]?.GetValue<double>() ?? 0,
             UseRsLora = json["use_rslora"]?.GetValue<bool>() ?? false,
+            Bias = BiasNames.Single(kv => kv.Value == bias).Key,
             TargetModules = targets is JsonArray list ? list.Select(t => t!.GetValue<string>()).ToList() : [],
             TargetRegex = targets is JsonValue v ? v.GetValue<string>() : null,
             RankPattern = (json["rank_pattern"] as JsonObject)?.ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<int>()) ?? new(),
@@ -44,13 +46,19 @@ public static class PeftAdapterConfig
         };
     }
 
+    /// <summary>PEFT's names for <see cref="Lora.LoraBias"/> in adapter_config.json.</summary>
+    static readonly Dictionary<Lora.LoraBias, string> BiasNames = new()
+    {
+        [Lora.LoraBias.None] = "none", [Lora.LoraBias.All] = "all", [Lora.LoraBias.LoraOnly] = "lora_only",
+    };
+
     /// <summary>The JSON PEFT 0.21 writes for these settings (keys sorted).</summary>
     public static string Serialize(LoraConfig s, bool fanInFanOut, string? baseModelNameOrPath, bool initLoraWeights = true)
     {
         var o = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
             ["alora_invocation_tokens"] = null, ["alpha_pattern"] = ToObject(s.AlphaPattern), ["arrow_config"] = null,
-            ["auto_mapping"] = null, ["base_model_name_or_path"] = baseModelNameOrPath, ["bias"] = "none",
+            ["auto_mapping"] = null, ["base_model_name_or_path"] = baseModelNameOrPath, ["bias"] = BiasNames[s.Bias],
             ["corda_config"] = null, ["ensure_weight_tying"] = false, ["eva_config"] = null, ["exclude_modules"] = null,
             ["fan_in_fan_out"] = fanInFanOut, ["inference_mode"] = true, ["init_lora_weights"] = initLoraWeights,
             ["kasa_config"] = null, ["layer_replication"] = null, ["layers_pattern"] = null, ["layers_to_transform"] = null,

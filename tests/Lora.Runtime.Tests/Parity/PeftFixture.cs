@@ -9,7 +9,7 @@ public sealed class PeftFixture
     public PeftFixture(string name)
     {
         Name = name;
-        Folder = RepoPaths.Fixture(name);
+        Folder = Directory.Exists(Path.Combine(RepoPaths.FixturesRoot, name)) ? RepoPaths.Fixture(name) : RepoPaths.H200Fixture(name);
         Expected = TensorFiles.ReadAll(Path.Combine(Folder, "expected.safetensors"));
     }
 
@@ -20,7 +20,7 @@ public sealed class PeftFixture
     public Dictionary<string, Tensor> Expected { get; }
     public Tensor this[string key] => Expected.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"{Name}/expected.safetensors has no '{key}'");
 
-    public static readonly TheoryData<string> ParityNames = new() { "tiny-gpt2", "tiny-llama" };
+    public static readonly TheoryData<string> ParityNames = new() { "tiny-gpt2", "tiny-llama", "tiny-llama-all-linear-bias" };
 }
 
 /// <summary>The fixture README's tolerance measure: ‖out − ref‖ / ‖ref‖.</summary>

@@ -26,6 +26,14 @@ public class TrainStepParityTests
         return (model, loss);
     }
 
+    /// <summary>
+    /// The README's 1e-4 for updated weights, except for trained biases (Bias = All): they start at zero, so after one AdamW
+    /// step they are the update itself, lr·g/(|g| + ε), and an element whose gradient is near ε (k_proj's smallest is
+    /// 1.7e-7, with ε 1e-8) turns a gradient difference of 1e-6 of the tensor (ours against PEFT's) into 1.1e-4 of the
+    /// updated tensor. Their gradients are checked at the usual tolerance first, and they agree to about 1e-6.
+    /// </summary>
+    static double UpdatedTolerance(string peftName) => peftName.EndsWith(".bias", StringComparison.Ordinal) ? 2e-4 : Tolerance.Gradients;
+
     [Theory]
     [MemberData(nameof(PeftFixture.ParityNames), MemberType = typeof(PeftFixture))]
     public void Loss_and_gradients_match_peft(string name)
@@ -51,7 +59,7 @@ public class TrainStepParityTests
         using var optimizer = new AdamW(parameters.Select(p => p.Value).ToList(), 0.9, 0.999, 1e-8, weightDecay: 0.01);
         optimizer.Apply(learningRate: 1e-2);
         foreach (var (peftName, p) in parameters)
-            Tolerance.Close(p, fx["after_step." + peftName], Tolerance.Gradients, $"{name} updated {peftName}");
+            Tolerance.Close(p, fx["after_step." + peftName], UpdatedTolerance(peftName), $"{name} updated {peftName}");
 
         model.eval();
         using var ___ = no_grad();
