@@ -6,9 +6,9 @@ namespace Lora.Cli.Inspection;
 /// <summary>What <c>lora inspect</c> says about a PEFT LoRA adapter folder; reads its config and tensor header only.</summary>
 public static class AdapterFolderSummary
 {
-    // PEFT's file names: base_model.model.<module>.lora_A.weight
+    // PEFT's file names: base_model.model.<module>.lora_A.weight, DoRA's ….lora_magnitude_vector, trained biases ….base_layer.bias.
     private const string NamePrefix = "base_model.model.";
-    private static readonly string[] NameSuffixes = [".lora_A.weight", ".lora_B.weight"];
+    private static readonly string[] NameSuffixes = [".lora_A.weight", ".lora_B.weight", ".lora_magnitude_vector", ".base_layer.bias", ".bias"];
 
     public static void Write(string folder, TextWriter output)
     {
@@ -25,6 +25,8 @@ public static class AdapterFolderSummary
             .Add("r", settings.Rank)
             .Add("alpha", $"{settings.Alpha} (scale {scale:0.####})")
             .Add("rsLoRA", settings.UseRsLora ? "yes" : "no")
+            .Add("DoRA", settings.UseDora ? "yes" : "no")
+            .Add("bias", settings.Bias.ToString())
             .Add("dropout", settings.Dropout)
             .Add("targets", settings.TargetRegex ?? string.Join(", ", settings.TargetModules));
         if (settings.RankPattern.Count > 0) table.Add("rank_pattern", string.Join(", ", settings.RankPattern.Select(p => $"{p.Key}={p.Value}")));

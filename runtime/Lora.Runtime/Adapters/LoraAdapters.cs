@@ -25,7 +25,7 @@ public static class LoraAdapters
             long smallest = Math.Min(layer.InFeatures, layer.OutFeatures);
             if (rank > smallest)
                 throw new ArgumentException($"LoRA rank {rank} on {moduleName} exceeds its smallest dimension {smallest}; a rank above it adds nothing.");
-            layer.AddAdapter(name, rank, settings.AlphaFor(moduleName), settings.Dropout, settings.UseRsLora, dtype ?? ScalarType.Float32);
+            layer.AddAdapter(name, rank, settings.AlphaFor(moduleName), settings.Dropout, settings.UseRsLora, dtype ?? ScalarType.Float32, settings.UseDora);
         }
         model.AdapterBiases[name] = settings.Bias;
         return targets.Select(t => t.Name).ToList();
@@ -78,7 +78,7 @@ public static class LoraAdapters
         {
             ($"{PeftPrefix}{p.Name}.lora_A.{name}.weight", p.Layer.LoraA(name)),
             ($"{PeftPrefix}{p.Name}.lora_B.{name}.weight", p.Layer.LoraB(name)),
-        });
+        }.Concat(p.Layer.Slot(name).UseDora ? [($"{PeftPrefix}{p.Name}.{MagnitudeModule}.{name}.weight", p.Layer.Magnitude(name))] : []));
         var adaptedNames = adapted.Select(p => p.Name).ToHashSet();
         var biases = model.AdapterBiases.GetValueOrDefault(name) switch
         {
@@ -92,10 +92,14 @@ public static class LoraAdapters
         return factors.Concat(biases).ToList();
     }
 
-    /// <summary>An in-memory PEFT name as the adapter file stores it: without the adapter's name (<c>….lora_A.weight</c>).</summary>
-    public static string FileName(string peftName, string adapter) => peftName.Replace($".{adapter}.weight", ".weight");
+    /// <summary>
+    /// An in-memory PEFT name as the adapter file stores it: without the adapter's name (<c>….lora_A.weight</c>), and a DoRA
+    /// magnitude without its <c>.weight</c> too (<c>….lora_magnitude_vector</c>), as PEFT's get_peft_model_state_dict writes them.
+    /// </summary>
+    public static string FileName(string peftName, string adapter) =>
+        peftName.Replace($".{MagnitudeModule}.{adapter}.weight", $".{MagnitudeModule}").Replace($".{adapter}.weight", ".weight");
 
-    const string PeftPrefix = "base_model.model.";
+    const string PeftPrefix = "base_model.model.", MagnitudeModule = "lora_magnitude_vector";
 
     static string PeftBiasName(string key, HashSet<string> adaptedModules)
     {

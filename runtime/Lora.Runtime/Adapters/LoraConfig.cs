@@ -12,6 +12,8 @@ public sealed record LoraConfig
     public string? TargetRegex { get; init; }
     /// <summary>Which biases train with the adapter and are saved in its file (PEFT's <c>bias</c>: none, all, lora_only).</summary>
     public Lora.LoraBias Bias { get; init; } = Lora.LoraBias.None;
+    /// <summary>DoRA (PEFT's <c>use_dora</c>): a trained magnitude per output row over the weight-normalised W + scale·B·A.</summary>
+    public bool UseDora { get; init; }
     /// <summary>Scale α/√r instead of α/r.</summary>
     public bool UseRsLora { get; init; }
     /// <summary>Per-module rank / alpha overrides keyed by a name suffix pattern (PEFT's rank_pattern / alpha_pattern).</summary>

@@ -184,6 +184,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         {
             Rank = config.Adapter.Rank, Alpha = config.Adapter.Alpha, Dropout = config.Adapter.Dropout,
             TargetModules = config.Adapter.Targets, UseRsLora = config.Adapter.UseRsLora, Bias = config.Adapter.Bias,
+            UseDora = config.Adapter.UseDora,
         };
         // all-linear becomes the module names it selects, so the saved adapter_config.json names them as PEFT's does.
         settings = LoraAdapters.Resolve(model, settings);

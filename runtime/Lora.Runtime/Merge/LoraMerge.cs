@@ -29,6 +29,9 @@ public static class LoraMerge
         {
             if (layer.Slot(name).Merged) throw new InvalidOperationException($"Adapter '{name}' is already merged into {moduleName}.");
             var w = layer.FullWeight(ScalarType.Float32) + LayerDelta(layer, name);
+            // DoRA: each output row rescaled to its magnitude, m / ‖W + ΔW‖ · (W + ΔW) (PEFT's merge); the factor is kept
+            // for Unmerge, as PEFT caches it.
+            if (layer.Slot(name).UseDora) w = w.mul_(layer.DoraMergeFactor(name, remember: true));
             if (!w.isfinite().all().item<bool>())
                 throw new InvalidOperationException($"Merging adapter '{name}' into {moduleName} gives non-finite weights (inf or NaN); the adapter is broken. Nothing was merged.");
             merged.Add((layer, w));
@@ -48,7 +51,9 @@ public static class LoraMerge
         foreach (var (moduleName, layer) in Layers(model, name))
         {
             if (!layer.Slot(name).Merged) throw new InvalidOperationException($"Adapter '{name}' is not merged into {moduleName}.");
-            layer.weight.copy_((layer.weight.to_type(ScalarType.Float32) - LayerDelta(layer, name)).to_type(layer.weight.dtype));
+            var w = layer.weight.to_type(ScalarType.Float32);
+            if (layer.Slot(name).UseDora) w = w.div_(layer.DoraMergeFactor(name, remember: false));
+            layer.weight.copy_((w - LayerDelta(layer, name)).to_type(layer.weight.dtype));
             layer.SetMerged(name, false);
         }
     }

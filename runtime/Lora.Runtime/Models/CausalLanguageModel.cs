@@ -126,7 +126,7 @@ public abstract class CausalLanguageModel : nn.Module
 
     /// <summary>The base model's parameters by checkpoint key (LoRA factors excluded).</summary>
     public IEnumerable<(string Key, Parameter Value)> BaseParameters() =>
-        named_parameters().Where(p => !p.name.Contains(".lora_A.") && !p.name.Contains(".lora_B."));
+        named_parameters().Where(p => !p.name.Contains(".lora_A.") && !p.name.Contains(".lora_B.") && !p.name.Contains(".lora_magnitude_vector."));
 
     public int NumLayers => Config.NumLayers;
 

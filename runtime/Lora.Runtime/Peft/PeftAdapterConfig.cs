@@ -23,7 +23,6 @@ public static class PeftAdapterConfig
 
         string peftType = json["peft_type"]?.GetValue<string>() ?? "LORA";
         if (peftType != "LORA") throw new PeftFormatException($"{path}: peft_type is '{peftType}'; only LORA adapters are supported.");
-        Refuse(json, path, "use_dora", n => n.GetValue<bool>(), "DoRA adapters are not supported yet");
         Refuse(json, path, "modules_to_save", n => n is JsonArray { Count: > 0 }, "modules_to_save (fully trained extra modules) is not supported");
         Refuse(json, path, "layers_to_transform", n => n is not null, "layers_to_transform is not supported");
         Refuse(json, path, "lora_bias", n => n.GetValue<bool>(), "lora_bias is not supported");
@@ -38,6 +37,7 @@ public static class PeftAdapterConfig
             Alpha = json["lora_alpha"] is { } a ? a.GetValue<double>() : Get<int>(json, path, "r"),
             Dropout = json["lora_dropout"]?.GetValue<double>() ?? 0,
             UseRsLora = json["use_rslora"]?.GetValue<bool>() ?? false,
+            UseDora = json["use_dora"]?.GetValue<bool>() ?? false,
             Bias = BiasNames.Single(kv => kv.Value == bias).Key,
             TargetModules = targets is JsonArray list ? list.Select(t => t!.GetValue<string>()).ToList() : [],
             TargetRegex = targets is JsonValue v ? v.GetValue<string>() : null,
@@ -68,7 +68,7 @@ public static class PeftAdapterConfig
             ["qalora_group_size"] = 16, ["r"] = s.Rank, ["rank_pattern"] = ToObject(s.RankPattern), ["revision"] = null,
             ["target_modules"] = s.TargetRegex is { } regex ? JsonValue.Create(regex) : new JsonArray(s.TargetModules.Select(t => (JsonNode?)t).ToArray()),
             ["target_parameters"] = null, ["task_type"] = "CAUSAL_LM", ["trainable_token_indices"] = null, ["use_bdlora"] = null,
-            ["use_dora"] = false, ["use_qalora"] = false, ["use_rslora"] = s.UseRsLora, ["velora_config"] = null,
+            ["use_dora"] = s.UseDora, ["use_qalora"] = false, ["use_rslora"] = s.UseRsLora, ["velora_config"] = null,
         };
         var json = new JsonObject();
         foreach (var (k, v) in o) json[k] = v;
