@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lora.Runtime.Adapters;
 using Lora.Runtime.Experiments;
+using Lora.Runtime.Merge;
 using Lora.Runtime.Models;
 using Lora.Runtime.Peft;
 using Lora.Runtime.Tensors;
@@ -17,6 +18,28 @@ namespace Lora.Runtime.Tests.Adapters;
 /// </summary>
 public class DoraExperimentTests
 {
+    [Theory]
+    [InlineData("tiny-gpt2", "c_attn")]       // Conv1D: weights stored [in, out]
+    [InlineData("tiny-llama", "down_proj")]
+    public void Merging_a_DoRA_adapter_gives_the_adapter_outputs_and_unmerging_restores_them(string fixture, string target)
+    {
+        using var model = ModelLoader.Load(RepoPaths.Fixture(fixture, "base"));
+        manual_seed(5);
+        LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, TargetModules = [target], UseDora = true });
+        using (no_grad())
+            foreach (var (name, p) in LoraAdapters.Parameters(model, "default"))
+                p.add_(randn_like(p) * (name.Contains("magnitude") ? 0.05 : 0.1));   // B ≠ 0 and m off its start
+        var ids = tensor(new long[] { 3, 17, 42, 5, 9, 7 }).unsqueeze(0);
+        using var _ = no_grad();
+        var adapted = model.Forward(ids);
+        LoraMerge.Merge(model, "default");
+        Tolerance.Close(model.Forward(ids), adapted, Tolerance.Logits, $"{fixture} merged");
+        LoraMerge.Unmerge(model, "default");
+        Tolerance.Close(model.Forward(ids), adapted, Tolerance.Logits, $"{fixture} unmerged");
+        LoraAdapters.SetEnabled(model, false);
+        Assert.True(Tolerance.RelativeError(model.Forward(ids), adapted) > 1e-3, "the adapter changes the outputs");
+    }
+
     [Fact]
     public async Task A_DoRA_experiment_trains_magnitudes_saves_them_as_PEFT_does_and_merges_to_the_same_outputs()
     {
