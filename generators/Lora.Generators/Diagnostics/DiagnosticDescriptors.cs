@@ -50,6 +50,11 @@ namespace Lora.Generators.Diagnostics
             "Experiment has more than one dataset attribute",
             "Experiment '{0}' has both [Dataset] and [Dataset<{1}>]; expected exactly one training set. Remove one of them (EvalPath names a separate evaluation file).");
 
+        public static readonly DiagnosticDescriptor SettingNotSupported = Error(
+            DiagnosticIds.SettingNotSupported, Settings,
+            "Setting not supported yet",
+            "{0} is not supported yet: {1}");
+
         public static readonly DiagnosticDescriptor ValueOutOfRange = Error(
             DiagnosticIds.ValueOutOfRange, Settings,
             "Setting is out of range",

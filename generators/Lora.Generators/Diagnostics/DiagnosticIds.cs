@@ -19,6 +19,7 @@ namespace Lora.Generators.Diagnostics
         public const string EpochsAndMaxSteps = "LORA0012";
         public const string ExpectationWithoutBound = "LORA0013";
         public const string ExpectationNotEvaluated = "LORA0014";
+        public const string SettingNotSupported = "LORA0015";
 
         public const string UnknownSweepSetting = "LORA0030";
         public const string SweepValueType = "LORA0031";

@@ -25,6 +25,7 @@ namespace Lora.Generators.Resolving
             var settings = SettingResolver.Resolve(context);
             ConflictValidator.Validate(context, settings);
             var axes = SweepResolver.Resolve(context, settings);
+            SupportValidator.Validate(context, settings, axes);
             cancellationToken.ThrowIfCancellationRequested();
 
             var model = BaseModelResolver.Resolve(context, settings);

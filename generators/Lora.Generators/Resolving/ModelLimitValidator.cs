@@ -30,7 +30,7 @@ namespace Lora.Generators.Resolving
             if (narrowest.Module is not null)
             {
                 var limit = System.Math.Min(narrowest.Widths.In, narrowest.Widths.Out);
-                foreach (var (rank, location) in Values(settings, AttributeKind.LoraAdapter, "Rank", axes))
+                foreach (var (rank, location) in settings.WithSweptValues(AttributeKind.LoraAdapter, "Rank", axes))
                 {
                     if (rank.AsInt > limit)
                     {
@@ -50,7 +50,7 @@ namespace Lora.Generators.Resolving
             const int Block = 64;
             if (settings.Has(AttributeKind.Quantize) && dims.HiddenSize % Block != 0)
             {
-                foreach (var (embeddings, location) in Values(settings, AttributeKind.Quantize, "Embeddings", axes))
+                foreach (var (embeddings, location) in settings.WithSweptValues(AttributeKind.Quantize, "Embeddings", axes))
                 {
                     if (embeddings.AsBool)
                     {
@@ -61,24 +61,12 @@ namespace Lora.Generators.Resolving
 
             if (dims.MaxPositions > 0 && settings.Has(settings.DatasetKind))
             {
-                foreach (var (length, location) in Values(settings, settings.DatasetKind, "MaxLength", axes))
+                foreach (var (length, location) in settings.WithSweptValues(settings.DatasetKind, "MaxLength", axes))
                 {
                     if (length.AsInt > dims.MaxPositions)
                     {
                         context.Report(DiagnosticDescriptors.MaxLengthAboveContext, location, length.Display(), Text(dims.MaxPositions), model.Display);
                     }
-                }
-            }
-        }
-
-        private static IEnumerable<(SettingValue Value, LocationInfo Location)> Values(ResolvedSettings settings, AttributeKind kind, string name, IReadOnlyList<SweepAxis> axes)
-        {
-            yield return (settings.Get(kind, name), settings.LocationOf(kind, name));
-            foreach (var axis in axes.Where(a => a.Attribute == kind && a.Definition.Name == name))
-            {
-                foreach (var point in axis.Points)
-                {
-                    yield return (point.Value, point.Location);
                 }
             }
         }

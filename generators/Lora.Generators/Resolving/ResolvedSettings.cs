@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Lora.Generators.Diagnostics;
 using Lora.Generators.Parsing;
 
@@ -56,6 +57,19 @@ namespace Lora.Generators.Resolving
         /// <param name="kind">The attribute.</param>
         /// <param name="name">The setting.</param>
         /// <returns>The location.</returns>
+        /// <summary>A setting's value with its location, then every value a sweep gives it with each one's location.</summary>
+        public IEnumerable<(SettingValue Value, LocationInfo Location)> WithSweptValues(AttributeKind kind, string name, IReadOnlyList<SweepAxis> axes)
+        {
+            yield return (Get(kind, name), LocationOf(kind, name));
+            foreach (var axis in axes.Where(a => a.Attribute == kind && a.Definition.Name == name))
+            {
+                foreach (var point in axis.Points)
+                {
+                    yield return (point.Value, point.Location);
+                }
+            }
+        }
+
         public LocationInfo LocationOf(AttributeKind kind, string name) =>
             Argument(kind, name)?.Location
             ?? _spec.Find(kind)?.Location

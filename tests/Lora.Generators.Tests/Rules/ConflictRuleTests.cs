@@ -2,7 +2,7 @@ using Lora.Generators.Tests.Infrastructure;
 
 namespace Lora.Generators.Tests.Rules;
 
-/// <summary>LORA0011–0014: settings that contradict each other.</summary>
+/// <summary>LORA0011–0014: settings that contradict each other; LORA0015: a setting value not supported yet.</summary>
 public sealed class ConflictRuleTests
 {
     [Fact]
@@ -68,5 +68,21 @@ public sealed class ConflictRuleTests
     public void LORA0014_not_reported_for_an_evaluated_metric()
     {
         new TestProject().Verify(Experiments.With("[Evaluate(Metric.Perplexity, Metric.Accuracy)]", "[Expect(Metric.Accuracy, AtLeast = 0.9)]", "[Expect(Metric.Perplexity, AtMost = 30)]"));
+    }
+
+    [Fact]
+    public void LORA0015_an_8_bit_base_is_reported_at_the_argument_saying_what_to_use()
+    {
+        var run = new TestProject().Verify(Experiments.With("[Quantize({|LORA0015:QuantType.Int8|})]"));
+        Assert.Contains("Type = QuantType.Int8 is not supported yet", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("QuantType.NF4", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Quantize(QuantType.NF4)]")]
+    [InlineData("[Quantize(QuantType.FP4, DoubleQuant = true)]")]
+    public void LORA0015_not_reported_for_4_bit_bases(string quantize)
+    {
+        new TestProject().Verify(Experiments.With(quantize));
     }
 }
