@@ -2,13 +2,9 @@ namespace Lora.Runtime.Experiments;
 
 /// <summary>Stops training when the eval loss has not improved for <paramref name="patience"/> evaluations in a row.</summary>
 /// <param name="patience">Evaluations without improvement that end the run.</param>
-/// <param name="every">Optimizer steps between evaluations.</param>
-public sealed class EarlyStopping(int patience, int every)
+public sealed class EarlyStopping(int patience)
 {
     int _stale;
-
-    /// <summary>Optimizer steps between evaluations.</summary>
-    public int Every { get; } = Math.Max(1, every);
 
     /// <summary>The lowest eval loss so far.</summary>
     public double Best { get; private set; } = double.PositiveInfinity;

@@ -56,26 +56,29 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var plan = TrainingPlan.From(t, data.Train.Count, config.Dataset.Shuffle);
         using var trainer = new LoraTrainer(model, AdapterName, plan.Options(t));
         var losses = new List<double>();
+        var evals = new List<EvalPoint>();
         if (TrainingCheckpoint.Latest(paths.Checkpoints, fingerprint) is { } checkpoint)
         {
             TrainingCheckpoint.Restore(checkpoint.Folder, model, AdapterName, trainer, checkpoint.State);
             losses.AddRange(checkpoint.State.Losses);
+            evals.AddRange(checkpoint.State.Evals ?? []);
             options.Log($"{config.FullName}: resuming from {Path.GetFileName(checkpoint.Folder)} ({checkpoint.State.Step}/{plan.TotalSteps} steps done)");
         }
 
         var pending = new List<(int Step, double Lr, Tensor Loss, long Tokens)>();
         long tokens = 0;
         int logEvery = Math.Max(1, t.LoggingSteps);
-        // Early stopping (transformers' EarlyStoppingCallback): eval loss every EvalSteps (else every LoggingSteps);
-        // stop after EarlyStoppingPatience evaluations without improvement.
-        var earlyStop = t.EarlyStoppingPatience > 0 && data.Eval.Count > 0
-            ? new EarlyStopping(t.EarlyStoppingPatience, t.EvalSteps > 0 ? t.EvalSteps : logEvery) : null;
+        // Evaluation every EvalSteps, or at each epoch's end when it is 0 (with an eval split); early stopping
+        // (transformers' EarlyStoppingCallback) ends the run after EarlyStoppingPatience evaluations without improvement,
+        // counting those before a resume too.
+        var earlyStop = t.EarlyStoppingPatience > 0 && data.Eval.Count > 0 ? new EarlyStopping(t.EarlyStoppingPatience) : null;
+        foreach (var e in evals) earlyStop?.ShouldStop(e.Loss);
         for (int step = trainer.StepsDone; step < plan.TotalSteps; step++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
                 Flush(pending, losses, plan, progress);
-                SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses);
+                SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses, evals);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             // Dropout masks depend only on the seed and the step: a resumed run draws the same ones.
@@ -90,11 +93,12 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             result.MicroLosses.Dispose();
             bool last = step + 1 == plan.TotalSteps;
             if ((step + 1) % logEvery == 0 || last) Flush(pending, losses, plan, progress);
-            if (t.SaveSteps > 0 && (step + 1) % t.SaveSteps == 0 && !last) SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses);
-            if (earlyStop is not null && !last && (step + 1) % earlyStop.Every == 0)
+            if (data.Eval.Count > 0 && !last && plan.Due(step, t.EvalSteps))
             {
                 double evalNow = ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device);
-                if (earlyStop.ShouldStop(evalNow))
+                evals.Add(new EvalPoint(step + 1, evalNow));
+                options.Log($"{config.FullName}: step {step + 1}/{plan.TotalSteps} eval loss {evalNow:F4} (epoch {plan.Epoch(step):0.##})");
+                if (earlyStop is not null && earlyStop.ShouldStop(evalNow))
                 {
                     Flush(pending, losses, plan, progress);
                     options.Log($"{config.FullName}: early stop after step {step + 1}: eval loss {evalNow:F4}, best {earlyStop.Best:F4}, " +
@@ -102,13 +106,15 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
                     break;
                 }
             }
+            // A checkpoint every SaveSteps, or at each epoch's end when it is 0: a killed build loses at most that much.
+            if (!last && plan.Due(step, t.SaveSteps)) SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses, evals);
         }
 
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
         var memory = Memory(model, config, data, baselineMiB, device, contextMiB);
         double? evalLoss = data.Eval.Count > 0 ? ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device) : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
-        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory);
+        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory, evals);
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(config, paths.Adapter, trainer.StepsDone, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
     }
@@ -192,10 +198,11 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         return settings;
     }
 
-    static void SaveCheckpoint(ExperimentPaths paths, CausalLanguageModel model, LoraConfig settings, LoraTrainer trainer, string fingerprint, List<double> losses)
+    static void SaveCheckpoint(ExperimentPaths paths, CausalLanguageModel model, LoraConfig settings, LoraTrainer trainer, string fingerprint, List<double> losses,
+        List<EvalPoint> evals)
     {
         Directory.CreateDirectory(paths.Checkpoints);
-        TrainingCheckpoint.Save(paths.Checkpoints, model, AdapterName, settings, trainer, new CheckpointState(trainer.StepsDone, fingerprint, [.. losses]));
+        TrainingCheckpoint.Save(paths.Checkpoints, model, AdapterName, settings, trainer, new CheckpointState(trainer.StepsDone, fingerprint, [.. losses], [.. evals]));
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace Lora.Runtime.Experiments;
 /// <summary><c>run.json</c>: the lineage of a trained adapter (fingerprint, versions, seed, timings, loss history).</summary>
 public static class RunRecord
 {
-    public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null)
+    public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null,
+        IReadOnlyList<EvalPoint>? evals = null)
     {
         var json = new JsonObject
         {
@@ -20,6 +21,8 @@ public static class RunRecord
             ["train_seconds"] = Math.Round(duration.TotalSeconds, 3),
             ["final_loss"] = losses.Count > 0 ? losses[^1] : null,
             ["eval_loss"] = evalLoss,
+            // Evaluations during training (every EvalSteps, or at each epoch's end): step and mean eval loss.
+            ["evals"] = new JsonArray((evals ?? []).Select(e => (JsonNode?)new JsonObject { ["step"] = e.Step, ["eval_loss"] = e.Loss }).ToArray()),
             ["memory"] = memory is null ? null : new JsonObject
             {
                 ["estimate_mib"] = Math.Round(memory.EstimateMiB, 1), ["estimate"] = memory.EstimateBreakdown,

@@ -9,13 +9,21 @@ using static TorchSharp.torch;
 
 namespace Lora.Runtime.Experiments;
 
+/// <summary>What a checkpoint records beside the adapter and the optimizer's state.</summary>
+/// <param name="Step">Optimizer steps done.</param>
+/// <param name="Fingerprint">The experiment's fingerprint: a checkpoint of another configuration is never resumed.</param>
+/// <param name="Losses">Every step's loss so far.</param>
+/// <param name="Evals">The evaluations made so far (early stopping replays them on resume); absent in older checkpoints.</param>
+public sealed record CheckpointState(int Step, string Fingerprint, List<double> Losses, List<EvalPoint>? Evals = null);
+
+/// <summary>One evaluation during training: after optimizer step <paramref name="Step"/> (1-based), the mean eval loss.</summary>
+public sealed record EvalPoint(int Step, double Loss);
+
 /// <summary>
 /// A resumable snapshot of a run after some optimizer step: the adapter (PEFT layout), AdamW's moments
 /// and the trainer state, written atomically so that a killed run never leaves a checkpoint that looks
 /// complete and is not.
 /// </summary>
-public sealed record CheckpointState(int Step, string Fingerprint, List<double> Losses);
-
 public static class TrainingCheckpoint
 {
     const string StateFile = "trainer_state.json", OptimizerFile = "optimizer.safetensors";

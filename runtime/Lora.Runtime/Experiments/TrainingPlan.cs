@@ -25,6 +25,15 @@ public sealed record TrainingPlan(int TotalSteps, int WarmupSteps, int MicroBatc
 
     public double Epoch(int step) => (double)(step + 1) * GradientAccumulation / MicroBatchesPerEpoch;
 
+    /// <summary>Whether optimizer step <paramref name="step"/> (0-based) completes an epoch.</summary>
+    public bool EndsEpoch(int step) => Math.Floor(Epoch(step)) > Math.Floor(Epoch(step - 1));
+
+    /// <summary>
+    /// Whether a periodic action (a checkpoint: SaveSteps; an evaluation: EvalSteps) falls after step <paramref name="step"/>:
+    /// every <paramref name="every"/> steps, or at each epoch's end when it is 0, as the settings document.
+    /// </summary>
+    public bool Due(int step, int every) => every > 0 ? (step + 1) % every == 0 : EndsEpoch(step);
+
     public TrainingOptions Options(Lora.TrainingSettings t) => new()
     {
         LearningRate = t.LearningRate, TotalSteps = TotalSteps, WarmupSteps = WarmupSteps, GradientAccumulation = t.GradientAccumulation,

@@ -90,14 +90,62 @@ public class ExperimentRunnerTests
     [Fact]
     public void Early_stopping_counts_evaluations_without_improvement_since_the_best()
     {
-        var stopping = new EarlyStopping(patience: 2, every: 5);
+        var stopping = new EarlyStopping(patience: 2);
         Assert.False(stopping.ShouldStop(3.0));
         Assert.False(stopping.ShouldStop(3.1));   // 1 without improvement
         Assert.False(stopping.ShouldStop(2.9));   // improved: count restarts
         Assert.False(stopping.ShouldStop(2.9));   // equal is not better: 1
         Assert.True(stopping.ShouldStop(3.5));    // 2
         Assert.Equal(2.9, stopping.Best);
-        Assert.Equal(5, stopping.Every);
+    }
+
+    [Fact]
+    public async Task With_default_settings_a_run_that_dies_in_epoch_2_resumes_from_the_end_of_epoch_1_to_the_same_adapter()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir));
+        // 2 epochs of 6 steps (48 rows, micro-batch 4, accumulation 2); SaveSteps 0: a checkpoint at each epoch's end.
+        config = config with { Training = config.Training with { Epochs = 2, MaxSteps = 0, SaveSteps = 0 } };
+        var straight = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("a") }).TrainAsync(config, null, default);
+        Assert.Equal(12, straight.Steps);
+
+        // The process dies in epoch 2 (an exception, not a cancellation: nothing is saved at that moment, as with kill -9).
+        var dies = new SyncProgress<TrainingProgress>(p => { if (p.Step == 9) throw new InvalidOperationException("killed"); });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b") }).TrainAsync(config, dies, default));
+        Assert.Equal(["step-000006"], Directory.GetDirectories(dir.Child("b", "train-tiny-llama", "checkpoints")).Select(Path.GetFileName));
+
+        var logs = new List<string>();
+        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b"), Log = logs.Add }).TrainAsync(config, null, default);
+        Assert.Contains(logs, l => l.Contains("resuming from step-000006 (6/12 steps done)"));
+        var a = TensorFiles.ReadAll(Path.Combine(straight.AdapterDirectory, PeftAdapter.WeightsFileName));
+        var b = TensorFiles.ReadAll(Path.Combine(resumed.AdapterDirectory, PeftAdapter.WeightsFileName));
+        foreach (var (key, value) in a) Tolerance.Close(b[key], value, 1e-5, key);
+    }
+
+    [Fact]
+    public async Task Evaluation_runs_at_each_epoch_end_by_default_and_every_EvalSteps_otherwise_into_run_json()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir));
+        config = config with
+        {
+            Dataset = config.Dataset with { EvalFraction = 0.25 },
+            Training = config.Training with { Epochs = 3, MaxSteps = 0 },
+        };
+        // 36 training rows: 9 micro-batches of 4 an epoch, two to a step, so epochs 1 and 2 end inside steps 5 and 9.
+        foreach (var (evalSteps, expected) in new[] { (0, new[] { 5, 9 }), (5, new[] { 5, 10 }) })
+        {
+            var c = config with { Training = config.Training with { EvalSteps = evalSteps } };
+            var logs = new List<string>();
+            var root = dir.Child("evals-" + evalSteps);
+            var result = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = root, Log = logs.Add }).TrainAsync(c, null, default);
+            Assert.Equal(12, result.Steps);   // 4 whole steps an epoch, 3 epochs
+            var run = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ExperimentPaths.For(root, c).Run))!;
+            var evals = run["evals"]!.AsArray();
+            Assert.Equal(expected, evals.Select(e => e!["step"]!.GetValue<int>()));   // the last step's evaluation is eval_loss
+            Assert.All(evals, e => Assert.True(double.IsFinite(e!["eval_loss"]!.GetValue<double>())));
+            Assert.Equal(expected.Length, logs.Count(l => l.Contains(" eval loss ")));
+        }
     }
 
     [Fact]
