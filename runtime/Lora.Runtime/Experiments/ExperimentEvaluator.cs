@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Lora.Runtime.Adapters;
 using Lora.Runtime.Data;
 using Lora.Runtime.Evaluation;
 using Lora.Runtime.Generation;

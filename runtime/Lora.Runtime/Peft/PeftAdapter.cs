@@ -11,7 +11,6 @@ namespace Lora.Runtime.Peft;
 public static class PeftAdapter
 {
     public const string WeightsFileName = "adapter_model.safetensors";
-    const string Prefix = "base_model.model.";
 
     /// <summary>Attaches the adapter in <paramref name="folder"/> to <paramref name="model"/> as <paramref name="name"/> and activates it.</summary>
     public static LoraConfig Load(CausalLanguageModel model, string folder, string name = "default")

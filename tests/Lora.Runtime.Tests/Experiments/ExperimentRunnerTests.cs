@@ -42,9 +42,16 @@ public class ExperimentRunnerTests
         Assert.NotEmpty(Directory.GetDirectories(dir.Child("b", "train-tiny-llama", "checkpoints"), "step-*"));
         Assert.False(Directory.Exists(dir.Child("b", "train-tiny-llama", "adapter")));
 
+        await ResumesToTheSameAdapter(config, dir.Child("b"), straight, "resuming from step-");
+    }
+
+    /// <summary>Runs <paramref name="config"/> again in <paramref name="artifacts"/>, which must resume (the log says
+    /// <paramref name="resumeLog"/>), and checks that it ends with <paramref name="straight"/>'s adapter within 1e-5.</summary>
+    static async Task ResumesToTheSameAdapter(ExperimentConfig config, string artifacts, TrainResult straight, string resumeLog)
+    {
         var logs = new List<string>();
-        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b"), Log = logs.Add }).TrainAsync(config, null, default);
-        Assert.Contains(logs, l => l.Contains("resuming from step-"));
+        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = artifacts, Log = logs.Add }).TrainAsync(config, null, default);
+        Assert.Contains(logs, l => l.Contains(resumeLog));
         var a = TensorFiles.ReadAll(Path.Combine(straight.AdapterDirectory, PeftAdapter.WeightsFileName));
         var b = TensorFiles.ReadAll(Path.Combine(resumed.AdapterDirectory, PeftAdapter.WeightsFileName));
         foreach (var (key, value) in a) Tolerance.Close(b[key], value, 1e-5, key);
@@ -114,12 +121,7 @@ public class ExperimentRunnerTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b") }).TrainAsync(config, dies, default));
         Assert.Equal(["step-000006"], Directory.GetDirectories(dir.Child("b", "train-tiny-llama", "checkpoints")).Select(Path.GetFileName));
 
-        var logs = new List<string>();
-        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("b"), Log = logs.Add }).TrainAsync(config, null, default);
-        Assert.Contains(logs, l => l.Contains("resuming from step-000006 (6/12 steps done)"));
-        var a = TensorFiles.ReadAll(Path.Combine(straight.AdapterDirectory, PeftAdapter.WeightsFileName));
-        var b = TensorFiles.ReadAll(Path.Combine(resumed.AdapterDirectory, PeftAdapter.WeightsFileName));
-        foreach (var (key, value) in a) Tolerance.Close(b[key], value, 1e-5, key);
+        await ResumesToTheSameAdapter(config, dir.Child("b"), straight, "resuming from step-000006 (6/12 steps done)");
     }
 
     [Fact]
