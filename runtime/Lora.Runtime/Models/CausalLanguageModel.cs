@@ -130,8 +130,21 @@ public abstract class CausalLanguageModel : nn.Module
 
     public int NumLayers => Config.NumLayers;
 
-    /// <summary>Recompute each residual block (attention, MLP) in the backward pass instead of keeping its activations (training only).</summary>
-    public bool GradientCheckpointing { get; set; }
+    /// <summary>
+    /// Recompute each residual block (attention, MLP) in the backward pass instead of keeping its activations (training
+    /// only). It also makes every RMSNorm keep only its input (<see cref="RmsNorm.KeepsInputOnly"/>): both trade time for memory.
+    /// </summary>
+    public bool GradientCheckpointing
+    {
+        get => _gradientCheckpointing;
+        set
+        {
+            _gradientCheckpointing = value;
+            foreach (var norm in modules().OfType<RmsNorm>()) norm.KeepsInputOnly = value;
+        }
+    }
+
+    bool _gradientCheckpointing;
 
     /// <summary>Runs one residual block of a decoder layer, checkpointed when training with <see cref="GradientCheckpointing"/> on.</summary>
     protected Tensor RunLayer(Func<Tensor, ForwardContext, Tensor> layer, Tensor x, ForwardContext context)

@@ -18,12 +18,18 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         register_parameter("weight", weight);
     }
 
+    /// <summary>
+    /// Memory-lean training (the model's gradient checkpointing sets it): with gradients through a 16-bit input, the norm
+    /// is one autograd node that keeps x and the per-row scale, where the composed tensor ops keep x's float32 copy (twice
+    /// x's size) for every norm of the step. Off otherwise: that node's backward runs in managed code, and on a GPU the
+    /// composed ops were 16% faster for a 1.1B model's step (36.5k against 31.4k tokens/s, one H200, same run).
+    /// </summary>
+    public bool KeepsInputOnly { get; set; }
+
     /// <summary>x (…, H) → (…, H) in x's dtype.</summary>
     public override Tensor forward(Tensor x)
     {
-        // With gradients through a 16-bit input, one autograd node that keeps x and the per-row scale: composed of
-        // tensor ops, autograd keeps x's float32 copy (twice x's size) for every norm of the step.
-        if (is_grad_enabled() && x.requires_grad && x.dtype != ScalarType.Float32 && !weight.requires_grad)
+        if (KeepsInputOnly && is_grad_enabled() && x.requires_grad && x.dtype != ScalarType.Float32 && !weight.requires_grad)
             return Function.apply(x, weight, _eps);
         using var scope = NewDisposeScope();
         var (normalized, _) = Normalize(x, weight, _eps);

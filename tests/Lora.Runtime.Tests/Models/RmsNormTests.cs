@@ -14,7 +14,7 @@ public class RmsNormTests
         // The bf16 path is one autograd node with its own backward; its input gradient must match the float32 ops it
         // stands for (to bf16 rounding), and its output must equal the composed forward bit for bit.
         manual_seed(5);
-        using var norm = new RmsNorm("post_attention_layernorm", 64, 1e-6, ScalarType.BFloat16);
+        using var norm = new RmsNorm("post_attention_layernorm", 64, 1e-6, ScalarType.BFloat16) { KeepsInputOnly = true };
         using (no_grad()) norm.weight.copy_(1 + 0.2 * randn(64));
         var source = randn(3, 5, 64) * 2;
         var upstream = randn(3, 5, 64);
@@ -36,5 +36,18 @@ public class RmsNormTests
         double error = Tolerance.RelativeError(x.grad!.to_type(ScalarType.Float32), x32.grad!);
         Assert.True(error < 1e-2, $"input gradient relative error {error}");
         Assert.True(x32.grad!.abs().max().item<float>() > 0, "zero gradient: the check would be vacuous");
+    }
+
+    [Fact]
+    public void Gradient_checkpointing_makes_every_norm_of_the_model_keep_its_input_only()
+    {
+        using var model = SmallModels.Random(SmallModels.LlamaConfig());
+        var norms = model.modules().OfType<RmsNorm>().ToList();
+        Assert.NotEmpty(norms);
+        Assert.All(norms, n => Assert.False(n.KeepsInputOnly));
+        model.GradientCheckpointing = true;
+        Assert.All(norms, n => Assert.True(n.KeepsInputOnly));
+        model.GradientCheckpointing = false;
+        Assert.All(norms, n => Assert.False(n.KeepsInputOnly));
     }
 }
