@@ -73,6 +73,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         // counting those before a resume too.
         var earlyStop = t.EarlyStoppingPatience > 0 && data.Eval.Count > 0 ? new EarlyStopping(t.EarlyStoppingPatience) : null;
         foreach (var e in evals) earlyStop?.ShouldStop(e.Loss);
+        var evalExamples = data.Eval.Select(e => e.Example).ToList();
+        double EvalLoss() => ExperimentEvaluator.MeanLoss(model, evalExamples, t.EvalBatchSize, data.PadId, device);
         for (int step = trainer.StepsDone; step < plan.TotalSteps; step++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -95,7 +97,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             if ((step + 1) % logEvery == 0 || last) Flush(pending, losses, plan, progress);
             if (data.Eval.Count > 0 && !last && plan.Due(step, t.EvalSteps))
             {
-                double evalNow = ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device);
+                double evalNow = EvalLoss();
                 evals.Add(new EvalPoint(step + 1, evalNow));
                 options.Log($"{config.FullName}: step {step + 1}/{plan.TotalSteps} eval loss {evalNow:F4} (epoch {plan.Epoch(step):0.##})");
                 if (earlyStop is not null && earlyStop.ShouldStop(evalNow))
@@ -112,7 +114,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
         var memory = Memory(model, config, data, baselineMiB, device, contextMiB);
-        double? evalLoss = data.Eval.Count > 0 ? ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), t.EvalBatchSize, data.PadId, device) : null;
+        double? evalLoss = data.Eval.Count > 0 ? EvalLoss() : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
         RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory, evals);
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);

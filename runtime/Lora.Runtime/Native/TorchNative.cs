@@ -68,6 +68,9 @@ public static class TorchNative
     /// </summary>
     public const string LibTorchDirectoryVariable = "LORA_LIBTORCH_DIR";
 
+    /// <summary>libtorch's libraries that LibTorchSharp links against, in load order.</summary>
+    static readonly string[] LibTorchLibraries = ["libc10.so", "libtorch_cpu.so", "libtorch.so"];
+
     static string? LibTorchDirectory => Environment.GetEnvironmentVariable(LibTorchDirectoryVariable) is { Length: > 0 } dir ? dir : null;
 
     static void LoadOnLinux()
@@ -78,13 +81,13 @@ public static class TorchNative
         // Dependencies first, by absolute path: a copy outside this folder then finds them by soname. An installed libtorch
         // named by LORA_LIBTORCH_DIR comes first and must hold them.
         if (LibTorchDirectory is { } installed)
-            foreach (var dep in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+            foreach (var dep in LibTorchLibraries)
             {
                 var path = Path.Combine(installed, dep);
                 if (!File.Exists(path) || !NativeLibrary.TryLoad(path, out _))
                     throw new NativeLoadException($"{LibTorchDirectoryVariable} (LoraLibTorchPath) is '{installed}', but {dep} {(File.Exists(path) ? "did not load from it" : "is not there")}: it must name the folder holding libtorch's libraries (libtorch.so, libc10.so).");
             }
-        foreach (var dep in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+        foreach (var dep in LibTorchLibraries)
         {
             var path = Path.Combine(directory, dep);
             if (File.Exists(path)) NativeLibrary.TryLoad(path, out _);

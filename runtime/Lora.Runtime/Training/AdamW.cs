@@ -100,8 +100,6 @@ public sealed class AdamW : IDisposable
     public void Apply(double learningRate)
     {
         Step++;
-        double bc1 = 1 - Math.Pow(Beta1, Step), bc2 = 1 - Math.Pow(Beta2, Step);
-        double stepSize = learningRate / bc1, bc2Sqrt = Math.Sqrt(bc2);
         using var _ = no_grad();
         for (int i = 0; i < _parameters.Count; i++)
         {
@@ -114,12 +112,7 @@ public sealed class AdamW : IDisposable
             // 8-bit moments are expanded to float32 for the update and stored again right after (one parameter at a time).
             var m = _m[i] ?? _m8[i]!.Load();
             var v = _v[i] ?? _v8[i]!.Load();
-            m.mul_(Beta1).add_(g32, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g32, g32, value: 1 - Beta2);
-            if (WeightDecay != 0) p.mul_(1 - learningRate * WeightDecay);
-            var denom = v.sqrt().div_(bc2Sqrt).add_(Epsilon);
-            var update = m.div(denom).mul_(-stepSize);
-            p.add_(update.to_type(p.dtype));
+            Update(p, g32, m, v, learningRate);
             if (_m8[i] is { } m8)
             {
                 m8.Store(m);
@@ -136,16 +129,24 @@ public sealed class AdamW : IDisposable
     {
         if (Flat is null || _flatM is null || _flatV is null) throw new InvalidOperationException("This optimizer's parameters do not share a flat buffer.");
         Step++;
-        double bc1 = 1 - Math.Pow(Beta1, Step), bc2 = 1 - Math.Pow(Beta2, Step);
-        double stepSize = learningRate / bc1, bc2Sqrt = Math.Sqrt(bc2);
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        var values = Flat.Values;
-        _flatM.mul_(Beta1).add_(grads, alpha: 1 - Beta1);
-        _flatV.mul_(Beta2).addcmul_(grads, grads, value: 1 - Beta2);
+        Update(Flat.Values, grads, _flatM, _flatV, learningRate);
+    }
+
+    /// <summary>
+    /// One AdamW update of <paramref name="values"/> in place at the current <see cref="Step"/>, PyTorch's order: moments,
+    /// decoupled decay, then the bias-corrected step. g32, m, v: float32, shaped like the values.
+    /// </summary>
+    void Update(Tensor values, Tensor g32, Tensor m, Tensor v, double learningRate)
+    {
+        double bc1 = 1 - Math.Pow(Beta1, Step), bc2 = 1 - Math.Pow(Beta2, Step);
+        double stepSize = learningRate / bc1, bc2Sqrt = Math.Sqrt(bc2);
+        m.mul_(Beta1).add_(g32, alpha: 1 - Beta1);
+        v.mul_(Beta2).addcmul_(g32, g32, value: 1 - Beta2);
         if (WeightDecay != 0) values.mul_(1 - learningRate * WeightDecay);
-        var denom = _flatV.sqrt().div_(bc2Sqrt).add_(Epsilon);
-        values.add_(_flatM.div(denom).mul_(-stepSize).to_type(values.dtype));
+        var denom = v.sqrt().div_(bc2Sqrt).add_(Epsilon);
+        values.add_(m.div(denom).mul_(-stepSize).to_type(values.dtype));
     }
 
     public void ZeroGrad()
