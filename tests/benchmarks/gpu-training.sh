@@ -8,8 +8,11 @@
 #   bash tests/benchmarks/gpu-training.sh fixtures   # there: $OUT/fixtures.tgz = make_fixtures.py's parity fixtures
 #   bash tests/benchmarks/gpu-training.sh experiment # there: gpu-experiment/ trained on the GPU and on the CPU, compared
 #   bash tests/benchmarks/gpu-training.sh phases     # there: ours and the peer timed by phase (forward, backward, optimizer)
+#   bash tests/benchmarks/gpu-training.sh profile    # there: ours and the peer timed block by block (--sections), the
+#                                                    # peer's kernels, PEFT itself on the anchor shapes, QLoRA memory variants
 # With the device tool: run(command="bash tests/benchmarks/gpu-training.sh run", carry=["artifacts/gpu"], timeout_s=540).
-# Knobs: STEPS (20), SHAPES (gpt2 llama1b llama7b llama7b-qlora), PEER=1 also runs the plain PyTorch peer per shape.
+# Knobs: STEPS (20), SHAPES (gpt2 llama1b llama7b llama7b-qlora), PEFT=0 skips PEFT itself (peft_peer.py, run per shape
+# where transformers + PEFT are installed, so ratios come from one run), PEER=1 also runs the plain PyTorch peer per shape.
 # Dry run on a CPU machine (checks the plumbing, not the figures):
 #   LORA_LIBTORCH_DIR=~/.nuget/packages/libtorch-cpu-linux-x64/2.10.0/runtimes/linux-x64/native DEVICE=cpu SMALL=1 \
 #   OUT=/tmp/gpu-dry bash tests/benchmarks/gpu-training.sh run
@@ -30,7 +33,7 @@ pack() {
     rm -rf "$publish"
     experiment
     cp "$root/../shared/anchors/peft-h200.json" "$root/../shared/bench/peer_lora_train.py" "$root/../shared/fixtures/peft/make_fixtures.py" \
-        "$root/tests/benchmarks/peer_phases.py" "$pack_dir/"
+        "$root/tests/benchmarks/peer_phases.py" "$root/tests/benchmarks/peer_sections.py" "$root/tests/benchmarks/peft_peer.py" "$pack_dir/"
     du -sh "$pack_dir"
 }
 
@@ -105,6 +108,10 @@ run() {
         else
             echo "{\"shape\": \"$shape\", \"error\": \"see $shape.log in logs.tgz\"}" >>"$OUT/results.jsonl"
         fi
+        if [[ ${PEFT:-1} == 1 && "$shape" != *qlora ]]; then   # PEFT itself, in this run (no bitsandbytes there: no QLoRA)
+            timeout "$limit" python3 "$pack_dir/peft_peer.py" "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" \
+                2>"$logs/$shape.peft.log" | tail -n 1 | sed "s/^/{\"shape\": \"$shape\", \"peft\": /; s/\$/}/" >>"$OUT/results.jsonl" || true
+        fi
         if [[ -n "${PEER:-}" && "$shape" != *qlora ]]; then   # no bitsandbytes there: no QLoRA peer
             timeout "$limit" python3 "$pack_dir/peer_lora_train.py" "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" \
                 2>"$logs/$shape.peer.log" | tail -n 1 | sed "s/^/{\"shape\": \"$shape\", \"peer\": /; s/\$/}/" >>"$OUT/results.jsonl" || true
@@ -121,23 +128,27 @@ except Exception:
 anchor_of = {"gpt2": "peft_gpt2_124m_r8_cattn_b8_s512", "llama1b": "peft_llama_1.1b_r16_alllinear_b8_s512",
              "llama7b": "peft_llama_7b_r16_qv_b4_s512", "llama7b-qlora": "peft_llama_7b_r16_qv_b4_s512"}
 peers = {r["shape"]: r["peer"] for r in rows if "peer" in r}
+pefts = {r["shape"]: r["peft"] for r in rows if "peft" in r}
 print(f"bf16 matmul ceiling: {matmul:.0f} GFLOP/s\n" if matmul else "bf16 matmul ceiling: not measured\n")
-print("| shape | ours tok/s | PEFT tok/s (anchor) | ratio (needs ≥ 1.2) | ours peak GiB | PEFT peak GiB | plain PyTorch now tok/s |")
-print("| --- | --- | --- | --- | --- | --- | --- |")
+print("| shape | ours tok/s | PEFT tok/s, this run | ratio (needs ≥ 1.2) | PEFT tok/s (anchor) | ratio to anchor | ours peak GiB | PEFT peak GiB, this run (anchor) | plain PyTorch now tok/s |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for r in rows:
-    if "peer" in r:
+    if "peer" in r or "peft" in r:
         continue
     a = anchors[anchor_of[r["shape"]]]
     if "error" in r:
-        print(f"| {r['shape']} | failed ({r['error']}) | {a['tokens_per_s']:.0f} | – | – | {a['peak_gib']:.1f} | – |")
+        print(f"| {r['shape']} | failed ({r['error']}) | – | – | {a['tokens_per_s']:.0f} | – | – | ({a['peak_gib']:.1f}) | – |")
         continue
-    o, p = r["ours"], peers.get(r["shape"])
-    peak = "–" if o.get("peak_gpu_gib") is None else "%.1f" % o["peak_gpu_gib"]
+    o, p, f = r["ours"], peers.get(r["shape"]), pefts.get(r["shape"])
+    peak = "–" if o.get("peak_gpu_gib") is None else "%.2f" % o["peak_gpu_gib"]
     peer = "–" if p is None else "%.0f" % p["tokens_per_s"]
-    print(f"| {r['shape']} | {o['tokens_per_s']:.0f} | {a['tokens_per_s']:.0f} | {o['tokens_per_s'] / a['tokens_per_s']:.2f}× "
-          f"| {peak} | {a['peak_gib']:.1f} | {peer} |")
-print("\nOur peak is what the CUDA caching allocator reserved above the context (NVML), PEFT's is max_memory_allocated;"
-      " the QLoRA row's targets are the QLoRA paper's ~6 GB for 7B and PEFT's bf16 LoRA peak.")
+    now = "–" if f is None else "%.0f" % f["tokens_per_s"]
+    ratio = "–" if f is None else "%.2f×" % (o["tokens_per_s"] / f["tokens_per_s"])
+    peft_peak = "–" if f is None else "%.2f" % f["peak_gib"]
+    print(f"| {r['shape']} | {o['tokens_per_s']:.0f} | {now} | {ratio} | {a['tokens_per_s']:.0f} | {o['tokens_per_s'] / a['tokens_per_s']:.2f}× "
+          f"| {peak} | {peft_peak} ({a['peak_gib']:.1f}) | {peer} |")
+print("\nOur peak is what the CUDA caching allocator reserved above the context (NVML), PEFT's is max_memory_allocated"
+      " (reserved is never below allocated); the QLoRA row's target is the QLoRA paper's ~6 GB for 7B.")
 PY
     cat "$OUT/table.md"
 }
@@ -240,6 +251,72 @@ phases() {
     cat "$OUT/phases.jsonl"
 }
 
+# Where ours loses to the peer, block by block, and what PEFT itself does in this run: $OUT/profile.jsonl holds
+# ours and the peer with --sections, PEFT on each anchor shape (peft_peer.py), ours on the same shapes, and the QLoRA shape
+# with and without expandable segments; logs.tgz the peer's kernel tables, which allocator symbols libc10_cuda exports
+# and where its statistics live (allocator_layout).
+profile() {
+    : "${OUT:?set OUT to the folder whose files come back}"
+    local app=/tmp/lora-gpu device=${DEVICE:-cuda}
+    logs=/tmp/lora-gpu-logs
+    rm -rf "$app" "$logs" && mkdir -p "$app" "$logs" && tar xJf "$pack_dir/lora.txz" -C "$app"
+    trap 'tar czf "$OUT/logs.tgz" -C "$logs" . 2>/dev/null || true' EXIT
+    local libtorch=${LORA_LIBTORCH_DIR:-$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/lib')")}
+    export LD_LIBRARY_PATH="$libtorch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    { nm -D --defined-only "$libtorch/libc10_cuda.so" | grep -E "DeviceStats|resetPeakStats|CUDACachingAllocator9allocator" || true; command -v gcc nsys ncu || true; } >"$logs/symbols.txt" 2>&1
+    local out=$OUT/profile.jsonl steps=${STEPS:-8}
+    : >"$out"
+    record() {   # record LABEL COMMAND...: the command's last output line as {"label": ..., "result": ...}
+        local label=$1 line
+        shift
+        line=$(timeout "${SHAPE_TIMEOUT:-180}" "$@" 2>>"$logs/$label.log" | tail -n 1) || true
+        echo "{\"label\": \"$label\", \"result\": ${line:-null}}" >>"$out"
+    }
+    allocator_layout "$libtorch" >"$logs/allocator-layout.txt" 2>&1 || true
+    for shape in ${SHAPES:-llama7b llama1b}; do
+        read -r -a args <<<"$(shape_args "$shape")"
+        record "$shape.ours.sections" "$app/lora" bench train "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" --sections
+        [[ ${PEER_SECTIONS:-1} == 1 ]] && record "$shape.peer.sections" python3 "$pack_dir/peer_sections.py" "${args[@]}" --steps "$steps" --warmup 2 --dtype bf16 --device "$device" \
+            --profile "$logs/$shape.peer-kernels.txt"
+    done
+    for shape in ${PEFT_SHAPES:-gpt2 llama1b llama7b}; do
+        read -r -a args <<<"$(shape_args "$shape")"
+        record "$shape.ours" "$app/lora" bench train "${args[@]}" --steps 20 --warmup 2 --dtype bf16 --device "$device"
+        record "$shape.peft" python3 "$pack_dir/peft_peer.py" "${args[@]}" --steps 20 --warmup 2 --dtype bf16 --device "$device"
+    done
+    read -r -a args <<<"$(shape_args llama7b-qlora)"
+    record "qlora" "$app/lora" bench train "${args[@]}" --steps 6 --warmup 2 --dtype bf16 --device "$device" --sections
+    PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True record "qlora.expandable" "$app/lora" bench train "${args[@]}" --steps 6 --warmup 2 --dtype bf16 --device "$device"
+    cat "$out"
+}
+
+# Where the CUDA caching allocator's statistics live in this libtorch (TorchSharp binds none): the virtual slot of
+# CUDAAllocator::getDeviceStats and the DeviceStats field offsets, compiled against the installed torch's headers.
+allocator_layout() {
+    local libtorch=$1 include probe=/tmp/lora-allocator-probe
+    include=$(python3 -c "import torch, os; print(os.path.dirname(torch.__file__) + '/include')")
+    cat >"$probe.cpp" <<'CPP'
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <cstddef>
+#include <cstdio>
+#include <cstring>
+using Allocator = c10::cuda::CUDACachingAllocator::CUDAAllocator;
+using Stats = c10::CachingDeviceAllocator::DeviceStats;
+int main() {
+    auto stats = &Allocator::getDeviceStats;
+    auto reset = &Allocator::resetPeakStats;
+    std::ptrdiff_t s, r;
+    std::memcpy(&s, &stats, sizeof s);
+    std::memcpy(&r, &reset, sizeof r);
+    std::printf("getDeviceStats vtable byte offset %td, resetPeakStats %td, sizeof(DeviceStats) %zu, allocated_bytes at %zu, reserved_bytes at %zu\n",
+                s - 1, r - 1, sizeof(Stats), offsetof(Stats, allocated_bytes), offsetof(Stats, reserved_bytes));
+}
+CPP
+    g++ -std=c++20 -I"$include" -I"$include/torch/csrc/api/include" -I/usr/local/cuda/include "$probe.cpp" -o "$probe" \
+        -L"$libtorch" -lc10_cuda -lc10 && "$probe"
+    python3 -c "import torch; print(torch.__version__)"
+}
+
 # The parity fixtures of ../shared/fixtures/peft/make_fixtures.py (every spec), made where transformers + PEFT exist:
 # $OUT/fixtures.tgz holds one folder per spec and the script's log.
 fixtures() {
@@ -260,5 +337,6 @@ case "${1:-}" in
     fixtures) fixtures ;;
     experiment) experiment_check ;;
     phases) phases ;;
-    *) echo "usage: $0 pack|run|fixtures|experiment|phases" >&2; exit 2 ;;
+    profile) profile ;;
+    *) echo "usage: $0 pack|run|fixtures|experiment|phases|profile" >&2; exit 2 ;;
 esac

@@ -4,33 +4,11 @@ phase, as `lora bench train --phases` times ours: forward (under bf16 autocast),
 between them. Same arguments as the peer; prints one JSON line with phase_forward_s, phase_backward_s, phase_optimizer_s."""
 import json, statistics, sys, time
 import torch
-import peer_lora_train as peer
+from peer_sections import setup   # builds the peer's own model and optimizer
 
 
 def main():
-    sys.argv, argv = sys.argv[:1], sys.argv[1:]
-    parser_args = {}
-    # Reuse the peer's own argument parser and model, so the two cannot drift.
-    import argparse
-    real_parse = argparse.ArgumentParser.parse_args
-    argparse.ArgumentParser.parse_args = lambda self, args=None, ns=None: parser_args.setdefault("a", real_parse(self, argv))
-    captured = {}
-    real_adamw = torch.optim.AdamW
-    def capture(params, **kw):
-        captured["opt"] = real_adamw(params, **kw)
-        raise StopIteration   # the peer's setup is done: its model, parameters and optimizer exist
-    torch.optim.AdamW = capture
-    real_model = peer.Model
-    def keep(a):
-        captured["model"] = real_model(a)
-        return captured["model"]
-    peer.Model = keep
-    try:
-        peer.main()
-    except StopIteration:
-        pass
-    a, opt = parser_args["a"], captured["opt"]
-    m = [mod for mod in [captured["model"]]][0]
+    a, m, opt = setup(sys.argv[1:])
     ids = torch.randint(0, a.vocab, (a.batch, a.seq), device=a.device)
     phases = {"forward": [], "backward": [], "optimizer": []}
     def sync():

@@ -35,12 +35,13 @@ public static class BenchCommand
         var threads = Opt("--threads", d.Threads, "intra-op threads (0 = default)");
         var quant = Opt("--quant", d.Quant, "none or nf4 (QLoRA: a 4-bit base)");
         var quantEmbeddings = Opt("--quant-embeddings", false, "with --quant: the embedding and the LM head in 4 bits too (bitsandbytes' Embedding4bit; not transformers' default)");
-        var checkpointing = Opt("--gradient-checkpointing", false, "recompute each residual block in backward (not in the peer)");
+        var checkpointing = Opt("--gradient-checkpointing", false, "recompute each decoder layer in backward (not in the peer)");
         var optim = Opt("--optim", d.Optim, "adamw or adamw8bit (bitsandbytes-style 8-bit moments; not in the peer)");
         var phases = Opt("--phases", false, "also print the median seconds of forward, backward and the optimizer (the device synced between them)");
+        var sections = Opt("--sections", false, "also print the median milliseconds per step of each kind of residual block's forward and backward (of each decoder layer with --gradient-checkpointing), and of the head, loss and embedding (the device synced at each)");
         var command = new Command("train", "LoRA training throughput on a random model; same arguments and JSON as the PyTorch peer.")
         {
-            family, layers, hidden, heads, kvHeads, ffn, vocab, seq, batch, steps, warmup, rank, alpha, targets, dtype, device, threads, quant, quantEmbeddings, checkpointing, optim, phases,
+            family, layers, hidden, heads, kvHeads, ffn, vocab, seq, batch, steps, warmup, rank, alpha, targets, dtype, device, threads, quant, quantEmbeddings, checkpointing, optim, phases, sections,
         };
         command.SetAction(p =>
         {
@@ -50,7 +51,7 @@ public static class BenchCommand
                 KvHeads = p.GetValue(kvHeads), Ffn = p.GetValue(ffn), Vocab = p.GetValue(vocab), Seq = p.GetValue(seq), Batch = p.GetValue(batch),
                 Steps = p.GetValue(steps), Warmup = p.GetValue(warmup), Rank = p.GetValue(rank), Alpha = p.GetValue(alpha),
                 Targets = p.GetValue(targets)!, DType = p.GetValue(dtype)!, Device = p.GetValue(device)!, Threads = p.GetValue(threads),
-                Quant = p.GetValue(quant)!, QuantEmbeddings = p.GetValue(quantEmbeddings), GradientCheckpointing = p.GetValue(checkpointing), Optim = p.GetValue(optim)!, Phases = p.GetValue(phases),
+                Quant = p.GetValue(quant)!, QuantEmbeddings = p.GetValue(quantEmbeddings), GradientCheckpointing = p.GetValue(checkpointing), Optim = p.GetValue(optim)!, Phases = p.GetValue(phases), Sections = p.GetValue(sections),
             };
             p.InvocationConfiguration.Output.WriteLine(TrainingBenchmark.ToJson(TrainingBenchmark.Run(options)));
             return CliApp.Success;

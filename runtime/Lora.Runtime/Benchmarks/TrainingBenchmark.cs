@@ -65,9 +65,13 @@ public static class TrainingBenchmark
         var phases = new Dictionary<string, List<double>>();
         var lap = new Stopwatch();
         bool timing = false;
-        if (o.Phases)
+        // --sections: each residual block's forward and backward apart (SectionTimer), the device synced at every boundary.
+        var sections = o.Sections ? new SectionTimer(cuda) : null;
+        model.Sections = sections;
+        if (o.Phases || sections is not null)
             trainer.PhaseObserver = phase =>
             {
+                sections?.Phase(phase);
                 if (cuda) torch.cuda.synchronize();
                 if (timing) (phases.TryGetValue(phase, out var list) ? list : phases[phase] = []).Add(lap.Elapsed.TotalSeconds);
                 lap.Restart();
@@ -77,12 +81,18 @@ public static class TrainingBenchmark
         for (int i = 0; i < o.Warmup + o.Steps; i++)
         {
             timing = i >= o.Warmup;
+            if (sections is not null)
+            {
+                sections.Recording = timing;
+                sections.BeginStep();
+            }
             lap.Restart();
             var clock = Stopwatch.StartNew();
             var result = trainer.Step(batch);
             if (cuda) torch.cuda.synchronize();
             else _ = result.MicroLosses.data<float>()[0]; // CPU ops are synchronous; this only keeps the step honest
             clock.Stop();
+            sections?.EndStep();
             if (i >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
             residentByStep.Add(ProcessMemory.ResidentMiB());
             if (cuda) gpuPeakMiB = Math.Max(gpuPeakMiB, GpuMemory.UsedMiB(gpuIndex) ?? 0);
@@ -109,6 +119,7 @@ public static class TrainingBenchmark
                 (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
         };
         foreach (var (phase, seconds) in phases) output[$"phase_{phase}_s"] = Median(seconds);
+        if (sections is not null) output["sections_ms"] = sections.Medians();
         // The peer prints torch.cuda.max_memory_allocated as peak_gpu_gib; ours is what the caching allocator reserved
         // above the CUDA context (GpuMemory), never less than the allocated peak. Absent without a driver to ask.
         if (gpuBaselineMiB is { } context)

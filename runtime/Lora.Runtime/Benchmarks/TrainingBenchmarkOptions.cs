@@ -22,7 +22,7 @@ public sealed record TrainingBenchmarkOptions
     public string Device { get; init; } = "cpu";
     /// <summary>0 leaves libtorch's default.</summary>
     public int Threads { get; init; }
-    /// <summary>Recompute each residual block in backward (not in the peer; off by default).</summary>
+    /// <summary>Recompute each decoder layer in backward (not in the peer; off by default).</summary>
     public bool GradientCheckpointing { get; init; }
     /// <summary>"none" or "nf4": QLoRA's 4-bit base.</summary>
     public string Quant { get; init; } = "none";
@@ -32,4 +32,6 @@ public sealed record TrainingBenchmarkOptions
     public string Optim { get; init; } = "adamw";
     /// <summary>Also time forward, backward and the optimizer apart (a device sync between them; slightly slower steps).</summary>
     public bool Phases { get; init; }
+    /// <summary>Also time each residual block's forward and backward (<see cref="SectionTimer"/>; a device sync at every block).</summary>
+    public bool Sections { get; init; }
 }

@@ -131,8 +131,7 @@ public abstract class CausalLanguageModel : nn.Module
     public int NumLayers => Config.NumLayers;
 
     /// <summary>
-    /// Recompute each residual block (attention, MLP) in the backward pass instead of keeping its activations (training
-    /// only). It also makes every RMSNorm keep only its input (<see cref="RmsNorm.KeepsInputOnly"/>): both trade time for memory.
+    /// Recompute each decoder layer in the backward pass instead of keeping its activations (training only). It also makes every RMSNorm keep only its input (<see cref="RmsNorm.KeepsInputOnly"/>): both trade time for memory.
     /// </summary>
     public bool GradientCheckpointing
     {
@@ -146,12 +145,31 @@ public abstract class CausalLanguageModel : nn.Module
 
     bool _gradientCheckpointing;
 
-    /// <summary>Runs one residual block of a decoder layer, checkpointed when training with <see cref="GradientCheckpointing"/> on.</summary>
-    protected Tensor RunLayer(Func<Tensor, ForwardContext, Tensor> layer, Tensor x, ForwardContext context)
+    /// <summary>
+    /// Runs one decoder layer, given as its two residual blocks in order (attention, then MLP). Training with
+    /// <see cref="GradientCheckpointing"/> on, the layer is the unit of checkpointing, as in transformers: its input is
+    /// kept and the whole layer recomputed in backward, so one hidden state per layer is kept (the memory estimator's
+    /// count) and one layer's activations exist at a time. Otherwise block after block.
+    /// </summary>
+    protected Tensor RunLayer(Func<Tensor, ForwardContext, Tensor> attention, Func<Tensor, ForwardContext, Tensor> mlp, Tensor x, ForwardContext context)
     {
-        if (!GradientCheckpointing || !training || !is_grad_enabled() || context.Cache is not null) return layer(x, context);
+        if (!GradientCheckpointing || !training || !is_grad_enabled() || context.Cache is not null)
+            return Timed(mlp, Timed(attention, x, context), context);
         // The embeddings are frozen, so the first layer's input needs grad switched on for the backward to reach it.
         if (!x.requires_grad) x = x.detach().requires_grad_(true);
-        return LayerCheckpoint.Run(layer, x, context);
+        Tensor Layer(Tensor input, ForwardContext c)
+        {
+            using var scope = NewDisposeScope();   // the attention block's output goes when the layer returns
+            return mlp(attention(input, c), c).MoveToOuterDisposeScope();
+        }
+        return Sections is { } sections
+            ? sections.Block("DecoderLayer", x, input => LayerCheckpoint.Run(Layer, input, context))
+            : LayerCheckpoint.Run(Layer, x, context);
     }
+
+    Tensor Timed(Func<Tensor, ForwardContext, Tensor> block, Tensor x, ForwardContext context) =>
+        Sections is { } sections ? sections.Block(block.Method.Name, x, input => block(input, context)) : block(x, context);
+
+    /// <summary>Benchmarks only (<c>lora bench train --sections</c>): times every residual block; null otherwise.</summary>
+    internal Benchmarks.SectionTimer? Sections { get; set; }
 }

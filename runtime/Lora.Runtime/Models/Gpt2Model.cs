@@ -49,14 +49,12 @@ sealed class Gpt2Transformer : nn.Module
         foreach (var p in parameters()) p.requires_grad = false;
     }
 
-    public Tensor Forward(Tensor ids, Tensor positions, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
+    public Tensor Forward(Tensor ids, Tensor positions, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
     {
         var x = wte.forward(ids) + wpe.forward(positions);   // (B, T, H)
         for (int i = 0; i < h.Count; i++)
         {
-            // Per residual branch, as in the Llama backbone: the unit of gradient checkpointing.
-            x = runLayer(h[i].AttentionBlock, x, ctx);
-            x = runLayer(h[i].MlpBlock, x, ctx);
+            x = runLayer(h[i].AttentionBlock, h[i].MlpBlock, x, ctx);
         }
         return ln_f.forward(x);
     }

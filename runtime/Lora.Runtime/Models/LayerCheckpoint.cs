@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 namespace Lora.Runtime.Models;
 
 /// <summary>
-/// Gradient checkpointing of one block of a decoder layer (its attention or its MLP, with their residual): the forward
-/// pass keeps only the block's input; the backward pass runs the block again with gradients on (same dropout masks:
-/// the RNG state is restored) and back-propagates through that recomputation. Activation memory drops from every
-/// layer's intermediates to two hidden states per layer and one block's intermediates, for about one extra forward
-/// pass.
+/// Gradient checkpointing of one decoder layer: the forward pass keeps only the layer's input; the backward pass runs the
+/// layer again with gradients on (same dropout masks: the RNG state is restored) and back-propagates through that
+/// recomputation. Activation memory drops from every layer's intermediates to one hidden state per layer and one layer's
+/// intermediates, for about one extra forward pass. The layer, not each of its two residual blocks, is the unit: that keeps
+/// half as many hidden states, which outweighs holding a whole layer's intermediates once a model has more than a few layers.
 /// </summary>
 public static class LayerCheckpoint
 {

@@ -60,16 +60,11 @@ sealed class LlamaBackbone : nn.Module
         register_module("norm", norm);
     }
 
-    public Tensor Forward(Tensor ids, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
+    public Tensor Forward(Tensor ids, ForwardContext ctx, Func<Func<Tensor, ForwardContext, Tensor>, Func<Tensor, ForwardContext, Tensor>, Tensor, ForwardContext, Tensor> runLayer)
     {
         var x = embed_tokens.forward(ids);              // (B, T, H)
-        // Each residual block (attention, MLP) is a unit of gradient checkpointing: backward recomputes one block at a
-        // time, so one block's activations exist at once instead of a whole layer's.
         for (int i = 0; i < layers.Count; i++)
-        {
-            x = runLayer(layers[i].AttentionBlock, x, ctx);
-            x = runLayer(layers[i].MlpBlock, x, ctx);
-        }
+            x = runLayer(layers[i].AttentionBlock, layers[i].MlpBlock, x, ctx);
         return norm.forward(x);
     }
 }

@@ -38,6 +38,34 @@ public class RmsNormTests
         Assert.True(x32.grad!.abs().max().item<float>() > 0, "zero gradient: the check would be vacuous");
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, 1e-6)]
+    [InlineData(ScalarType.BFloat16, 1e-5)]
+    public void The_fused_norm_the_GPU_uses_equals_the_composed_one_forward_and_backward(ScalarType dtype, double eps)
+    {
+        // FusedRmsNorm calls libtorch's rms_norm through a TorchScript function (what a CUDA device runs); on the CPU the
+        // same function runs too, so its output and input gradient are checked here against the composed formula.
+        manual_seed(6);
+        var source = randn(4, 7, 96) * 3;
+        var upstream = randn(4, 7, 96);
+
+        var x = source.to_type(dtype).requires_grad_(true);
+        var y = FusedRmsNorm.Normalize(x, eps);
+        Assert.Equal(dtype, y.dtype);
+        (y.to_type(ScalarType.Float32) * upstream).sum().backward();
+
+        var x32 = source.to_type(dtype).to_type(ScalarType.Float32).requires_grad_(true);
+        var expected = x32 * rsqrt(x32.pow(2).mean([-1], keepdim: true) + eps);
+        (expected * upstream).sum().backward();
+
+        double tolerance = dtype == ScalarType.Float32 ? 1e-6 : 1e-2;
+        double forward = Tolerance.RelativeError(y.detach().to_type(ScalarType.Float32), expected.detach());
+        double backward = Tolerance.RelativeError(x.grad!.to_type(ScalarType.Float32), x32.grad!);
+        Assert.True(forward < tolerance, $"output relative error {forward}");
+        Assert.True(backward < tolerance, $"input gradient relative error {backward}");
+        Assert.True(x32.grad!.abs().max().item<float>() > 0, "zero gradient: the check would be vacuous");
+    }
+
     [Fact]
     public void Gradient_checkpointing_makes_every_norm_of_the_model_keep_its_input_only()
     {
