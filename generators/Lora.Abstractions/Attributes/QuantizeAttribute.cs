@@ -19,8 +19,9 @@ namespace Lora
         /// <summary>Also quantize the per-block absmax constants (8-bit, blocks of 256): about 0.37 bits less per weight. Default false.</summary>
         public bool DoubleQuant { get; set; }
 
-        /// <summary>The type the dequantized weights are multiplied in. Default <see cref="ComputeType.Float32"/> (bitsandbytes'); QLoRA used bfloat16.</summary>
-        public ComputeType ComputeType { get; set; } = ComputeType.Float32;
+        /// <summary>The type the dequantized weights are multiplied in. Default <see cref="ComputeType.Auto"/>: bfloat16 on a GPU
+        /// that has it (as QLoRA trained), float32 on the CPU (bitsandbytes' default).</summary>
+        public ComputeType ComputeType { get; set; } = ComputeType.Auto;
 
         /// <summary>
         /// Also store the embedding tables and the LM head in 4 bits, as bitsandbytes' <c>Embedding4bit</c> and an empty

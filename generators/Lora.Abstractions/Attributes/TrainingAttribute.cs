@@ -60,8 +60,9 @@ namespace Lora
         /// <summary>AdamW ε, above 0. Default 1e-8 (PyTorch's).</summary>
         public double Epsilon { get; set; } = 1e-8;
 
-        /// <summary>The type activations and unquantized base weights use during training. Default <see cref="ComputeType.Float32"/>.</summary>
-        public ComputeType Precision { get; set; } = ComputeType.Float32;
+        /// <summary>The type activations and unquantized base weights use during training. Default <see cref="ComputeType.Auto"/>:
+        /// bfloat16 on a GPU that has it, float32 on the CPU.</summary>
+        public ComputeType Precision { get; set; } = ComputeType.Auto;
 
         /// <summary>Evaluate every this many steps; 0 evaluates at the end of each epoch. Default 0.</summary>
         public int EvalSteps { get; set; }

@@ -38,6 +38,7 @@ namespace Lora.Generators.Resolving
                 EmbeddingBitsPerWeight: tableBits);
         }
 
+        // Auto is float32 on the CPU and bfloat16 on a recent GPU: the estimate counts the larger.
         private static int Bytes(string? computeType) => computeType is "Float16" or "BFloat16" ? 2 : 4;
     }
 }

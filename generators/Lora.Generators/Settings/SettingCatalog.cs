@@ -73,7 +73,7 @@ namespace Lora.Generators.Settings
             var quantize = AttributeKind.Quantize;
             list.Add(Enum(quantize, "Type", QuantType, "NF4", 0, sweepable: true));
             list.Add(Bool(quantize, "DoubleQuant", false, sweepable: true));
-            list.Add(Enum(quantize, "ComputeType", ComputeType, "Float32", 0, sweepable: true));
+            list.Add(Enum(quantize, "ComputeType", ComputeType, "Auto", 3, sweepable: true));
             list.Add(Bool(quantize, "Embeddings", false, sweepable: true));
 
             foreach (var dataset in new[] { AttributeKind.Dataset, AttributeKind.TypedDataset })
@@ -116,7 +116,7 @@ namespace Lora.Generators.Settings
             list.Add(Dbl(training, "Beta1", 0.9, RangeRule.HalfOpen(0, 1), "PyTorch's default is 0.9."));
             list.Add(Dbl(training, "Beta2", 0.999, RangeRule.HalfOpen(0, 1), "PyTorch's default is 0.999."));
             list.Add(Dbl(training, "Epsilon", 1e-8, RangeRule.Above(0), "PyTorch's default is 1e-8."));
-            list.Add(Enum(training, "Precision", ComputeType, "Float32", 0, sweepable: true));
+            list.Add(Enum(training, "Precision", ComputeType, "Auto", 3, sweepable: true));
             list.Add(Int(training, "EvalSteps", 0, RangeRule.AtLeast(0), "0 evaluates at the end of each epoch."));
             list.Add(Int(training, "SaveSteps", 0, RangeRule.AtLeast(0), "0 saves at the end of each epoch."));
             list.Add(Int(training, "LoggingSteps", 10, RangeRule.AtLeast(1), "Report at least every step."));

@@ -31,7 +31,7 @@ public static class TrainingBenchmark
         if (cuda)
         {
             using (zeros(1, device: device)) torch.cuda.synchronize();
-            gpuBaselineMiB = GpuMemory.UsedMiB(gpuIndex);
+            gpuBaselineMiB = Nvml.UsedMiB(gpuIndex);
         }
         double gpuPeakMiB = 0;
         if (o.QuantEmbeddings && o.Quant == "none") throw new ArgumentException("--quant-embeddings needs --quant nf4.");
@@ -95,7 +95,7 @@ public static class TrainingBenchmark
             sections?.EndStep();
             if (i >= o.Warmup) times.Add(clock.Elapsed.TotalSeconds);
             residentByStep.Add(ProcessMemory.ResidentMiB());
-            if (cuda) gpuPeakMiB = Math.Max(gpuPeakMiB, GpuMemory.UsedMiB(gpuIndex) ?? 0);
+            if (cuda) gpuPeakMiB = Math.Max(gpuPeakMiB, Nvml.UsedMiB(gpuIndex) ?? 0);
             losses.Add(result.MicroLosses);
             result.GradNorm.Dispose();
         }
@@ -121,7 +121,7 @@ public static class TrainingBenchmark
         foreach (var (phase, seconds) in phases) output[$"phase_{phase}_s"] = Median(seconds);
         if (sections is not null) output["sections_ms"] = sections.Medians();
         // The peer prints torch.cuda.max_memory_allocated as peak_gpu_gib; ours is what the caching allocator reserved
-        // above the CUDA context (GpuMemory), never less than the allocated peak. Absent without a driver to ask.
+        // above the CUDA context (Nvml), never less than the allocated peak. Absent without a driver to ask.
         if (gpuBaselineMiB is { } context)
         {
             output["peak_gpu_gib"] = (gpuPeakMiB - context) / 1024;

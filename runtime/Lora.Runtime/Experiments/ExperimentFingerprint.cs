@@ -7,8 +7,9 @@ using System.Text.Json.Serialization;
 namespace Lora.Runtime.Experiments;
 
 /// <summary>
-/// A content hash of everything a trained adapter depends on: the resolved configuration, the dataset
-/// bytes, the base model's files and the SDK version. Equal fingerprints mean the artifacts are current.
+/// A content hash of everything a trained adapter depends on: the resolved configuration, the type it computes in on
+/// the run's device (<see cref="Lora.ComputeType.Auto"/> differs from the CPU to a GPU), the dataset bytes, the base
+/// model's files and the SDK version. Equal fingerprints mean the artifacts are current.
 /// </summary>
 public static class ExperimentFingerprint
 {
@@ -24,12 +25,13 @@ public static class ExperimentFingerprint
         // The project directory and source path locate inputs; they are not part of what is trained.
         JsonSerializer.Serialize(config with { ProjectDirectory = "", SourcePath = "" }, Json);
 
-    public static string Compute(Lora.ExperimentConfig config, string baseModelFolder)
+    public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string label, string value) => sha.AppendData(Encoding.UTF8.GetBytes($"{label}={value}\n"));
         Add("sdk", SdkVersion);
         Add("config", ConfigJson(config));
+        Add("compute", computeType.ToString());
         Add("dataset", FileHash(config.ResolvePath(config.Dataset.Path)));
         if (config.Dataset.EvalPath is { } evalPath) Add("eval-dataset", FileHash(config.ResolvePath(evalPath)));
         if (config.Adapter.InitFrom is { } init)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Lora.Runtime.Tensors;
 
 namespace Lora.Runtime.Experiments;
 
@@ -36,7 +37,8 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
     {
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), protocol.Info, cancellationToken);
-        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config));
+        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config),
+            ExperimentRunner.ComputeDType(config, Devices.Resolve(options.Device, out _)));
         var runner = new ExperimentRunner(options with { Log = protocol.Info });
         bool trained = StageRecord.IsCurrent(paths, StageRecord.Train, fingerprint) && Directory.Exists(paths.Adapter);
         bool merged = config.Merge is null || (StageRecord.IsCurrent(paths, StageRecord.Merge, fingerprint) && Directory.Exists(paths.Merged));

@@ -40,9 +40,12 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var clock = Stopwatch.StartNew();
         var device = Devices.Resolve(options.Device, out var choice);
         if (options.Device == "auto") options.Log($"{config.FullName}: device {choice}");
+        var computeType = ComputeDType(config, device);
+        if ((config.Quantization?.ComputeType ?? config.Training.Precision) == Lora.ComputeType.Auto)
+            options.Log($"{config.FullName}: computing in {computeType} (Auto on {choice})");
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var data = LoadedExperiment.Load(config);
-        fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder);
+        fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder, computeType);
         var t = config.Training;
 
         // QLoRA: the same model with its projections in 4 bits, computing in the quantization's compute type.
@@ -116,7 +119,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var memory = Memory(model, config, data, baselineMiB, device, contextMiB);
         double? evalLoss = data.Eval.Count > 0 ? EvalLoss() : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
-        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory, evals);
+        RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory, evals, computeType);
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(config, paths.Adapter, trainer.StepsDone, losses.Count > 0 ? losses[^1] : double.NaN, evalLoss, clock.Elapsed);
     }
@@ -159,7 +162,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     {
         if (device.type != DeviceType.CUDA) return null;
         using (zeros(1, device: device)) cuda.synchronize(device);   // the context exists once a tensor has been there
-        return GpuMemory.UsedMiB(Math.Max(0, device.index));
+        return Nvml.UsedMiB(Math.Max(0, device.index));
     }
 
     /// <summary>
@@ -169,7 +172,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     internal static CausalLanguageModel LoadForTraining(Lora.ExperimentConfig config, string baseFolder, Device device, out LoraConfig settings)
     {
         var quantize = Quantization(config);
-        var model = ModelLoader.Load(baseFolder, ComputeDType(config), quantize);
+        var model = ModelLoader.Load(baseFolder, ComputeDType(config, device), quantize);
         try
         {
             model.to(device);
@@ -233,14 +236,8 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var q => new QuantizationOptions(q.Type, q.DoubleQuant, q.Embeddings),
     };
 
-    /// <summary>What the run computes in: the training precision, or the 4-bit base's compute type under QLoRA.</summary>
-    internal static ScalarType ComputeDType(Lora.ExperimentConfig config) =>
-        Precision(config.Quantization is { } q ? q.ComputeType : config.Training.Precision);
-
-    static ScalarType Precision(Lora.ComputeType type) => type switch
-    {
-        Lora.ComputeType.BFloat16 => ScalarType.BFloat16,
-        Lora.ComputeType.Float16 => ScalarType.Float16,
-        _ => ScalarType.Float32,
-    };
+    /// <summary>What the run computes in on <paramref name="device"/>: the training precision, or the 4-bit base's compute type
+    /// under QLoRA, with <see cref="Lora.ComputeType.Auto"/> resolved for the device (<see cref="ComputeTypes"/>).</summary>
+    internal static ScalarType ComputeDType(Lora.ExperimentConfig config, Device device) =>
+        ComputeTypes.Resolve(config.Quantization is { } q ? q.ComputeType : config.Training.Precision, device);
 }

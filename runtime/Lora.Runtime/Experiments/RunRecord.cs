@@ -8,7 +8,7 @@ namespace Lora.Runtime.Experiments;
 public static class RunRecord
 {
     public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null,
-        IReadOnlyList<EvalPoint>? evals = null)
+        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null)
     {
         var json = new JsonObject
         {
@@ -17,6 +17,8 @@ public static class RunRecord
             ["sdk_version"] = ExperimentFingerprint.SdkVersion,
             ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
             ["seed"] = config.Training.Seed,
+            // What the run computed in, Auto resolved for its device (float32, bfloat16, float16).
+            ["compute_type"] = computeType?.ToString(),
             ["steps"] = losses.Count,
             ["train_seconds"] = Math.Round(duration.TotalSeconds, 3),
             ["final_loss"] = losses.Count > 0 ? losses[^1] : null,

@@ -69,7 +69,7 @@ namespace App
                 Beta1: 0.9,
                 Beta2: 0.999,
                 Epsilon: 1E-08,
-                Precision: global::Lora.ComputeType.Float32,
+                Precision: global::Lora.ComputeType.Auto,
                 EvalSteps: 0,
                 SaveSteps: 0,
                 LoggingSteps: 10,

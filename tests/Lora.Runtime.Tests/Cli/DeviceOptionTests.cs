@@ -18,7 +18,7 @@ public class DeviceOptionTests
     [Fact]
     public void Cuda_where_there_is_none_fails_with_the_reason_and_writes_nothing()
     {
-        if (GpuMemory.UsedMiB() is not null) return;   // a machine with a GPU: nothing to refuse
+        if (Nvml.UsedMiB() is not null) return;   // a machine with a GPU: nothing to refuse
         using var dir = new TempFolder();
         foreach (var args in ComputingVerbs(dir.Path))
         {

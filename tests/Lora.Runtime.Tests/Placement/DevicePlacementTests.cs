@@ -79,7 +79,7 @@ public class DevicePlacementTests
     [Fact]
     public void Cuda_where_there_is_none_fails_at_once_with_the_reason_and_auto_says_it_picked_the_cpu()
     {
-        if (GpuMemory.UsedMiB() is not null) return;   // a machine with a GPU: nothing to refuse
+        if (Nvml.UsedMiB() is not null) return;   // a machine with a GPU: nothing to refuse
         var error = Assert.Throws<ArgumentException>(() => DeviceNames.Resolve("cuda", out _));
         Assert.Contains("CUDA is not available", error.Message);
         Assert.Contains("libtorch", error.Message);

@@ -3,13 +3,13 @@ using System.Runtime.InteropServices;
 namespace Lora.Runtime.Native;
 
 /// <summary>
-/// Memory in use on a GPU as its driver reports it (NVML, the figure nvidia-smi shows). TorchSharp exposes none of the
-/// CUDA caching allocator's statistics, so the training benchmark's peak GPU memory is this figure after the run minus
-/// the same figure before the model existed: what the caching allocator reserved, which is at least what PyTorch's
-/// <c>max_memory_allocated</c> reports for the same tensors (PEFT's anchors use the latter, so the comparison is
-/// conservative for us).
+/// What the NVIDIA driver says of a GPU (NVML, as nvidia-smi shows it): memory in use, and the compute capability.
+/// TorchSharp exposes none of the CUDA caching allocator's statistics, so the training benchmark's peak GPU memory is
+/// the memory in use after the run minus the same figure before the model existed: what the caching allocator reserved,
+/// which is at least what PyTorch's <c>max_memory_allocated</c> reports for the same tensors (PEFT's anchors use the
+/// latter, so the comparison is conservative for us).
 /// </summary>
-public static partial class GpuMemory
+public static partial class Nvml
 {
     const string Library = "libnvidia-ml.so.1";
     static readonly Lazy<bool> Initialised = new(() => Try(() => nvmlInit_v2() == 0));
@@ -27,6 +27,21 @@ public static partial class GpuMemory
             return true;
         });
         return used;
+    }
+
+    /// <summary>GPU <paramref name="index"/>'s CUDA compute capability (8.0 for an A100, 9.0 for an H100 or H200); null without a driver to ask.</summary>
+    public static (int Major, int Minor)? ComputeCapability(int index = 0)
+    {
+        if (!OperatingSystem.IsLinux() || !Initialised.Value) return null;
+        (int, int)? capability = null;
+        Try(() =>
+        {
+            if (nvmlDeviceGetHandleByIndex_v2((uint)index, out var device) != 0) return false;
+            if (nvmlDeviceGetCudaComputeCapability(device, out int major, out int minor) != 0) return false;
+            capability = (major, minor);
+            return true;
+        });
+        return capability;
     }
 
     static bool Try(Func<bool> call)
@@ -55,4 +70,7 @@ public static partial class GpuMemory
 
     [LibraryImport(Library)]
     private static partial int nvmlDeviceGetMemoryInfo(IntPtr device, out NvmlMemory memory);
+
+    [LibraryImport(Library)]
+    private static partial int nvmlDeviceGetCudaComputeCapability(IntPtr device, out int major, out int minor);
 }
