@@ -10,10 +10,12 @@ namespace Lora.Generators.Resolving
     /// </summary>
     internal static class SupportValidator
     {
-        /// <summary>(attribute, setting, value as written in C#) → what to use instead.</summary>
+        /// <summary>(attribute, setting, value as C# displays it) → what to use instead.</summary>
         private static readonly (AttributeKind Kind, string Setting, string Value, string Instead)[] NotSupported =
         {
-            (AttributeKind.Quantize, "Type", "Int8", "8-bit bases (LLM.int8) are not implemented; use QuantType.NF4 or QuantType.FP4, 4-bit bases in bitsandbytes' layout"),
+            (AttributeKind.Quantize, "Type", "QuantType.Int8", "8-bit bases (LLM.int8) are not implemented; use QuantType.NF4 or QuantType.FP4, 4-bit bases in bitsandbytes' layout"),
+            (AttributeKind.Merge, "SafeMerge", "false",
+                "every merge is checked for non-finite weights and refuses to write them (PEFT's safe_merge = True); remove the argument"),
         };
 
         /// <summary>Reports each unsupported value, written or swept.</summary>
@@ -24,7 +26,7 @@ namespace Lora.Generators.Resolving
                 if (!settings.Has(kind)) continue;
                 foreach (var (written, location) in settings.WithSweptValues(kind, setting, axes))
                 {
-                    if (written.Text == value)
+                    if (written.Display() == value)
                         context.Report(DiagnosticDescriptors.SettingNotSupported, location, $"{setting} = {written.Display()}", instead);
                 }
             }

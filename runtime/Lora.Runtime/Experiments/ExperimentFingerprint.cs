@@ -7,9 +7,12 @@ using System.Text.Json.Serialization;
 namespace Lora.Runtime.Experiments;
 
 /// <summary>
-/// A content hash of everything a trained adapter depends on: the resolved configuration, the type it computes in on
-/// the run's device (<see cref="Lora.ComputeType.Auto"/> differs from the CPU to a GPU), the dataset bytes, the base
-/// model's files and the SDK version. Equal fingerprints mean the artifacts are current.
+/// Content hashes of what each stage's output depends on. Training (<see cref="Compute"/>): the configuration without
+/// what only later stages read (merge, evaluation, expectations, description), the type it computes in on the run's
+/// device (<see cref="Lora.ComputeType.Auto"/> differs from the CPU to a GPU), the dataset bytes, the base model's files
+/// and the SDK version. Merging and evaluation (<see cref="Stage"/>): the training fingerprint and their own settings.
+/// Expectations are in none of them: they are checked at every build, against the evaluation on disk. Equal fingerprints
+/// mean a stage's artifacts are current.
 /// </summary>
 public static class ExperimentFingerprint
 {
@@ -25,12 +28,14 @@ public static class ExperimentFingerprint
         // The project directory and source path locate inputs; they are not part of what is trained.
         JsonSerializer.Serialize(config with { ProjectDirectory = "", SourcePath = "" }, Json);
 
+    /// <summary>The training fingerprint: what the adapter depends on.</summary>
     public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string label, string value) => sha.AppendData(Encoding.UTF8.GetBytes($"{label}={value}\n"));
         Add("sdk", SdkVersion);
-        Add("config", ConfigJson(config));
+        // What the later stages alone read leaves training current when it changes.
+        Add("config", ConfigJson(config with { Description = null, Merge = null, Evaluation = null, Expectations = [] }));
         Add("compute", computeType.ToString());
         Add("dataset", FileHash(config.ResolvePath(config.Dataset.Path)));
         if (config.Dataset.EvalPath is { } evalPath) Add("eval-dataset", FileHash(config.ResolvePath(evalPath)));
@@ -41,6 +46,13 @@ public static class ExperimentFingerprint
             Add("model:" + Path.GetFileName(file), FileHash(file));
         return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
     }
+
+    /// <summary>
+    /// A later stage's fingerprint: <paramref name="training"/> (its input adapter) and the stage's own settings
+    /// (<see cref="Lora.MergeSettings"/>, <see cref="Lora.EvaluationSettings"/>; null when the experiment has none).
+    /// </summary>
+    public static string Stage(string training, string stage, object? settings) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"train={training}\nstage={stage}\nsettings={JsonSerializer.Serialize(settings, Json)}\n"))).ToLowerInvariant();
 
     public static string FileHash(string path)
     {

@@ -40,18 +40,27 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config),
             ExperimentRunner.ComputeDType(config, Devices.Resolve(options.Device, out _)));
         var runner = new ExperimentRunner(options with { Log = protocol.Info });
+        // Each stage is current by its own fingerprint: a changed merge or evaluation setting redoes that stage alone, and a
+        // changed expectation redoes none (expectations are checked below at every build).
+        string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
+        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, config.Evaluation);
         bool trained = StageRecord.IsCurrent(paths, StageRecord.Train, fingerprint) && Directory.Exists(paths.Adapter);
-        bool merged = config.Merge is null || (StageRecord.IsCurrent(paths, StageRecord.Merge, fingerprint) && Directory.Exists(paths.Merged));
-        bool evaluated = config.Evaluation is null || (StageRecord.IsCurrent(paths, StageRecord.Evaluate, fingerprint) && File.Exists(paths.Eval));
+        bool merged = config.Merge is null || (StageRecord.IsCurrent(paths, StageRecord.Merge, mergeFingerprint) && Directory.Exists(paths.Merged));
+        bool evaluated = config.Evaluation is null || (StageRecord.IsCurrent(paths, StageRecord.Evaluate, evaluateFingerprint) && File.Exists(paths.Eval));
         if (trained && merged && evaluated)
         {
-            protocol.Skipped(config.FullName, $"up to date (fingerprint {fingerprint[..12]})");
+            protocol.Skipped(config.FullName, $"up to date (fingerprint {fingerprint[..12]})"
+                + (config.Expectations.Count > 0 ? "; expectations checked against its last evaluation" : ""));
             return CheckExpectations(config, ReadEvaluation(paths));
         }
 
         var clock = Stopwatch.StartNew();
         Lora.TrainResult training;
-        if (trained) training = new Lora.TrainResult(config, paths.Adapter, 0, double.NaN, null, TimeSpan.Zero);
+        if (trained)
+        {
+            training = new Lora.TrainResult(config, paths.Adapter, 0, double.NaN, null, TimeSpan.Zero);
+            protocol.Info($"{config.FullName}: adapter up to date (fingerprint {fingerprint[..12]}), not retrained");
+        }
         else
         {
             StageRecord.Invalidate(paths);
@@ -71,14 +80,14 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         {
             protocol.Info($"{config.FullName}: merging into {paths.Merged}");
             runner.Merge(config, training);
-            StageRecord.Complete(paths, StageRecord.Merge, fingerprint);
+            StageRecord.Complete(paths, StageRecord.Merge, mergeFingerprint);
         }
         Lora.EvaluationResult? evaluation = null;
         if (!evaluated)
         {
             protocol.Info($"{config.FullName}: evaluating base and tuned models");
             evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken, options.Device);
-            StageRecord.Complete(paths, StageRecord.Evaluate, fingerprint);
+            StageRecord.Complete(paths, StageRecord.Evaluate, evaluateFingerprint);
         }
         protocol.Done(config.FullName, $"artifacts in {paths.Root} ({clock.Elapsed.TotalSeconds:0.0} s)");
         return CheckExpectations(config, evaluation ?? ReadEvaluation(paths));

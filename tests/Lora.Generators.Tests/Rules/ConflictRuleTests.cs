@@ -71,6 +71,14 @@ public sealed class ConflictRuleTests
     }
 
     [Fact]
+    public void LORA0015_an_unchecked_merge_is_reported_at_the_argument()
+    {
+        var run = new TestProject().Verify(Experiments.With("[Merge({|LORA0015:SafeMerge = false|})]"));
+        Assert.Contains("SafeMerge = false is not supported yet", run.Single.GetMessage(), StringComparison.Ordinal);
+        new TestProject().Verify(Experiments.With("[Merge(SafeMerge = true)]"));
+    }
+
+    [Fact]
     public void LORA0015_an_8_bit_base_is_reported_at_the_argument_saying_what_to_use()
     {
         var run = new TestProject().Verify(Experiments.With("[Quantize({|LORA0015:QuantType.Int8|})]"));

@@ -27,4 +27,59 @@ public class ExperimentHostTests
         Assert.Equal(40, steps[^1]);
         Assert.True(steps.Count <= 2 + (int)Math.Ceiling(seconds * 4), $"{steps.Count} progress lines in {seconds:0.00} s: more than 4 a second");
     }
+
+    [Fact]
+    public void Each_stage_is_redone_only_when_its_own_inputs_change()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with
+        {
+            Evaluation = new Lora.EvaluationSettings([Lora.Metric.Perplexity], MaxNewTokens: 8),
+            Expectations = [new Lora.ExpectationSettings(Lora.Metric.Perplexity, AtLeast: null, AtMost: 1e9)],
+        };
+        var artifacts = dir.Child("artifacts");
+        (int Exit, string Log) Build(Lora.ExperimentConfig c)
+        {
+            var output = new StringWriter();
+            int exit = new ExperimentHost(new RunnerOptions { ArtifactsRoot = artifacts }, new BuildProtocol(output)).Run([c], [], default);
+            return (exit, output.ToString());
+        }
+        string name = config.FullName;
+        var paths = ExperimentPaths.For(artifacts, config);
+        var first = Build(config);
+        Assert.Equal(0, first.Exit);
+        Assert.Contains($"{name}: training", first.Log);
+        var adapterWritten = File.GetLastWriteTimeUtc(Path.Combine(paths.Adapter, "adapter_model.safetensors"));
+
+        // An expectation no model can meet: checked again, and failing, without training, merging or evaluating.
+        var stricter = config with { Expectations = [new Lora.ExpectationSettings(Lora.Metric.Perplexity, AtLeast: null, AtMost: 1e-9)] };
+        var recheck = Build(stricter);
+        Assert.Equal(2, recheck.Exit);
+        Assert.Contains($"{name}: up to date", recheck.Log);
+        Assert.DoesNotContain($"{name}: training", recheck.Log);
+        Assert.DoesNotContain($"{name}: evaluating", recheck.Log);
+        // A description is the reader's, not the model's.
+        Assert.Contains($"{name}: up to date", Build(config with { Description = "now described" }).Log);
+
+        // An evaluation setting: evaluated again from the same adapter.
+        var evaluation = Build(config with { Evaluation = config.Evaluation! with { MaxNewTokens = 16 } });
+        Assert.Equal(0, evaluation.Exit);
+        Assert.Contains($"{name}: evaluating", evaluation.Log);
+        Assert.Contains($"{name}: adapter up to date", evaluation.Log);
+        Assert.DoesNotContain($"{name}: training", evaluation.Log);
+        Assert.DoesNotContain($"{name}: merging", evaluation.Log);
+
+        // A merge setting: merged again, nothing else.
+        var merge = Build(config with { Evaluation = config.Evaluation! with { MaxNewTokens = 16 }, Merge = config.Merge! with { DType = Lora.MergeDType.BFloat16 } });
+        Assert.Contains($"{name}: merging", merge.Log);
+        Assert.DoesNotContain($"{name}: training", merge.Log);
+        Assert.DoesNotContain($"{name}: evaluating", merge.Log);
+        Assert.Equal(adapterWritten, File.GetLastWriteTimeUtc(Path.Combine(paths.Adapter, "adapter_model.safetensors")));
+
+        // A training setting: everything again.
+        var retrain = Build(config with { Training = config.Training with { LearningRate = 1e-3 } });
+        Assert.Contains($"{name}: training", retrain.Log);
+        Assert.Contains($"{name}: merging", retrain.Log);
+        Assert.Contains($"{name}: evaluating", retrain.Log);
+    }
 }
