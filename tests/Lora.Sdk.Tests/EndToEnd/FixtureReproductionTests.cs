@@ -15,29 +15,8 @@ public sealed class FixtureReproductionTests(PackedSdk sdk)
     [Fact]
     public void The_train_tiny_llama_fixture_built_as_an_experiment_ends_with_the_fixtures_adapter()
     {
-        string fixture = RepoPaths.Fixture("train-tiny-llama");
-        string expected = Path.Combine(fixture, "expected.safetensors");
-        var project = sdk.NewProject("FixtureRun", $"""
-              <ItemGroup>
-                <AdditionalFiles Include="{fixture}/base/config.json" />
-              </ItemGroup>
-            """);
-        project.Write("data/train.jsonl", TokenRows(expected));
-        project.Write("TrainTinyLlama.cs", $$"""
-            using Lora;
-
-            namespace FixtureRun;
-
-            [Experiment("train-tiny-llama")]
-            [BaseModel("{{fixture}}/base")]
-            [LoraAdapter(Rank = 8, Alpha = 16, Dropout = 0, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj" }, InitFrom = "{{fixture}}/adapter_init")]
-            [Dataset("data/train.jsonl", Format = DatasetFormat.TokenIds, EvalFraction = 0, Shuffle = false, MaxLength = 64, AddEos = false)]
-            [Training(MaxSteps = 6, LearningRate = 5e-3, BatchSize = 4, EvalBatchSize = 4, GradientAccumulation = 2, WarmupSteps = 2,
-                      Schedule = LrSchedule.Cosine, WeightDecay = 0.01, MaxGradNorm = 1.0, Seed = 42, LoggingSteps = 1)]
-            [Merge(DType = MergeDType.Float32)]
-            public partial record TrainTinyLlama;
-            """);
-
+        string expected = Path.Combine(Fixture, "expected.safetensors");
+        var project = NewProject("FixtureRun");
         project.Build().ShouldSucceed().ShouldSay("train-tiny-llama step 6/6");
 
         // The fixture names PEFT parameters with the adapter name (".lora_A.default.weight"); adapter files do not.
@@ -46,6 +25,47 @@ public sealed class FixtureReproductionTests(PackedSdk sdk)
         AdapterWeights.AssertClose(reference, AdapterWeights.ReadFloat32(project.AdapterFile("train-tiny-llama")), Tolerance);
         Assert.True(File.Exists(project.Path("artifacts", "lora", "train-tiny-llama", "merged", "config.json")));
         Assert.True(File.Exists(project.Path("artifacts", "lora", "train-tiny-llama", "run.json")));
+    }
+
+    [Fact]
+    public void Changing_only_an_expectation_rechecks_it_without_training_again()
+    {
+        var project = NewProject("ExpectationRun", "[Evaluate(Metric.Perplexity)]", "[Expect(Metric.Perplexity, AtMost = 1e9)]");
+        project.Build().ShouldSucceed().ShouldSay("train-tiny-llama: training", "train-tiny-llama: evaluating");
+
+        // A threshold no model meets: the build fails on it, from the evaluation on disk, and trains nothing.
+        project.Replace("TrainTinyLlama.cs", "AtMost = 1e9", "AtMost = 1e-9");
+        project.Build().ShouldFail().ShouldSay("train-tiny-llama: up to date", "LORA1002")
+            .ShouldNotSay("train-tiny-llama: training", "train-tiny-llama: evaluating", "train-tiny-llama: merging");
+    }
+
+    static string Fixture => RepoPaths.Fixture("train-tiny-llama");
+
+    /// <summary>A project whose one experiment is the fixture's run (its rows, base model, initial adapter and settings).</summary>
+    ScratchProject NewProject(string name, params string[] attributes)
+    {
+        var project = sdk.NewProject(name, $"""
+              <ItemGroup>
+                <AdditionalFiles Include="{Fixture}/base/config.json" />
+              </ItemGroup>
+            """);
+        project.Write("data/train.jsonl", TokenRows(Path.Combine(Fixture, "expected.safetensors")));
+        project.Write("TrainTinyLlama.cs", $$"""
+            using Lora;
+
+            namespace {{name}};
+
+            [Experiment("train-tiny-llama")]
+            [BaseModel("{{Fixture}}/base")]
+            [LoraAdapter(Rank = 8, Alpha = 16, Dropout = 0, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj" }, InitFrom = "{{Fixture}}/adapter_init")]
+            [Dataset("data/train.jsonl", Format = DatasetFormat.TokenIds, EvalFraction = 0, Shuffle = false, MaxLength = 64, AddEos = false)]
+            [Training(MaxSteps = 6, LearningRate = 5e-3, BatchSize = 4, EvalBatchSize = 4, GradientAccumulation = 2, WarmupSteps = 2,
+                      Schedule = LrSchedule.Cosine, WeightDecay = 0.01, MaxGradNorm = 1.0, Seed = 42, LoggingSteps = 1)]
+            [Merge(DType = MergeDType.Float32)]
+            {{string.Join("\n", attributes)}}
+            public partial record TrainTinyLlama;
+            """);
+        return project;
     }
 
     /// <summary>The fixture's 48 rows of 16 token ids as TokenIds JSONL, in order.</summary>
