@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
-using Lora.Runtime.Data;
+using Lora.Cli.Arguments;
 using Lora.Runtime.Data.Email;
+using Lora.Runtime.Data;
 using Lora.Runtime.IO;
 
 namespace Lora.Cli.Commands;
@@ -49,20 +50,21 @@ public static class DataCommand
         perLabel.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 1) result.AddError("--per-label must be at least 1."); });
         maxTokens.Validators.Add(result => { if (result.GetValueOrDefault<int?>() is < 3) result.AddError("--max-tokens must be at least 3."); });
 
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace --out when it already exists." };
         var spamAssassin = new Command("spam-assassin", "Prepare the SpamAssassin spam/ham dataset: subject and body text of each email, labelled, balanced.")
         {
-            package, output, maxChars, maxTokens, perLabel,
+            package, output, maxChars, maxTokens, perLabel, overwrite,
         };
         spamAssassin.SetAction(parse => WriteSpamAssassin(
-            parse.GetRequiredValue(package), parse.GetRequiredValue(output),
+            parse.GetRequiredValue(package), parse.GetRequiredValue(output), parse.GetValue(overwrite),
             new SpamAssassinOptions(parse.GetValue(maxChars), parse.GetValue(perLabel), parse.GetValue(maxTokens)),
             parse.InvocationConfiguration.Output));
         return new Command("data", "Prepare datasets for experiments.") { spamAssassin };
     }
 
-    private static int WriteSpamAssassin(string packageFolder, string outputFile, SpamAssassinOptions options, TextWriter stdout)
+    private static int WriteSpamAssassin(string packageFolder, string outputFile, bool overwrite, SpamAssassinOptions options, TextWriter stdout)
     {
-        if (Directory.Exists(outputFile)) throw new CommandInputException($"--out {outputFile} is a folder; the dataset is one JSONL file.");
+        OutputPaths.CheckFile(outputFile, overwrite, new OutputPaths.Input("--package", packageFolder));
         SpamAssassinCorpus corpus;
         PreparedSpamAssassin prepared;
         try

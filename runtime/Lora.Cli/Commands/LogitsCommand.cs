@@ -37,14 +37,15 @@ public static class LogitsCommand
             Required = true,
         };
 
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace --out when it already exists." };
         var command = new Command("logits", "Run one forward pass and save the logits as a safetensors file.")
         {
-            model, adapter, merge, ids, mask, dtype, device, output,
+            model, adapter, merge, ids, mask, dtype, device, output, overwrite,
         };
         command.Validators.Add(result => Validate(result, ids, mask, adapter, merge));
         command.SetAction(parse => Run(
             parse.GetRequiredValue(model), parse.GetValue(adapter), parse.GetValue(merge), parse.GetRequiredValue(ids)!,
-            parse.GetValue(mask), DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetRequiredValue(device), parse.GetRequiredValue(output), parse.InvocationConfiguration.Output));
+            parse.GetValue(mask), DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetRequiredValue(device), parse.GetRequiredValue(output), parse.GetValue(overwrite), parse.InvocationConfiguration.Output));
         return command;
     }
 
@@ -75,8 +76,9 @@ public static class LogitsCommand
         }
     }
 
-    private static int Run(string modelFolder, string? adapterFolder, bool merge, IntegerRows ids, IntegerRows? mask, ScalarType dtype, string device, string outputFile, TextWriter stdout)
+    private static int Run(string modelFolder, string? adapterFolder, bool merge, IntegerRows ids, IntegerRows? mask, ScalarType dtype, string device, string outputFile, bool overwrite, TextWriter stdout)
     {
+        OutputPaths.CheckFile(outputFile, overwrite, new("--model", modelFolder), new("--adapter", adapterFolder));
         // Before any TorchSharp call: TorchSharp's own loader fails on older libstdc++ and blames the wrong cause.
         TorchNative.EnsureLoaded();
         using var scope = NewDisposeScope();

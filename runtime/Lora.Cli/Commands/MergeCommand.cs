@@ -33,7 +33,6 @@ public static class MergeCommand
         {
             model, adapter, output, dtype, overwrite, device,
         };
-        command.Validators.Add(result => Validate(result, model, adapter, output));
         command.SetAction(parse => Run(
             parse.GetRequiredValue(model), parse.GetRequiredValue(adapter), parse.GetRequiredValue(output),
             DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)), parse.GetValue(overwrite), parse.GetRequiredValue(device),
@@ -41,23 +40,9 @@ public static class MergeCommand
         return command;
     }
 
-    // The output replaces its folder wholesale, so it must never be one of the inputs.
-    private static void Validate(CommandResult result, Option<string> model, Option<string> adapter, Option<string> output)
-    {
-        if (ParsedValue.Of(result, output) is not { } outputFolder) return;
-        foreach (var input in new[] { model, adapter })
-        {
-            if (ParsedValue.Of(result, input) is { } inputFolder && SamePath(inputFolder, outputFolder))
-                result.AddError($"--out {outputFolder} is the {input.Name} folder; write the merged model to a new folder.");
-        }
-    }
-
     private static int Run(string modelFolder, string adapterFolder, string outputFolder, ScalarType dtype, bool overwrite, string device, TextWriter stdout)
     {
-        if (!overwrite && Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
-            throw new CommandInputException($"--out {outputFolder} exists and is not empty; pass --overwrite to replace it, or choose a new folder.");
-        if (File.Exists(outputFolder))
-            throw new CommandInputException($"--out {outputFolder} is a file; the merged model is a folder.");
+        OutputPaths.CheckFolder(outputFolder, overwrite, new("--model", modelFolder), new("--adapter", adapterFolder));
 
         // Before any TorchSharp call: TorchSharp's own loader fails on older libstdc++ and blames the wrong cause.
         TorchNative.EnsureLoaded();
@@ -67,9 +52,4 @@ public static class MergeCommand
         stdout.WriteLine($"Merged {adapterFolder} into {modelFolder}; wrote {DTypeOption.NameOf(dtype)} weights to {outputFolder}");
         return CliApp.Success;
     }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Normalize(a), Normalize(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
-
-    private static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lora.Cli.Arguments;
 using Lora.Runtime.Pretraining;
 
 namespace Lora.Cli.Commands;
@@ -39,8 +40,7 @@ public static class PretrainCommand
 
     static int Run(string recipePath, string dataFolder, string outputFolder, string tokenizerFolder, bool overwrite, TextWriter stdout)
     {
-        if (!overwrite && Directory.Exists(outputFolder) && Directory.EnumerateFileSystemEntries(outputFolder).Any())
-            throw new CommandInputException($"--out {outputFolder} exists and is not empty; pass --overwrite to replace it, or choose a new folder.");
+        OutputPaths.CheckFolder(outputFolder, overwrite, new("--recipe", recipePath), new("--data", dataFolder), new("--tokenizer", tokenizerFolder));
         try
         {
             var summary = new Pretrainer(RecipeFile.Load(recipePath), stdout).Run(dataFolder, tokenizerFolder, outputFolder);

@@ -22,12 +22,14 @@ public static class QuantizeCommand
         var doubleQuant = new Option<bool>("--double-quant") { Description = "Quantize the block scales again (8-bit, blocks of 256): about 0.37 bits per weight less." };
         var output = new Option<string>("--out") { Description = "The 4-bit model folder to write (atomically).", HelpName = "DIR", Required = true };
         var dtype = DTypeOption.Create("Dtype of the weights that stay full precision (embeddings, norms, LM head) and the compute dtype recorded.", "fp32", "bf16", "fp16");
-        var command = new Command("quantize", "Quantize a model's projections to 4 bits in the bitsandbytes layout.") { model, type, doubleQuant, output, dtype };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace --out when it already exists and is not empty." };
+        var command = new Command("quantize", "Quantize a model's projections to 4 bits in the bitsandbytes layout.") { model, type, doubleQuant, output, dtype, overwrite };
         command.SetAction(parse =>
         {
+            string source = parse.GetRequiredValue(model), target = parse.GetRequiredValue(output);
+            OutputPaths.CheckFolder(target, parse.GetValue(overwrite), new OutputPaths.Input("--model", source));
             TorchNative.EnsureLoaded();
             var options = new QuantizationOptions(parse.GetRequiredValue(type) == "fp4" ? Lora.QuantType.FP4 : Lora.QuantType.NF4, parse.GetValue(doubleQuant));
-            string source = parse.GetRequiredValue(model), target = parse.GetRequiredValue(output);
             var saved = DTypeOption.ToScalarType(parse.GetRequiredValue(dtype));
             using var scope = NewDisposeScope();
             using var quantized = ModelLoader.Load(source, ScalarType.Float32, options);

@@ -46,7 +46,7 @@ public class MergeCommandTests
     {
         var fx = new PeftFixture("tiny-gpt2");
         CliRun.Of("merge", "--model", fx.BaseDir, "--adapter", fx.AdapterDir, "--out", fx.BaseDir + Path.DirectorySeparatorChar)
-            .AssertFailedWith("is the --model folder");
+            .AssertFailedWith("is the --model");
     }
 
     [Fact]

@@ -40,10 +40,27 @@ public sealed class DataCommandTests : IDisposable
     [Fact]
     public void A_folder_without_the_corpus_is_a_user_error_naming_it()
     {
-        var error = Assert.Throws<CommandInputException>(() => Run("data", "spam-assassin", "--package", _temp.Path, "--out", _temp.Child("x.jsonl")));
+        var package = _temp.Child("package");
+        Directory.CreateDirectory(package);
+        var error = Assert.Throws<CommandInputException>(() => Run("data", "spam-assassin", "--package", package, "--out", _temp.Child("x.jsonl")));
 
         Assert.Contains("easy-ham-1: no *.txt emails", error.Message);
         Assert.False(File.Exists(_temp.Child("x.jsonl")));
+    }
+
+    [Fact]
+    public void The_dataset_is_never_written_into_the_package_and_replaces_a_file_only_with_overwrite()
+    {
+        var inside = Assert.Throws<CommandInputException>(() => Run("data", "spam-assassin", "--package", EmailTestData.Folder, "--out", Path.Combine(EmailTestData.Folder, "x.jsonl")));
+        Assert.Contains("is inside the --package folder", inside.Message);
+        Assert.False(File.Exists(Path.Combine(EmailTestData.Folder, "x.jsonl")));
+
+        var output = _temp.WriteText("existing.jsonl", "{\"kept\": true}\n");
+        var existing = Assert.Throws<CommandInputException>(() => Run("data", "spam-assassin", "--package", EmailTestData.Folder, "--out", output, "--max-chars", "100"));
+        Assert.Contains("exists; pass --overwrite", existing.Message);
+        Assert.Equal("{\"kept\": true}\n", File.ReadAllText(output));
+        Run("data", "spam-assassin", "--package", EmailTestData.Folder, "--out", output, "--max-chars", "100", "--overwrite");
+        Assert.NotEqual("{\"kept\": true}\n", File.ReadAllText(output));
     }
 
     [Theory]
