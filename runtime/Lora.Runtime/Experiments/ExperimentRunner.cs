@@ -68,7 +68,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             options.Log($"{config.FullName}: resuming from {Path.GetFileName(checkpoint.Folder)} ({checkpoint.State.Step}/{plan.TotalSteps} steps done)");
         }
 
-        var pending = new List<(int Step, double Lr, Tensor Loss, long Tokens)>();
+        var pending = new List<PendingStep>();
         long tokens = 0;
         int logEvery = Math.Max(1, t.LoggingSteps);
         // Evaluation every EvalSteps, or at each epoch's end when it is 0 (with an eval split); early stopping
@@ -77,47 +77,72 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var earlyStop = t.EarlyStoppingPatience > 0 && data.Eval.Count > 0 ? new EarlyStopping(t.EarlyStoppingPatience) : null;
         foreach (var e in evals) earlyStop?.ShouldStop(e.Loss);
         var evalExamples = data.Eval.Select(e => e.Example).ToList();
-        double EvalLoss() => ExperimentEvaluator.MeanLoss(model, evalExamples, t.EvalBatchSize, data.PadId, device);
+        double EvalLoss(int step)
+        {
+            double loss = ExperimentEvaluator.MeanLoss(model, evalExamples, t.EvalBatchSize, data.PadId, device);
+            if (!double.IsFinite(loss))
+                throw new NonFiniteTrainingException($"{config.FullName}: the eval loss after step {step}/{plan.TotalSteps} is {loss}: the adapter " +
+                    $"no longer gives finite values on the eval rows of {config.Dataset.EvalPath ?? config.Dataset.Path}; nothing of it was saved.");
+            return loss;
+        }
+        // Reads the pending steps' losses and gradient norms back (the only host sync: at logging steps and before a
+        // checkpoint) and reports them; a non-finite value stops the run there, before anything of it is saved.
+        void Flush()
+        {
+            foreach (var p in pending)
+            {
+                double loss = p.Loss.item<float>(), norm = p.GradNorm.item<float>();
+                if (!double.IsFinite(loss) || !double.IsFinite(norm))
+                    throw NonFiniteTrainingException.At(config.FullName, p.Step + 1, plan.TotalSteps, loss, norm, p.Lr, computeType.ToString(),
+                        p.Rows.Select(j => data.Train[j].Row.Where).ToList(), TrainingCheckpoint.Latest(paths.Checkpoints, fingerprint)?.Folder);
+            }
+            Report(pending, losses, plan, progress);
+        }
         for (int step = trainer.StepsDone; step < plan.TotalSteps; step++)
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                Flush(pending, losses, plan, progress);
+                Flush();
                 SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses, evals);
                 cancellationToken.ThrowIfCancellationRequested();
             }
             // Dropout masks depend only on the seed and the step: a resumed run draws the same ones.
             manual_seed(t.Seed * 1_000_003L + step);
-            var examples = Enumerable.Range(0, plan.GradientAccumulation)
-                .Select(i => plan.MicroBatch(step * plan.GradientAccumulation + i, data.Train.Count).Select(j => data.Train[j].Example).ToList())
-                .ToList();
+            var rows = Enumerable.Range(0, plan.GradientAccumulation)
+                .Select(i => plan.MicroBatch(step * plan.GradientAccumulation + i, data.Train.Count).ToList()).ToList();
+            var examples = rows.Select(batch => batch.Select(j => data.Train[j].Example).ToList()).ToList();
             tokens += examples.Sum(batch => batch.Sum(e => (long)e.InputIds.Length));   // counted on the host: no device sync
             var result = trainer.Step(examples.Select(batch => BatchCollator.Collate(batch, data.PadId, device)).ToList());
-            result.GradNorm.Dispose();
-            pending.Add((step, result.LearningRate, result.MicroLosses.mean().DetachFromDisposeScope(), tokens));
+            pending.Add(new PendingStep(step, result.LearningRate, result.MicroLosses.mean().DetachFromDisposeScope(), result.GradNorm.DetachFromDisposeScope(),
+                tokens, [.. rows.SelectMany(batch => batch)]));
             result.MicroLosses.Dispose();
             bool last = step + 1 == plan.TotalSteps;
-            if ((step + 1) % logEvery == 0 || last) Flush(pending, losses, plan, progress);
+            if ((step + 1) % logEvery == 0 || last) Flush();
             if (data.Eval.Count > 0 && !last && plan.Due(step, t.EvalSteps))
             {
-                double evalNow = EvalLoss();
+                Flush();
+                double evalNow = EvalLoss(step + 1);
                 evals.Add(new EvalPoint(step + 1, evalNow));
                 options.Log($"{config.FullName}: step {step + 1}/{plan.TotalSteps} eval loss {evalNow:F4} (epoch {plan.Epoch(step):0.##})");
                 if (earlyStop is not null && earlyStop.ShouldStop(evalNow))
                 {
-                    Flush(pending, losses, plan, progress);
+                    Flush();
                     options.Log($"{config.FullName}: early stop after step {step + 1}: eval loss {evalNow:F4}, best {earlyStop.Best:F4}, " +
                                 $"no improvement in {t.EarlyStoppingPatience} evaluations");
                     break;
                 }
             }
             // A checkpoint every SaveSteps, or at each epoch's end when it is 0: a killed build loses at most that much.
-            if (!last && plan.Due(step, t.SaveSteps)) SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses, evals);
+            if (!last && plan.Due(step, t.SaveSteps))
+            {
+                Flush();   // a step with a non-finite value stops the run here, before its checkpoint
+                SaveCheckpoint(paths, model, settings, trainer, fingerprint, losses, evals);
+            }
         }
 
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
         var memory = Memory(model, config, data, baselineMiB, device, contextMiB);
-        double? evalLoss = data.Eval.Count > 0 ? EvalLoss() : null;
+        double? evalLoss = data.Eval.Count > 0 ? EvalLoss(trainer.StepsDone) : null;
         PeftAdapter.Save(model, AdapterName, settings, paths.Adapter, config.Model.Source);
         RunRecord.Write(paths, config, fingerprint, losses, evalLoss, clock.Elapsed, memory, evals, computeType);
         if (Directory.Exists(paths.Checkpoints)) Directory.Delete(paths.Checkpoints, recursive: true);
@@ -210,20 +235,24 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         TrainingCheckpoint.Save(paths.Checkpoints, model, AdapterName, settings, trainer, new CheckpointState(trainer.StepsDone, fingerprint, [.. losses], [.. evals]));
     }
 
+    /// <summary>A trained step whose loss and gradient norm are still on the device; <see cref="Rows"/>: the training rows it used.</summary>
+    sealed record PendingStep(int Step, double Lr, Tensor Loss, Tensor GradNorm, long Tokens, int[] Rows);
+
     /// <summary>
-    /// Reads the pending step losses back from the device (the only host sync, at logging steps) and reports the window
-    /// once, as transformers logs it: the last step, with the mean loss since the previous report. One report per
-    /// logging step, not per step: a fast model at LoggingSteps 50 must not flood the build's output.
+    /// Reports the pending steps (their values checked finite) once, as transformers logs them: the last step, with the
+    /// mean loss since the previous report. One report per logging step, not per step: a fast model at LoggingSteps 50 must
+    /// not flood the build's output.
     /// </summary>
-    static void Flush(List<(int Step, double Lr, Tensor Loss, long Tokens)> pending, List<double> losses, TrainingPlan plan, IProgress<Lora.TrainingProgress>? progress)
+    static void Report(List<PendingStep> pending, List<double> losses, TrainingPlan plan, IProgress<Lora.TrainingProgress>? progress)
     {
         if (pending.Count == 0) return;
-        foreach (var (_, _, loss, _) in pending)
+        foreach (var p in pending)
         {
-            losses.Add(loss.item<float>());
-            loss.Dispose();
+            losses.Add(p.Loss.item<float>());
+            p.Loss.Dispose();
+            p.GradNorm.Dispose();
         }
-        var (step, lr, _, tokens) = pending[^1];
+        var (step, lr, _, _, tokens, _) = pending[^1];
         double mean = losses.Skip(losses.Count - pending.Count).Average();
         progress?.Report(new Lora.TrainingProgress(step + 1, plan.TotalSteps, plan.Epoch(step), mean, lr, tokens));
         pending.Clear();

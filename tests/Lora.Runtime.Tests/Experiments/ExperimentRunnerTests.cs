@@ -183,4 +183,35 @@ public class ExperimentRunnerTests
 public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
+
+    [Fact]
+    public async Task A_non_finite_loss_stops_the_run_at_its_step_and_no_checkpoint_after_it_is_saved()
+    {
+        // A learning rate no model survives: the factors reach ±1e30 after one update, and their product overflows.
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir), saveSteps: 1);
+        config = config with { Training = config.Training with { LearningRate = 1e30, WarmupSteps = 0, MaxGradNorm = 0, LoggingSteps = 1 } };
+        var reports = new List<TrainingProgress>();
+        var error = await Assert.ThrowsAsync<Lora.Runtime.Training.NonFiniteTrainingException>(() =>
+            new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts") }).TrainAsync(config, new SyncProgress<TrainingProgress>(reports.Add), default));
+
+        var step = int.Parse(System.Text.RegularExpressions.Regex.Match(error.Message, @"training stopped at step (\d+)/6").Groups[1].Value);
+        Assert.Contains("Likely causes: a learning rate too high", error.Message);
+        Assert.Contains(FixtureExperiment.WriteDataset(dir) + ":", error.Message);   // the rows of that step, file:line
+        // Progress went up to the step before, with finite losses only; no run.json, no adapter.
+        Assert.Equal(Enumerable.Range(1, step - 1), reports.Select(r => r.Step));
+        Assert.All(reports, r => Assert.True(double.IsFinite(r.Loss)));
+        Assert.False(File.Exists(dir.Child("artifacts", "train-tiny-llama", "run.json")));
+        Assert.False(Directory.Exists(dir.Child("artifacts", "train-tiny-llama", "adapter")));
+        // Every checkpoint kept is from before that step, and finite.
+        var checkpoints = Directory.GetDirectories(dir.Child("artifacts", "train-tiny-llama", "checkpoints"), "step-*");
+        Assert.NotEmpty(checkpoints);
+        foreach (var checkpoint in checkpoints)
+        {
+            Assert.True(int.Parse(Path.GetFileName(checkpoint)["step-".Length..]) < step, $"{checkpoint} was saved at or after the failing step {step}");
+            foreach (var (key, value) in TensorFiles.ReadAll(Path.Combine(checkpoint, PeftAdapter.WeightsFileName)))
+                Assert.True(value.isfinite().all().item<bool>(), $"{checkpoint}: {key} holds non-finite values");
+        }
+        Assert.Contains(Path.GetFileName(checkpoints.Max())!, error.Message);
+    }
 }
