@@ -60,9 +60,11 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         using var trainer = new LoraTrainer(model, AdapterName, plan.Options(t));
         var losses = new List<double>();
         var evals = new List<EvalPoint>();
-        if (TrainingCheckpoint.Latest(paths.Checkpoints, fingerprint) is { } checkpoint)
+        // Checkpoints belong to the run of one fingerprint: another configuration's are removed, never resumed or counted.
+        void Log(string message) => options.Log($"{config.FullName}: {message}");
+        TrainingCheckpoint.ClearStale(paths.Checkpoints, fingerprint, Log);
+        if (TrainingCheckpoint.Resume(paths.Checkpoints, fingerprint, model, AdapterName, trainer, Log) is { } checkpoint)
         {
-            TrainingCheckpoint.Restore(checkpoint.Folder, model, AdapterName, trainer, checkpoint.State);
             losses.AddRange(checkpoint.State.Losses);
             evals.AddRange(checkpoint.State.Evals ?? []);
             options.Log($"{config.FullName}: resuming from {Path.GetFileName(checkpoint.Folder)} ({checkpoint.State.Step}/{plan.TotalSteps} steps done)");

@@ -40,34 +40,128 @@ public static class TrainingCheckpoint
             TensorFiles.Write(Path.Combine(staging, OptimizerFile), optimizerState);
             File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state));
         });
-        foreach (var old in Directory.GetDirectories(checkpointsDir, "step-*").Order().SkipLast(keep))
+        // Only this run's checkpoints count towards the ones kept: another run's never push this one's out.
+        foreach (var old in Of(checkpointsDir, state.Fingerprint).Select(c => c.Folder).Order().SkipLast(keep))
             Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>The newest complete checkpoint made with <paramref name="fingerprint"/>, or null.</summary>
-    public static (string Folder, CheckpointState State)? Latest(string checkpointsDir, string fingerprint)
+    /// <summary>
+    /// Run at the start of a run: removes the checkpoints another configuration made (their fingerprint is not
+    /// <paramref name="fingerprint"/>) and what interrupted writes left behind (hidden staging folders), saying so.
+    /// Checkpoints whose state cannot be read are left to <see cref="Resume"/>, which says why it passes them over.
+    /// </summary>
+    public static void ClearStale(string checkpointsDir, string fingerprint, Action<string> log)
+    {
+        if (!Directory.Exists(checkpointsDir)) return;
+        foreach (var leftover in Directory.GetDirectories(checkpointsDir, ".step-*"))
+            Directory.Delete(leftover, recursive: true);
+        var stale = Directory.GetDirectories(checkpointsDir, "step-*")
+            .Where(folder => ReadState(folder, out _) is { } state && state.Fingerprint != fingerprint).Order().ToList();
+        foreach (var folder in stale) Directory.Delete(folder, recursive: true);
+        if (stale.Count > 0)
+            log($"removed {stale.Count} checkpoint(s) of an earlier configuration or dataset ({string.Join(", ", stale.Select(Path.GetFileName))})");
+    }
+
+    /// <summary>The newest checkpoint made with <paramref name="fingerprint"/> whose state reads, or null.</summary>
+    public static (string Folder, CheckpointState State)? Latest(string checkpointsDir, string fingerprint) =>
+        Of(checkpointsDir, fingerprint).OrderByDescending(c => c.Folder, StringComparer.Ordinal).Cast<(string, CheckpointState)?>().FirstOrDefault();
+
+    /// <summary>
+    /// Restores the newest valid checkpoint of this run into a model whose adapter is attached and its trainer: every
+    /// adapter and optimizer tensor present, shaped as this run's, and finite, checked before anything is copied. A
+    /// checkpoint that fails is removed, with the reason in the log, and the one before it is tried. Null when none is valid.
+    /// </summary>
+    public static (string Folder, CheckpointState State)? Resume(string checkpointsDir, string fingerprint, CausalLanguageModel model, string adapter,
+        LoraTrainer trainer, Action<string> log)
     {
         if (!Directory.Exists(checkpointsDir)) return null;
-        foreach (var folder in Directory.GetDirectories(checkpointsDir, "step-*").OrderDescending())
+        foreach (var folder in Directory.GetDirectories(checkpointsDir, "step-*").OrderDescending(StringComparer.Ordinal))
         {
-            var statePath = Path.Combine(folder, StateFile);
-            if (!File.Exists(statePath)) continue;
-            var state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath));
-            if (state?.Fingerprint == fingerprint) return (folder, state);
+            var state = ReadState(folder, out string? problem);
+            if (state is not null && state.Fingerprint != fingerprint) continue;
+            if (state is not null && Load(folder, model, adapter, trainer, out problem) is { } loaded)
+            {
+                Apply(loaded, model, adapter, trainer, state);
+                return (folder, state);
+            }
+            log($"{Path.GetFileName(folder)} is damaged ({problem}); removed it, trying the checkpoint before it");
+            Directory.Delete(folder, recursive: true);
         }
         return null;
     }
 
-    /// <summary>Loads adapter weights and optimizer moments from a checkpoint into a model whose adapter is already attached.</summary>
-    public static void Restore(string folder, CausalLanguageModel model, string adapter, LoraTrainer trainer, CheckpointState state)
+    static IEnumerable<(string Folder, CheckpointState State)> Of(string checkpointsDir, string fingerprint) =>
+        !Directory.Exists(checkpointsDir) ? []
+            : Directory.GetDirectories(checkpointsDir, "step-*")
+                .Select(folder => (Folder: folder, State: ReadState(folder, out _)))
+                .Where(c => c.State?.Fingerprint == fingerprint)
+                .Select(c => (c.Folder, c.State!));
+
+    /// <summary>The checkpoint's trainer_state.json, or null with the reason when it is missing or unreadable.</summary>
+    static CheckpointState? ReadState(string folder, out string? problem)
     {
-        var weights = TensorFiles.ReadAll(Path.Combine(folder, "adapter", PeftAdapter.WeightsFileName));
-        var moments = TensorFiles.ReadAll(Path.Combine(folder, OptimizerFile));
+        var path = Path.Combine(folder, StateFile);
+        problem = null;
+        try
+        {
+            var state = File.Exists(path) ? JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(path)) : null;
+            if (state is null) problem = $"{StateFile} is missing or empty";
+            return state;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            problem = $"{StateFile} does not read: {e.Message}";
+            return null;
+        }
+    }
+
+    sealed record Loaded(Dictionary<string, Tensor> Weights, Dictionary<string, Tensor> Moments);
+
+    /// <summary>The checkpoint's tensors when every one this run needs is there, shaped as its own and finite; else null and why.</summary>
+    static Loaded? Load(string folder, CausalLanguageModel model, string adapter, LoraTrainer trainer, out string? problem)
+    {
+        string weightsPath = Path.Combine(folder, "adapter", PeftAdapter.WeightsFileName), momentsPath = Path.Combine(folder, OptimizerFile);
+        Dictionary<string, Tensor> weights, moments;
+        try
+        {
+            weights = TensorFiles.ReadAll(weightsPath);
+            moments = TensorFiles.ReadAll(momentsPath);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or Safetensors.SafetensorsFormatException or UnauthorizedAccessException)
+        {
+            problem = e.Message;
+            return null;
+        }
+        var parameters = LoraAdapters.Parameters(model, adapter);
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var (peftName, p) = parameters[i];
+            string key = LoraAdapters.FileName(peftName, adapter);
+            problem = Check(weights, key, p, weightsPath);
+            foreach (var (name, value) in trainer.Optimizer.State(i))
+                problem ??= Check(moments, name + "." + peftName, value, momentsPath);
+            if (problem is not null) return null;
+        }
+        problem = null;
+        return new Loaded(weights, moments);
+    }
+
+    static string? Check(Dictionary<string, Tensor> saved, string key, Tensor expected, string file)
+    {
+        if (!saved.TryGetValue(key, out var t)) return $"{file} has no tensor '{key}'";
+        if (!t.shape.SequenceEqual(expected.shape))
+            return $"{file}: '{key}' is [{string.Join(", ", t.shape)}], this run's is [{string.Join(", ", expected.shape)}]";
+        if (t.is_floating_point() && !t.isfinite().all().item<bool>()) return $"{file}: '{key}' holds non-finite values";
+        return null;
+    }
+
+    /// <summary>Copies checked tensors into the adapter and the optimizer.</summary>
+    static void Apply(Loaded loaded, CausalLanguageModel model, string adapter, LoraTrainer trainer, CheckpointState state)
+    {
         var parameters = LoraAdapters.Parameters(model, adapter);
         using (no_grad())
             foreach (var (peftName, p) in parameters)
-                p.copy_(weights[LoraAdapters.FileName(peftName, adapter)]);
-        trainer.Optimizer.Restore(state.Step, (i, name) => moments.TryGetValue(name + "." + parameters[i].PeftName, out var t) ? t
-            : throw new InvalidDataException($"{Path.Combine(folder, OptimizerFile)} has no tensor '{name}.{parameters[i].PeftName}' (optimizer state of another kind?)."));
+                p.copy_(loaded.Weights[LoraAdapters.FileName(peftName, adapter)]);
+        trainer.Optimizer.Restore(state.Step, (i, name) => loaded.Moments[name + "." + parameters[i].PeftName]);
     }
 }

@@ -177,12 +177,6 @@ public class ExperimentRunnerTests
         Assert.Contains($"Predicted peak: {memory.EstimateMiB:0} MiB", report);
         Assert.Contains($"Measured peak resident memory of the training process: {memory.PeakMiB:0} MiB", report);
     }
-}
-
-/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, which races with assertions).</summary>
-public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 
     [Fact]
     public async Task A_non_finite_loss_stops_the_run_at_its_step_and_no_checkpoint_after_it_is_saved()
@@ -209,9 +203,74 @@ public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
         foreach (var checkpoint in checkpoints)
         {
             Assert.True(int.Parse(Path.GetFileName(checkpoint)["step-".Length..]) < step, $"{checkpoint} was saved at or after the failing step {step}");
-            foreach (var (key, value) in TensorFiles.ReadAll(Path.Combine(checkpoint, PeftAdapter.WeightsFileName)))
+            foreach (var (key, value) in TensorFiles.ReadAll(Path.Combine(checkpoint, "adapter", PeftAdapter.WeightsFileName)))
                 Assert.True(value.isfinite().all().item<bool>(), $"{checkpoint}: {key} holds non-finite values");
         }
         Assert.Contains(Path.GetFileName(checkpoints.Max())!, error.Message);
     }
+
+    /// <summary>Trains <paramref name="config"/> in <paramref name="artifacts"/> and cancels it once step <paramref name="at"/> is reported.</summary>
+    static async Task TrainAndCancelAt(ExperimentConfig config, string artifacts, int at, List<string>? logs = null)
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new SyncProgress<TrainingProgress>(p => { if (p.Step == at) cancel.Cancel(); });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new ExperimentRunner(new RunnerOptions { ArtifactsRoot = artifacts, Log = m => logs?.Add(m) }).TrainAsync(config, progress, cancel.Token));
+    }
+
+    [Fact]
+    public async Task Another_configurations_checkpoints_are_removed_and_never_push_this_runs_out()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir), saveSteps: 1);
+        var artifacts = dir.Child("artifacts");
+        var checkpoints = dir.Child("artifacts", "train-tiny-llama", "checkpoints");
+        // The first configuration leaves step-3 and step-4 (and a cancelled save of step-5).
+        await TrainAndCancelAt(config, artifacts, at: 4);
+        Assert.Contains(Path.Combine(checkpoints, "step-000004"), Directory.GetDirectories(checkpoints));
+
+        // Another learning rate, cancelled after step 2: its own checkpoints stay, the earlier run's are gone.
+        var changed = config with { Training = config.Training with { LearningRate = 1e-3 } };
+        var logs = new List<string>();
+        await TrainAndCancelAt(changed, artifacts, at: 2, logs);
+        Assert.Contains(logs, l => l.Contains("removed") && l.Contains("earlier configuration"));
+        Assert.DoesNotContain(logs, l => l.Contains("resuming"));
+        Assert.Equal(["step-000001", "step-000002"], Directory.GetDirectories(checkpoints).Select(Path.GetFileName).Order());
+
+        // And the next build of that configuration resumes from its own checkpoint, to the uninterrupted run's adapter.
+        var straight = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("straight") }).TrainAsync(changed, null, default);
+        await ResumesToTheSameAdapter(changed, artifacts, straight, "resuming from step-000002");
+    }
+
+    [Theory]
+    [InlineData("adapter/adapter_model.safetensors", "truncated")]
+    [InlineData("optimizer.safetensors", "emptied")]
+    [InlineData("trainer_state.json", "emptied")]
+    public async Task A_damaged_checkpoint_is_passed_over_for_the_one_before_it(string file, string damage)
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir), saveSteps: 1);
+        var artifacts = dir.Child("artifacts");
+        var straight = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("straight") }).TrainAsync(config, null, default);
+        await TrainAndCancelAt(config, artifacts, at: 4);
+        var newest = Directory.GetDirectories(dir.Child("artifacts", "train-tiny-llama", "checkpoints"), "step-*").Max()!;
+        var path = Path.Combine(newest, file);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, damage == "truncated" ? bytes[..(bytes.Length / 2)] : []);
+
+        var logs = new List<string>();
+        var resumed = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = artifacts, Log = logs.Add }).TrainAsync(config, null, default);
+        Assert.Contains(logs, l => l.Contains($"{Path.GetFileName(newest)} is damaged"));
+        var resumedFrom = logs.Single(l => l.Contains("resuming from"));
+        Assert.DoesNotContain(Path.GetFileName(newest), resumedFrom);
+        var a = TensorFiles.ReadAll(Path.Combine(straight.AdapterDirectory, PeftAdapter.WeightsFileName));
+        var b = TensorFiles.ReadAll(Path.Combine(resumed.AdapterDirectory, PeftAdapter.WeightsFileName));
+        foreach (var (key, value) in a) Tolerance.Close(b[key], value, 1e-5, key);
+    }
+}
+
+/// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, which races with assertions).</summary>
+public sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }
