@@ -4,6 +4,7 @@ namespace Lora.Sdk.Tests.EndToEnd;
 
 /// <summary>Bad inputs fail the build with an error that names the cause; a second build of a busy project waits, saying why.</summary>
 [Collection(SdkCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class BadInputTests(PackedSdk sdk)
 {
     static readonly TimeSpan LineWait = TimeSpan.FromMinutes(5);

