@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using Lora.Runtime.IO;
 using Lora.Runtime.Tensors;
 
 namespace Lora.Runtime.Experiments;
@@ -37,6 +38,8 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
     {
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), protocol.Info, cancellationToken);
+        if (AtomicFolder.RemoveLeftovers(paths.Root) is > 0 and var leftovers)
+            protocol.Info($"{config.FullName}: removed {leftovers} leftover(s) of writes an earlier build did not finish");
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config),
             ExperimentRunner.ComputeDType(config, Devices.Resolve(options.Device, out _)));
         var runner = new ExperimentRunner(options with { Log = protocol.Info });
@@ -44,9 +47,17 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         // changed expectation redoes none (expectations are checked below at every build).
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
         string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, config.Evaluation);
-        bool trained = StageRecord.IsCurrent(paths, StageRecord.Train, fingerprint) && Directory.Exists(paths.Adapter);
-        bool merged = config.Merge is null || (StageRecord.IsCurrent(paths, StageRecord.Merge, mergeFingerprint) && Directory.Exists(paths.Merged));
-        bool evaluated = config.Evaluation is null || (StageRecord.IsCurrent(paths, StageRecord.Evaluate, evaluateFingerprint) && File.Exists(paths.Eval));
+        // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
+        bool Done(string stage, string stageFingerprint)
+        {
+            if (!StageRecord.IsCurrent(paths, stage, stageFingerprint)) return false;
+            if (StageArtifacts.Problem(paths, stage) is not { } problem) return true;
+            protocol.Info($"{config.FullName}: the {stage} stage's output is damaged ({problem}); doing it again");
+            return false;
+        }
+        bool trained = Done(StageRecord.Train, fingerprint);
+        bool merged = config.Merge is null || (trained && Done(StageRecord.Merge, mergeFingerprint));
+        bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
         if (trained && merged && evaluated)
         {
             protocol.Skipped(config.FullName, $"up to date (fingerprint {fingerprint[..12]})"

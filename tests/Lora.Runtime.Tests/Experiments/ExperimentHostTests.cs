@@ -82,4 +82,61 @@ public class ExperimentHostTests
         Assert.Contains($"{name}: merging", retrain.Log);
         Assert.Contains($"{name}: evaluating", retrain.Log);
     }
+
+    [Theory]
+    [InlineData("eval.json", "evaluate", "evaluating")]
+    [InlineData("merged/model.safetensors", "merge", "merging")]
+    [InlineData("adapter/adapter_model.safetensors", "train", "training")]
+    [InlineData("adapter/adapter_config.json", "train", "training")]
+    public void A_damaged_stage_output_is_redone_with_the_reason(string file, string stage, string redoing)
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with
+        {
+            Evaluation = new Lora.EvaluationSettings([Lora.Metric.Perplexity], MaxNewTokens: 8),
+            Expectations = [new Lora.ExpectationSettings(Lora.Metric.Perplexity, AtLeast: null, AtMost: 1e9)],
+        };
+        var artifacts = dir.Child("artifacts");
+        string Build()
+        {
+            var output = new StringWriter();
+            Assert.Equal(0, new ExperimentHost(new RunnerOptions { ArtifactsRoot = artifacts }, new BuildProtocol(output)).Run([config], [], default));
+            return output.ToString();
+        }
+        Build();
+        var path = Path.Combine(ExperimentPaths.For(artifacts, config).Root, file);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 3)]);   // a write cut short
+
+        var log = Build();
+        Assert.Contains($"the {stage} stage's output is damaged ({path}", log);
+        Assert.Contains($"{config.FullName}: {redoing}", log);
+        foreach (var other in new[] { "training", "merging", "evaluating" }.Where(o => o != redoing && stage != "train"))
+            Assert.DoesNotContain($"{config.FullName}: {other}", log);
+        Assert.Null(StageArtifacts.Problem(ExperimentPaths.For(artifacts, config), stage));
+        Assert.Contains($"{config.FullName}: up to date", Build());
+    }
+
+    [Fact]
+    public void What_interrupted_writes_left_is_removed_by_the_next_build()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with { Merge = null };
+        var artifacts = dir.Child("artifacts");
+        var root = ExperimentPaths.For(artifacts, config).Root;
+        string guid() => Guid.NewGuid().ToString("N");
+        var leftovers = new[] { Path.Combine(root, $".merged.tmp-{guid()}"), Path.Combine(root, $".adapter.old-{guid()}") };
+        foreach (var folder in leftovers) Directory.CreateDirectory(Path.Combine(folder, "sub"));
+        var file = Path.Combine(root, $"eval.json.tmp-{guid()}");
+        File.WriteAllText(file, "{");
+        var kept = Path.Combine(root, ".notes");   // a hidden folder of the user's, not one of ours
+        Directory.CreateDirectory(kept);
+
+        var output = new StringWriter();
+        Assert.Equal(0, new ExperimentHost(new RunnerOptions { ArtifactsRoot = artifacts }, new BuildProtocol(output)).Run([config], [], default));
+        Assert.Contains("removed 3 leftover(s)", output.ToString());
+        Assert.All(leftovers, f => Assert.False(Directory.Exists(f)));
+        Assert.False(File.Exists(file));
+        Assert.True(Directory.Exists(kept));
+    }
 }
