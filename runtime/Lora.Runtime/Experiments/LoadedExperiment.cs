@@ -14,10 +14,21 @@ public sealed record LoadedExperiment(
         var baseFolder = BaseModelLocator.Resolve(config);
         var tokenizer = ModelTokenizer.LoadIfPresent(baseFolder);
         var builder = new ExampleBuilder(tokenizer, config.Dataset);
-        var rows = JsonlReader.Read(config.ResolvePath(config.Dataset.Path)).Select(r => (r, builder.Build(r))).ToList();
+        // The model's own vocabulary bounds every id: a tokenizer may have added tokens the embedding has no row for.
+        string configPath = Path.Combine(baseFolder, "config.json");
+        int vocab = ModelConfig.Load(configPath).VocabSize;
+        (JsonlRow, TokenizedExample) Build(JsonlRow row)
+        {
+            var example = builder.Build(row);
+            if (example.InputIds.FirstOrDefault(id => id >= vocab) is var beyond && beyond >= vocab)
+                throw new DatasetException($"{row.Where}: token id {beyond} is beyond the model's vocabulary (vocab_size {vocab} in {configPath})" +
+                    (tokenizer is not null && tokenizer.VocabSize > vocab ? $"; the tokenizer has {tokenizer.VocabSize} ids, more than the model has embeddings for." : "."));
+            return (row, example);
+        }
+        var rows = JsonlReader.Read(config.ResolvePath(config.Dataset.Path)).Select(Build).ToList();
         if (config.Dataset.EvalPath is { } evalPath)
         {
-            var eval = JsonlReader.Read(config.ResolvePath(evalPath)).Select(r => (r, builder.Build(r))).ToList();
+            var eval = JsonlReader.Read(config.ResolvePath(evalPath)).Select(Build).ToList();
             return new LoadedExperiment(baseFolder, tokenizer, builder, rows, eval);
         }
         var (trainRows, evalRows) = DatasetSplit.Split(rows, config.Dataset.EvalFraction, config.Dataset.Shuffle, config.Training.Seed);

@@ -58,7 +58,8 @@ public sealed record ModelConfig
         if (type == "gpt2")
         {
             int hidden = r.Int("n_embd"), heads = r.Int("n_head");
-            return new ModelConfig
+            Checked.Divides(heads, "n_head", hidden, "n_embd", path);
+            return Checked.Sizes(new ModelConfig
             {
                 ModelType = type, VocabSize = r.Int("vocab_size"), HiddenSize = hidden, NumLayers = r.Int("n_layer"),
                 NumHeads = heads, NumKeyValueHeads = heads, HeadDim = hidden / heads,
@@ -67,10 +68,11 @@ public sealed record ModelConfig
                 HiddenAct = r.OptionalString("activation_function") ?? "gelu_new", QkvBias = true, OutputBias = true, MlpBias = true,
                 BosTokenId = r.OptionalInt("bos_token_id"), EosTokenIds = r.IntOrList("eos_token_id"), PadTokenId = r.OptionalInt("pad_token_id"),
                 Raw = json, SourcePath = path,
-            };
+            }, Checked.Gpt2Keys);
         }
 
         int h = r.Int("hidden_size"), nh = r.Int("num_attention_heads");
+        if (r.OptionalInt("head_dim") is null) Checked.Divides(nh, "num_attention_heads", h, "hidden_size", path);
         var rope = json["rope_parameters"] as JsonObject ?? json["rope_scaling"] as JsonObject;
         string? ropeType = rope?["rope_type"]?.GetValue<string>() ?? rope?["type"]?.GetValue<string>();
         if (ropeType is not null and not "default")
@@ -79,7 +81,7 @@ public sealed record ModelConfig
             throw new ModelLoadException($"{path}: partial_rotary_factor {prf} is not supported; expected 1.0.");
         double theta = rope?["rope_theta"]?.GetValue<double>() ?? r.OptionalDouble("rope_theta") ?? 10000.0;
         bool attentionBias = r.OptionalBool("attention_bias") ?? false;
-        return new ModelConfig
+        var config = Checked.Sizes(new ModelConfig
         {
             ModelType = type, VocabSize = r.Int("vocab_size"), HiddenSize = h, NumLayers = r.Int("num_hidden_layers"),
             NumHeads = nh, NumKeyValueHeads = r.OptionalInt("num_key_value_heads") ?? nh, HeadDim = r.OptionalInt("head_dim") ?? h / nh,
@@ -90,7 +92,56 @@ public sealed record ModelConfig
             MlpBias = r.OptionalBool("mlp_bias") ?? false, HiddenAct = r.OptionalString("hidden_act") ?? "silu",
             BosTokenId = r.OptionalInt("bos_token_id"), EosTokenIds = r.IntOrList("eos_token_id"), PadTokenId = r.OptionalInt("pad_token_id"),
             Raw = json, SourcePath = path,
-        };
+        }, Checked.LlamaKeys);
+        Checked.Divides(config.NumKeyValueHeads, "num_key_value_heads", config.NumHeads, "num_attention_heads", path);
+        return config;
+    }
+
+    /// <summary>
+    /// A config.json is checked before anything is allocated from it: every size positive, heads that divide what they
+    /// split, no tensor beyond any real model's, a finite positive epsilon and rope base. A hostile or mistyped file is
+    /// an error naming the file and the key, not a division by zero or an allocation that takes the machine's memory.
+    /// </summary>
+    static class Checked
+    {
+        /// <summary>Elements of the largest tensor a config may ask for: 2³⁴ (a 405B model's embedding has 2.1·10⁹).</summary>
+        const long MaxTensorElements = 1L << 34;
+
+        /// <summary>The config keys of each size, in the order <see cref="Sizes"/> checks them.</summary>
+        public static readonly string[] Gpt2Keys = ["vocab_size", "n_embd", "n_layer", "n_head", "n_head", "n_embd / n_head", "n_inner", "n_positions"];
+        public static readonly string[] LlamaKeys = ["vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
+            "head_dim", "intermediate_size", "max_position_embeddings"];
+
+        public static ModelConfig Sizes(ModelConfig c, string[] keys)
+        {
+            int[] sizes = [c.VocabSize, c.HiddenSize, c.NumLayers, c.NumHeads, c.NumKeyValueHeads, c.HeadDim, c.IntermediateSize, c.MaxPositions];
+            for (int i = 0; i < sizes.Length; i++)
+                if (sizes[i] <= 0) throw new ModelLoadException($"{c.SourcePath}: {keys[i]} is {sizes[i]}; expected a positive size.");
+            foreach (var (elements, what) in new[]
+            {
+                ((long)c.VocabSize * c.HiddenSize, $"the embedding ({keys[0]} × {keys[1]})"),
+                ((long)c.HiddenSize * c.IntermediateSize, $"an MLP projection ({keys[1]} × {keys[6]})"),
+                ((long)c.NumHeads * c.HeadDim * c.HiddenSize, $"the attention projection ({keys[3]} × head size × {keys[1]})"),
+                ((long)c.NumLayers * c.HiddenSize, $"the layers' norms ({keys[2]} × {keys[1]})"),
+            })
+            {
+                if (elements > MaxTensorElements)
+                    throw new ModelLoadException($"{c.SourcePath}: {what} would hold {elements:N0} values, more than any model's tensor ({MaxTensorElements:N0}); check the sizes.");
+            }
+            if (!double.IsFinite(c.NormEpsilon) || c.NormEpsilon <= 0)
+                throw new ModelLoadException($"{c.SourcePath}: the norm epsilon is {c.NormEpsilon}; expected a small positive number.");
+            if (!double.IsFinite(c.RopeTheta) || c.RopeTheta <= 0)
+                throw new ModelLoadException($"{c.SourcePath}: rope_theta is {c.RopeTheta}; expected a positive number.");
+            return c;
+        }
+
+        /// <summary>Whether <paramref name="parts"/> ({partsKey}) splits <paramref name="whole"/> ({wholeKey}) evenly.</summary>
+        public static void Divides(int parts, string partsKey, int whole, string wholeKey, string path)
+        {
+            if (parts <= 0) throw new ModelLoadException($"{path}: {partsKey} is {parts}; expected a positive count.");
+            if (whole % parts != 0)
+                throw new ModelLoadException($"{path}: {wholeKey} {whole} is not a multiple of {partsKey} {parts}; each head needs an equal share.");
+        }
     }
 
     /// <summary>Typed access to config keys; every failure names the file and the key.</summary>

@@ -209,6 +209,17 @@ public class ExperimentRunnerTests
         Assert.Contains(Path.GetFileName(checkpoints.Max())!, error.Message);
     }
 
+    [Fact]
+    public void A_token_id_beyond_the_models_vocabulary_is_a_data_error_naming_the_row()
+    {
+        using var dir = new TempFolder();
+        int vocab = Lora.Runtime.Models.ModelConfig.Load(Path.Combine(FixtureExperiment.Folder, "base", "config.json")).VocabSize;
+        var dataset = dir.WriteText("ids.jsonl", "{\"input_ids\": [1, 2, 3]}\n{\"input_ids\": [4, " + vocab + ", 5]}\n");
+        var config = FixtureExperiment.Config(dir.Path, dataset);
+        var error = Assert.Throws<Lora.Runtime.Data.DatasetException>(() => LoadedExperiment.Load(config));
+        Assert.Contains($"{dataset}:2: token id {vocab} is beyond the model's vocabulary (vocab_size {vocab} in ", error.Message);
+    }
+
     /// <summary>Trains <paramref name="config"/> in <paramref name="artifacts"/> and cancels it once step <paramref name="at"/> is reported.</summary>
     static async Task TrainAndCancelAt(ExperimentConfig config, string artifacts, int at, List<string>? logs = null)
     {
