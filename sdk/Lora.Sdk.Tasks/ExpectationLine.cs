@@ -3,7 +3,8 @@ using System.Globalization;
 namespace Lora.Sdk.Tasks;
 
 /// <summary>A <c>##lora expectation</c> payload: one [Expect] checked against the evaluation.</summary>
-internal sealed record ExpectationLine(string Experiment, string Metric, double? Actual, double? AtLeast, double? AtMost, bool Passed)
+/// <param name="NotFinite">The measurement when it is not a finite number ("NaN", "Infinity"), which JSON cannot carry as one.</param>
+internal sealed record ExpectationLine(string Experiment, string Metric, double? Actual, double? AtLeast, double? AtMost, bool Passed, string? NotFinite = null)
 {
     /// <summary>Reads the JSON payload; null when it is not an expectation object.</summary>
     public static ExpectationLine? TryParse(string json)
@@ -16,7 +17,8 @@ internal sealed record ExpectationLine(string Experiment, string Metric, double?
             return null;
         }
 
-        return new ExpectationLine(experiment, metric, JsonFields.Number(o, "actual"), JsonFields.Number(o, "at_least"), JsonFields.Number(o, "at_most"), passed);
+        return new ExpectationLine(experiment, metric, JsonFields.Number(o, "actual"), JsonFields.Number(o, "at_least"), JsonFields.Number(o, "at_most"), passed,
+            JsonFields.String(o, "actual_not_finite"));
     }
 
     /// <summary>The threshold as written in the attribute: "AtLeast = 0.9", "AtMost = 12", or both.</summary>
@@ -33,6 +35,12 @@ internal sealed record ExpectationLine(string Experiment, string Metric, double?
     public string FormatFailed()
     {
         var attribute = $"[Expect(Metric.{Metric}, {Threshold})]";
+        if (NotFinite is { } value)
+        {
+            return $"Experiment '{Experiment}': {attribute} not met: {Metric} is {value}, not a finite number: the evaluation diverged. " +
+                   "Look at the training loss in run.json (learning rate, precision, data) before the threshold.";
+        }
+
         if (Actual is not { } actual)
         {
             return $"Experiment '{Experiment}': {attribute} cannot be checked: {Metric} was not measured. Add Metric.{Metric} to the experiment's [Evaluate(...)].";

@@ -27,8 +27,10 @@ public sealed class BuildProtocol(TextWriter output)
     public void Expectation(string experiment, Lora.ExpectationOutcome o) =>
         Write("expectation", JsonSerializer.Serialize(new
         {
-            experiment, metric = o.Expectation.Metric.ToString(), actual = o.Actual, at_least = o.Expectation.AtLeast,
-            at_most = o.Expectation.AtMost, passed = o.Passed,
+            // JSON has no NaN or infinity: a non-finite measurement travels as text beside a null value, and fails.
+            experiment, metric = o.Expectation.Metric.ToString(), actual = o.Actual is { } a && double.IsFinite(a) ? a : (double?)null,
+            actual_not_finite = o.Actual is { } n && !double.IsFinite(n) ? n.ToString(CultureInfo.InvariantCulture) : null,
+            at_least = o.Expectation.AtLeast, at_most = o.Expectation.AtMost, passed = o.Passed,
         }));
 
     void Write(string kind, string payload)

@@ -139,4 +139,18 @@ public class ExperimentHostTests
         Assert.False(File.Exists(file));
         Assert.True(Directory.Exists(kept));
     }
+
+    [Theory]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "Infinity")]
+    public void A_non_finite_expectation_value_is_written_as_text_and_fails(double value, string text)
+    {
+        var expectation = new Lora.ExpectationSettings(Lora.Metric.Perplexity, AtLeast: null, AtMost: 30);
+        var output = new StringWriter();
+        new BuildProtocol(output).Expectation("e", new Lora.ExpectationOutcome(expectation, value, expectation.IsMetBy(value)));
+        var json = System.Text.Json.JsonDocument.Parse(output.ToString().Trim()[(BuildProtocol.Prefix.Length + "expectation ".Length)..]).RootElement;
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("actual").ValueKind);
+        Assert.Equal(text, json.GetProperty("actual_not_finite").GetString());
+        Assert.False(json.GetProperty("passed").GetBoolean());
+    }
 }

@@ -60,4 +60,13 @@ public sealed class ProtocolLineTests
 
         Assert.StartsWith("Experiment 'e': [Expect(Metric.Perplexity, AtMost = 12.5)] not met: Perplexity is 20.2500, above the threshold 12.5.", line!.FormatFailed());
     }
+
+    [Fact]
+    public void A_non_finite_measurement_fails_its_expectation_saying_so()
+    {
+        // As the runner writes it (BuildProtocol.Expectation): JSON has no NaN, so the value travels as text.
+        var line = ExpectationLine.TryParse("""{"experiment":"e","metric":"Perplexity","actual":null,"actual_not_finite":"NaN","at_least":null,"at_most":12.5,"passed":false}""");
+
+        Assert.StartsWith("Experiment 'e': [Expect(Metric.Perplexity, AtMost = 12.5)] not met: Perplexity is NaN, not a finite number", line!.FormatFailed());
+    }
 }
