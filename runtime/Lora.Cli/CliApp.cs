@@ -11,10 +11,10 @@ namespace Lora.Cli;
 public static class CliApp
 {
     /// <summary>Exit code of a successful command.</summary>
-    public const int Success = 0;
+    public const int Success = Lora.Runtime.Experiments.RunnerProtocol.ExitCode.Success;
 
     /// <summary>Exit code of a failed command: wrong arguments (with usage help) or an error while running.</summary>
-    public const int Failure = 1;
+    public const int Failure = Lora.Runtime.Experiments.RunnerProtocol.ExitCode.Failure;
 
     /// <summary>Runs <c>lora</c> with <paramref name="args"/>; output goes to the given writers, never to the console.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -10,15 +10,15 @@ internal sealed record ExpectationLine(string Experiment, string Metric, double?
     public static ExpectationLine? TryParse(string json)
     {
         if (JsonFields.Object(json) is not { } o
-            || JsonFields.String(o, "experiment") is not { } experiment
-            || JsonFields.String(o, "metric") is not { } metric
-            || JsonFields.Boolean(o, "passed") is not { } passed)
+            || JsonFields.String(o, RunnerProtocol.Field.Experiment) is not { } experiment
+            || JsonFields.String(o, RunnerProtocol.Field.Metric) is not { } metric
+            || JsonFields.Boolean(o, RunnerProtocol.Field.Passed) is not { } passed)
         {
             return null;
         }
 
-        return new ExpectationLine(experiment, metric, JsonFields.Number(o, "actual"), JsonFields.Number(o, "at_least"), JsonFields.Number(o, "at_most"), passed,
-            JsonFields.String(o, "actual_not_finite"));
+        return new ExpectationLine(experiment, metric, JsonFields.Number(o, RunnerProtocol.Field.Actual), JsonFields.Number(o, RunnerProtocol.Field.AtLeast), JsonFields.Number(o, RunnerProtocol.Field.AtMost), passed,
+            JsonFields.String(o, RunnerProtocol.Field.ActualNotFinite));
     }
 
     /// <summary>The threshold as written in the attribute: "AtLeast = 0.9", "AtMost = 12", or both.</summary>

@@ -9,16 +9,16 @@ internal sealed record ProgressLine(string Experiment, int Step, int Total, doub
     public static ProgressLine? TryParse(string json)
     {
         if (JsonFields.Object(json) is not { } o
-            || JsonFields.String(o, "experiment") is not { } experiment
-            || JsonFields.Number(o, "step") is not { } step
-            || JsonFields.Number(o, "total") is not { } total)
+            || JsonFields.String(o, RunnerProtocol.Field.Experiment) is not { } experiment
+            || JsonFields.Number(o, RunnerProtocol.Field.Step) is not { } step
+            || JsonFields.Number(o, RunnerProtocol.Field.Total) is not { } total)
         {
             return null;
         }
 
         return new ProgressLine(experiment, (int)step, (int)total,
-            JsonFields.Number(o, "loss") ?? double.NaN, JsonFields.Number(o, "lr") ?? double.NaN,
-            JsonFields.Number(o, "tokens_per_s") ?? double.NaN, JsonFields.Number(o, "eta_s") ?? double.NaN);
+            JsonFields.Number(o, RunnerProtocol.Field.Loss) ?? double.NaN, JsonFields.Number(o, RunnerProtocol.Field.LearningRate) ?? double.NaN,
+            JsonFields.Number(o, RunnerProtocol.Field.TokensPerSecond) ?? double.NaN, JsonFields.Number(o, RunnerProtocol.Field.EtaSeconds) ?? double.NaN);
     }
 
     /// <summary>The build message.</summary>

@@ -9,9 +9,10 @@ namespace Lora.Sdk.Tasks;
 internal readonly record struct ProtocolLine(string Kind, string Payload)
 {
     /// <summary>What every protocol line starts with.</summary>
-    public const string Prefix = "##lora ";
+    public const string Prefix = RunnerProtocol.Prefix;
 
-    public const string Progress = "progress", Info = "info", Skipped = "skipped", Done = "done", Error = "error", Expectation = "expectation";
+    public const string Progress = RunnerProtocol.Kind.Progress, Info = RunnerProtocol.Kind.Info, Skipped = RunnerProtocol.Kind.Skipped,
+        Done = RunnerProtocol.Kind.Done, Error = RunnerProtocol.Kind.Error, Expectation = RunnerProtocol.Kind.Expectation;
 
     /// <summary>Splits a protocol line into kind and payload; false for plain output.</summary>
     public static bool TryParse(string line, out ProtocolLine parsed)

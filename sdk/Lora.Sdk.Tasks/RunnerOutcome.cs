@@ -20,5 +20,6 @@ internal enum StopReason
 /// <param name="Elapsed">Wall time from start to exit.</param>
 internal sealed record RunnerOutcome(int ExitCode, StopReason StopReason, bool Killed, TimeSpan Elapsed)
 {
-    public const int Success = 0, Failure = 1, ExpectationFailed = 2, Cancelled = 130;
+    public const int Success = RunnerProtocol.ExitCode.Success, Failure = RunnerProtocol.ExitCode.Failure,
+        ExpectationFailed = RunnerProtocol.ExitCode.ExpectationFailed, Cancelled = RunnerProtocol.ExitCode.Cancelled;
 }

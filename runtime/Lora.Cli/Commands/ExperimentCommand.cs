@@ -13,7 +13,7 @@ namespace Lora.Cli.Commands;
 /// </summary>
 public static class ExperimentCommand
 {
-    public const int ExpectationFailed = 2, Cancelled = 130;
+    public const int ExpectationFailed = RunnerProtocol.ExitCode.ExpectationFailed, Cancelled = RunnerProtocol.ExitCode.Cancelled;
 
     public static Command Create()
     {

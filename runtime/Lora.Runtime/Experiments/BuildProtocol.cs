@@ -1,37 +1,38 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Lora.Runtime.Experiments;
 
 /// <summary>
-/// The lines the runner prints for the MSBuild task: <c>##lora &lt;kind&gt; &lt;payload&gt;</c>, one per line.
-/// Kinds: progress (JSON), info, skipped, error, expectation (JSON), done.
+/// Writes the runner's side of <see cref="RunnerProtocol"/>: <c>##lora &lt;kind&gt; &lt;payload&gt;</c>, one line each, flushed.
 /// </summary>
 public sealed class BuildProtocol(TextWriter output)
 {
-    public const string Prefix = "##lora ";
+    public const string Prefix = RunnerProtocol.Prefix;
     readonly object _gate = new();
 
-    public void Info(string text) => Write("info", text);
-    public void Skipped(string experiment, string why) => Write("skipped", $"{experiment}: {why}");
-    public void Error(string text) => Write("error", text.ReplaceLineEndings(" | "));
-    public void Done(string experiment, string summary) => Write("done", $"{experiment}: {summary}");
+    public void Info(string text) => Write(RunnerProtocol.Kind.Info, text);
+    public void Skipped(string experiment, string why) => Write(RunnerProtocol.Kind.Skipped, $"{experiment}: {why}");
+    public void Error(string text) => Write(RunnerProtocol.Kind.Error, text.ReplaceLineEndings(" | "));
+    public void Done(string experiment, string summary) => Write(RunnerProtocol.Kind.Done, $"{experiment}: {summary}");
 
     public void Progress(string experiment, Lora.TrainingProgress p, double tokensPerSecond, double etaSeconds) =>
-        Write("progress", JsonSerializer.Serialize(new
+        Write(RunnerProtocol.Kind.Progress, new JsonObject
         {
-            experiment, step = p.Step, total = p.TotalSteps, epoch = Math.Round(p.Epoch, 3), loss = Math.Round(p.Loss, 5),
-            lr = p.LearningRate, tokens_per_s = Math.Round(tokensPerSecond, 1), eta_s = Math.Round(etaSeconds, 1),
-        }));
+            [RunnerProtocol.Field.Experiment] = experiment, [RunnerProtocol.Field.Step] = p.Step, [RunnerProtocol.Field.Total] = p.TotalSteps,
+            [RunnerProtocol.Field.Epoch] = Math.Round(p.Epoch, 3), [RunnerProtocol.Field.Loss] = Math.Round(p.Loss, 5),
+            [RunnerProtocol.Field.LearningRate] = p.LearningRate, [RunnerProtocol.Field.TokensPerSecond] = Math.Round(tokensPerSecond, 1),
+            [RunnerProtocol.Field.EtaSeconds] = Math.Round(etaSeconds, 1),
+        }.ToJsonString());
 
     public void Expectation(string experiment, Lora.ExpectationOutcome o) =>
-        Write("expectation", JsonSerializer.Serialize(new
+        Write(RunnerProtocol.Kind.Expectation, new JsonObject
         {
-            // JSON has no NaN or infinity: a non-finite measurement travels as text beside a null value, and fails.
-            experiment, metric = o.Expectation.Metric.ToString(), actual = o.Actual is { } a && double.IsFinite(a) ? a : (double?)null,
-            actual_not_finite = o.Actual is { } n && !double.IsFinite(n) ? n.ToString(CultureInfo.InvariantCulture) : null,
-            at_least = o.Expectation.AtLeast, at_most = o.Expectation.AtMost, passed = o.Passed,
-        }));
+            [RunnerProtocol.Field.Experiment] = experiment, [RunnerProtocol.Field.Metric] = o.Expectation.Metric.ToString(),
+            [RunnerProtocol.Field.Actual] = o.Actual is { } a && double.IsFinite(a) ? a : null,
+            [RunnerProtocol.Field.ActualNotFinite] = o.Actual is { } n && !double.IsFinite(n) ? n.ToString(CultureInfo.InvariantCulture) : null,
+            [RunnerProtocol.Field.AtLeast] = o.Expectation.AtLeast, [RunnerProtocol.Field.AtMost] = o.Expectation.AtMost, [RunnerProtocol.Field.Passed] = o.Passed,
+        }.ToJsonString());
 
     void Write(string kind, string payload)
     {
