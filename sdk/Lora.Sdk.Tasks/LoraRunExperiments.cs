@@ -49,6 +49,9 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>cpu, cuda, cuda:N or auto.</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>LoraShareDevice: compute while other builds on this machine compute on the same device (false: take turns).</summary>
+    public bool ShareDevice { get; set; }
+
     /// <summary>An installed libtorch's library folder (LoraLibTorchPath), handed to the runner; empty when a package brings libtorch.</summary>
     public string LibTorchPath { get; set; } = "";
 
@@ -89,7 +92,7 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
         var command = new RunnerCommand(
             DotNetHostPath.Length > 0 ? DotNetHostPath : "dotnet", RuntimeConfigPath, DepsFilePath, RunnerPath, AssemblyPath,
             ArtifactsDirectory, Device, Experiments.Where(e => e.Trim().Length > 0).Select(e => e.Trim()).ToList(),
-            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory(), LibTorchPath);
+            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory(), LibTorchPath, ShareDevice);
         log.Message(MessageImportance.Low, "Starting the Lora runner: " + command);
 
         RunnerProcess runner;

@@ -5,12 +5,12 @@ namespace Lora.Sdk.Tasks;
 
 /// <summary>
 /// The runner's command line: <c>dotnet exec --runtimeconfig P.runtimeconfig.json --depsfile P.deps.json lora.dll
-/// experiment run --assembly P.dll --artifacts DIR --device D --cancel-on-stdin-close [--experiment NAME]…</c>,
+/// experiment run --assembly P.dll --artifacts DIR --device D --cancel-on-stdin-close [--share-device] [--experiment NAME]…</c>,
 /// so that the runner resolves the project's own dependencies (TorchSharp, libtorch) from its output folder.
 /// </summary>
 internal sealed record RunnerCommand(
     string DotNetHost, string RuntimeConfig, string DepsFile, string Runner, string Assembly, string Artifacts,
-    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory, string LibTorchPath = "")
+    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory, string LibTorchPath = "", bool ShareDevice = false)
 {
     /// <summary>The runtime's variable for an installed libtorch (Lora.Runtime's TorchNative.LibTorchDirectoryVariable).</summary>
     public const string LibTorchDirectoryVariable = "LORA_LIBTORCH_DIR";
@@ -63,6 +63,7 @@ internal sealed record RunnerCommand(
         yield return "--device";
         yield return Device;
         yield return "--cancel-on-stdin-close";
+        if (ShareDevice) yield return "--share-device";
         foreach (var name in Experiments)
         {
             yield return "--experiment";

@@ -23,12 +23,17 @@ public static class ExperimentCommand
         var device = CliOptions.Device();
         var stdinCancel = new Option<bool>("--cancel-on-stdin-close") { Description = "Stop cleanly (checkpoint, exit 130) when standard input closes: how the build task cancels." };
 
+        var shareDevice = new Option<bool>("--share-device")
+        {
+            Description = "Compute while other builds compute on the same device; by default builds on one machine take turns per device.",
+        };
+
         var run = new Command("run", "Train, merge and evaluate the experiments of a compiled project, skipping those that are up to date.")
         {
-            assembly, artifacts, only, device, stdinCancel,
+            assembly, artifacts, only, device, stdinCancel, shareDevice,
         };
         run.SetAction(parse => Run(parse.GetRequiredValue(assembly), parse.GetRequiredValue(artifacts), parse.GetValue(only) ?? [],
-            parse.GetRequiredValue(device), parse.GetValue(stdinCancel), parse.InvocationConfiguration.Output));
+            parse.GetRequiredValue(device), parse.GetValue(stdinCancel), parse.GetValue(shareDevice), parse.InvocationConfiguration.Output));
 
         var listAssembly = new Option<string>("--assembly") { Description = "The compiled project.", HelpName = "DLL", Required = true };
         var list = new Command("list", "Print the experiments (and sweep variants) a compiled project declares.") { listAssembly };
@@ -42,7 +47,7 @@ public static class ExperimentCommand
         return new Command("experiment", "Run or list the [Experiment] records of a compiled project.") { run, list };
     }
 
-    static int Run(string assemblyPath, string artifactsRoot, string[] only, string device, bool cancelOnStdinClose, TextWriter stdout)
+    static int Run(string assemblyPath, string artifactsRoot, string[] only, string device, bool cancelOnStdinClose, bool shareDevice, TextWriter stdout)
     {
         var protocol = new BuildProtocol(stdout);
         using var cancel = new CancellationTokenSource();
@@ -60,7 +65,7 @@ public static class ExperimentCommand
         {
             // The device is resolved by the stages that compute (a skipped, up-to-date experiment loads no libtorch); a GPU
             // that is not there fails the first of them with the reason, before its model loads.
-            var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device }, protocol);
+            var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device, ShareDevice = shareDevice }, protocol);
             return host.Run(ExperimentHost.Discover(Path.GetFullPath(assemblyPath)), only, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

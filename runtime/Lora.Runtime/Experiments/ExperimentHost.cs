@@ -40,8 +40,8 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), protocol.Info, cancellationToken);
         if (AtomicFolder.RemoveLeftovers(paths.Root) is > 0 and var leftovers)
             protocol.Info($"{config.FullName}: removed {leftovers} leftover(s) of writes an earlier build did not finish");
-        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config),
-            ExperimentRunner.ComputeDType(config, Devices.Resolve(options.Device, out _)));
+        var device = Devices.Resolve(options.Device, out _);
+        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config), ExperimentRunner.ComputeDType(config, device));
         var runner = new ExperimentRunner(options with { Log = protocol.Info });
         // Each stage is current by its own fingerprint: a changed merge or evaluation setting redoes that stage alone, and a
         // changed expectation redoes none (expectations are checked below at every build).
@@ -65,6 +65,8 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
             return CheckExpectations(config, ReadEvaluation(paths));
         }
 
+        // The stages below compute: one build at a time on this device unless the project shares it.
+        using var turn = options.ShareDevice ? null : ExperimentLock.AcquireDevice(device, config.FullName, protocol.Info, cancellationToken);
         var clock = Stopwatch.StartNew();
         Lora.TrainResult training;
         if (trained)
