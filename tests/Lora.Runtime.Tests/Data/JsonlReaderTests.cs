@@ -38,6 +38,38 @@ public sealed class JsonlReaderTests : IDisposable
         Assert.EndsWith("each line must be one JSON object.", error.Message);
     }
 
+    [Fact]
+    public void Bytes_that_are_not_utf8_name_file_and_line_instead_of_becoming_replacement_characters()
+    {
+        var path = _temp.Child("latin1.jsonl");
+        // Line 2 holds "café" in Latin-1: 0xE9 where UTF-8 needs two bytes.
+        File.WriteAllBytes(path, [.. "{\"text\": \"a\"}\n{\"text\": \"caf"u8, 0xE9, .. "\"}\n"u8]);
+
+        var error = Assert.Throws<DatasetException>(() => JsonlReader.Read(path));
+
+        Assert.StartsWith($"{path}:2: not UTF-8", error.Message);
+    }
+
+    [Fact]
+    public void A_key_given_twice_in_one_object_is_an_error()
+    {
+        var path = Write("{\"text\": \"a\"}\n{\"text\": \"b\", \"label\": \"x\", \"text\": \"c\"}\n");
+
+        var error = Assert.Throws<DatasetException>(() => JsonlReader.Read(path));
+
+        Assert.StartsWith($"{path}:2: not valid JSON", error.Message);
+        Assert.Contains("text", error.Message);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_before_the_first_line_is_allowed()
+    {
+        var path = _temp.Child("bom.jsonl");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "{\"text\": \"a\"}\n"u8]);
+
+        Assert.Equal("a", JsonlReader.Read(path).Single().Text("text"));
+    }
+
     [Theory]
     [InlineData("[1, 2]", "found array")]
     [InlineData("\"text\"", "found string")]
