@@ -58,8 +58,14 @@ namespace Lora
             new ModelFamily("llama", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
             new ModelFamily("mistral", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
             new ModelFamily("qwen2", Qwen2Modules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
+            // Qwen3: Llama's modules (biases only with attention_bias) and an RMSNorm over each head's query and key.
+            new ModelFamily("qwen3", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
             new ModelFamily("phi3", Phi3Modules, new[] { "qkv_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
         };
+
+        /// <summary>The RoPE frequency rules the runtime implements (<c>rope_type</c> in config.json's <c>rope_parameters</c> or
+        /// <c>rope_scaling</c>); absent means default.</summary>
+        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3" };
 
         /// <summary>The supported <c>model_type</c> values, for messages.</summary>
         public static IReadOnlyList<string> ModelTypes

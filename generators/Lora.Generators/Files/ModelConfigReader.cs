@@ -1,3 +1,4 @@
+using System.Linq;
 using Lora.Generators.Json;
 
 namespace Lora.Generators.Files
@@ -41,6 +42,14 @@ namespace Lora.Generators.Files
             if (missing is not null)
             {
                 return new ModelConfigFile(modelType, null, missing);
+            }
+
+            // The runtime's RoPE rules: another rope_type is refused here, at compile time, not when training starts.
+            var rope = root.Get("rope_parameters") is { Kind: JsonKind.Object } parameters ? parameters : root.Get("rope_scaling") is { Kind: JsonKind.Object } scaling ? scaling : null;
+            var ropeType = rope?.Get("rope_type") is { Kind: JsonKind.String } named ? named.Text : rope?.Get("type") is { Kind: JsonKind.String } old ? old.Text : null;
+            if (ropeType is not null && !ModelFamilies.RopeTypes.Contains(ropeType))
+            {
+                return new ModelConfigFile(modelType, null, "its rope type '" + ropeType + "' is not supported yet (expected one of " + string.Join(", ", ModelFamilies.RopeTypes) + ")");
             }
 
             var kvHeads = Int(root, "num_key_value_heads") ?? heads!.Value;

@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace Lora.Runtime.Models;
 
 /// <summary>
-/// The Llama family (<c>LlamaForCausalLM</c>): Llama, Mistral, Qwen2 (q/k/v bias) and Phi-3 (fused
-/// <c>qkv_proj</c> and <c>gate_up_proj</c>). RMSNorm, rotary positions, grouped-query attention, gated MLP.
+/// The Llama family (<c>LlamaForCausalLM</c>): Llama (Llama 3's RoPE too), Mistral, Qwen2 (q/k/v bias), Qwen3 (an RMSNorm
+/// over each head's query and key) and Phi-3 (fused <c>qkv_proj</c> and <c>gate_up_proj</c>). RMSNorm, rotary positions,
+/// grouped-query attention, gated MLP.
 /// </summary>
 public sealed class LlamaModel : CausalLanguageModel
 {
@@ -27,7 +28,7 @@ public sealed class LlamaModel : CausalLanguageModel
 
     protected override ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache)
     {
-        var (cos, sin) = Rotary.Tables(positionIds, Config.HeadDim, Config.RopeTheta, DType);
+        var (cos, sin) = Rotary.Tables(positionIds, Config.HeadDim, Config.RopeTheta, DType, Config.RopeScaling);
         return new ForwardContext(mask, cos, sin, cache);
     }
 
@@ -107,6 +108,7 @@ sealed class SelfAttention : nn.Module
     // Separate q/k/v (Llama, Mistral, Qwen2) or one fused qkv_proj (Phi-3).
     readonly LoraLinear? q_proj, k_proj, v_proj, qkv_proj;
     readonly LoraLinear o_proj;
+    readonly RmsNorm? q_norm, k_norm;
     readonly int _heads, _kvHeads, _headDim, _layer;
 
     public SelfAttention(ModelConfig c, int layer, ScalarType dtype) : base("self_attn")
@@ -129,6 +131,13 @@ sealed class SelfAttention : nn.Module
         }
         o_proj = new LoraLinear("o_proj", q, c.HiddenSize, c.OutputBias, false, dtype);
         register_module("o_proj", o_proj);
+        if (c.QkNorm)
+        {
+            q_norm = new RmsNorm("q_norm", c.HeadDim, c.NormEpsilon, dtype);
+            k_norm = new RmsNorm("k_norm", c.HeadDim, c.NormEpsilon, dtype);
+            register_module("q_norm", q_norm);
+            register_module("k_norm", k_norm);
+        }
     }
 
     public Tensor Forward(Tensor x, ForwardContext ctx)
@@ -144,8 +153,11 @@ sealed class SelfAttention : nn.Module
             (q, k, v) = (parts[0], parts[1], parts[2]);
         }
         else (q, k, v) = (q_proj!.forward(x), k_proj!.forward(x), v_proj!.forward(x));
-        q = q.view(b, t, _heads, _headDim).transpose(1, 2);     // (B, nh, T, hd)
-        k = k.view(b, t, _kvHeads, _headDim).transpose(1, 2);   // (B, n_kv, T, hd)
+        q = q.view(b, t, _heads, _headDim);                     // (B, T, nh, hd)
+        k = k.view(b, t, _kvHeads, _headDim);                   // (B, T, n_kv, hd)
+        if (q_norm is not null) (q, k) = (q_norm.forward(q), k_norm!.forward(k));   // Qwen3: each head normalised
+        q = q.transpose(1, 2);                                  // (B, nh, T, hd)
+        k = k.transpose(1, 2);                                  // (B, n_kv, T, hd)
         v = v.view(b, t, _kvHeads, _headDim).transpose(1, 2);
         q = Rotary.Apply(q, ctx.Cos!, ctx.Sin!);
         k = Rotary.Apply(k, ctx.Cos!, ctx.Sin!);

@@ -9,7 +9,8 @@ namespace Lora.Runtime.Models;
 /// </summary>
 public sealed record ModelConfig
 {
-    public static readonly IReadOnlyList<string> SupportedModelTypes = ["gpt2", "llama", "mistral", "qwen2", "phi3"];
+    /// <summary>The model types the runtime loads: the model table's (<see cref="Lora.ModelFamilies"/>), shared with the generator.</summary>
+    public static IReadOnlyList<string> SupportedModelTypes => Lora.ModelFamilies.ModelTypes;
 
     public required string ModelType { get; init; }
     public required int VocabSize { get; init; }
@@ -22,6 +23,10 @@ public sealed record ModelConfig
     public required int MaxPositions { get; init; }
     public required double NormEpsilon { get; init; }
     public double RopeTheta { get; init; } = 10000.0;
+    /// <summary>The RoPE frequency rule when it is not the default (Llama 3's); null for the default.</summary>
+    public RopeScaling? RopeScaling { get; init; }
+    /// <summary>Qwen3: an RMSNorm over each head's query and key (<c>q_norm</c>, <c>k_norm</c>), before the rotation.</summary>
+    public bool QkNorm { get; init; }
     public bool TieWordEmbeddings { get; init; }
     /// <summary>Bias on q/k/v projections (Qwen2 always; Llama when <c>attention_bias</c>).</summary>
     public bool QkvBias { get; init; }
@@ -75,8 +80,17 @@ public sealed record ModelConfig
         if (r.OptionalInt("head_dim") is null) Checked.Divides(nh, "num_attention_heads", h, "hidden_size", path);
         var rope = json["rope_parameters"] as JsonObject ?? json["rope_scaling"] as JsonObject;
         string? ropeType = rope?["rope_type"]?.GetValue<string>() ?? rope?["type"]?.GetValue<string>();
-        if (ropeType is not null and not "default")
-            throw new ModelLoadException($"{path}: rope type '{ropeType}' is not supported yet; only the default rotary embedding is.");
+        if (ropeType is not null && !Lora.ModelFamilies.RopeTypes.Contains(ropeType))
+            throw new ModelLoadException($"{path}: rope type '{ropeType}' is not supported yet; expected one of {string.Join(", ", Lora.ModelFamilies.RopeTypes)}.");
+        RopeScaling? scaling = null;
+        if (ropeType == "llama3")
+        {
+            double Number(string key) => rope![key]?.GetValue<double>() is double d && double.IsFinite(d) && d > 0 ? d
+                : throw new ModelLoadException($"{path}: rope type llama3 needs a positive '{key}'.");
+            scaling = new RopeScaling("llama3", Number("factor"), Number("low_freq_factor"), Number("high_freq_factor"), (int)Number("original_max_position_embeddings"));
+            if (scaling.HighFrequencyFactor <= scaling.LowFrequencyFactor)
+                throw new ModelLoadException($"{path}: llama3 rope's high_freq_factor ({scaling.HighFrequencyFactor}) must exceed low_freq_factor ({scaling.LowFrequencyFactor}).");
+        }
         if (r.OptionalDouble("partial_rotary_factor") is double prf && prf != 1.0)
             throw new ModelLoadException($"{path}: partial_rotary_factor {prf} is not supported; expected 1.0.");
         double theta = rope?["rope_theta"]?.GetValue<double>() ?? r.OptionalDouble("rope_theta") ?? 10000.0;
@@ -86,7 +100,7 @@ public sealed record ModelConfig
             ModelType = type, VocabSize = r.Int("vocab_size"), HiddenSize = h, NumLayers = r.Int("num_hidden_layers"),
             NumHeads = nh, NumKeyValueHeads = r.OptionalInt("num_key_value_heads") ?? nh, HeadDim = r.OptionalInt("head_dim") ?? h / nh,
             IntermediateSize = r.Int("intermediate_size"), MaxPositions = r.OptionalInt("max_position_embeddings") ?? 4096,
-            NormEpsilon = r.OptionalDouble("rms_norm_eps") ?? 1e-6, RopeTheta = theta,
+            NormEpsilon = r.OptionalDouble("rms_norm_eps") ?? 1e-6, RopeTheta = theta, RopeScaling = scaling, QkNorm = type == "qwen3",
             TieWordEmbeddings = r.OptionalBool("tie_word_embeddings") ?? false,
             QkvBias = type == "qwen2" || attentionBias, OutputBias = type != "qwen2" && attentionBias,
             MlpBias = r.OptionalBool("mlp_bias") ?? false, HiddenAct = r.OptionalString("hidden_act") ?? "silu",

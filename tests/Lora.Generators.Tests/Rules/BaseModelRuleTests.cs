@@ -36,6 +36,35 @@ public sealed class BaseModelRuleTests
         Assert.Contains(reason, run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"rope_parameters\": {\"rope_type\": \"yarn\", \"factor\": 4.0}", "yarn")]
+    [InlineData("\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0}", "dynamic")]
+    public void LORA0041_a_rope_type_the_runtime_lacks_is_reported_at_compile_time(string rope, string type)
+    {
+        var config = "{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, " +
+                     "\"intermediate_size\": 160, \"vocab_size\": 512, " + rope + "}";
+        var run = new TestProject()
+            .WithFile("models/scaled/config.json", config)
+            .Verify(Experiments.With("[BaseModel({|LORA0041:\"models/scaled\"|})]"));
+        Assert.Contains($"its rope type '{type}' is not supported yet (expected one of default, llama3)", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0041_not_reported_for_llama_3_rope_or_qwen3()
+    {
+        const string Llama3 = """
+            {"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "head_dim": 16,
+             "intermediate_size": 160, "vocab_size": 512, "rope_parameters": {"rope_type": "llama3", "factor": 8.0,
+             "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 32, "rope_theta": 500000.0}}
+            """;
+        const string Qwen3 = """
+            {"model_type": "qwen3", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+             "head_dim": 32, "intermediate_size": 160, "vocab_size": 384, "tie_word_embeddings": true}
+            """;
+        new TestProject().WithFile("models/m/config.json", Llama3).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
+        new TestProject().WithFile("models/m/config.json", Qwen3).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
+    }
+
     [Fact]
     public void LORA0041_not_reported_for_a_minimal_transformers_4_config()
     {
@@ -55,7 +84,7 @@ public sealed class BaseModelRuleTests
         var run = new TestProject()
             .WithFile("models/falcon/config.json", falcon)
             .Verify(Experiments.With("[BaseModel({|LORA0042:\"models/falcon\"|})]"));
-        Assert.Contains("declares model_type 'falcon'; expected one of gpt2, llama, mistral, qwen2, phi3", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("declares model_type 'falcon'; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3", run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]
