@@ -65,7 +65,7 @@ namespace Lora
 
         /// <summary>The RoPE frequency rules the runtime implements (<c>rope_type</c> in config.json's <c>rope_parameters</c> or
         /// <c>rope_scaling</c>); absent means default.</summary>
-        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3" };
+        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3", "longrope" };
 
         /// <summary>The supported <c>model_type</c> values, for messages.</summary>
         public static IReadOnlyList<string> ModelTypes

@@ -91,6 +91,8 @@ public sealed record ModelConfig
             if (scaling.HighFrequencyFactor <= scaling.LowFrequencyFactor)
                 throw new ModelLoadException($"{path}: llama3 rope's high_freq_factor ({scaling.HighFrequencyFactor}) must exceed low_freq_factor ({scaling.LowFrequencyFactor}).");
         }
+        else if (ropeType == "longrope")
+            scaling = LongRope(rope!, r, nh > 0 ? h / nh : 0, path);
         if (r.OptionalDouble("partial_rotary_factor") is double prf && prf != 1.0)
             throw new ModelLoadException($"{path}: partial_rotary_factor {prf} is not supported; expected 1.0.");
         double theta = rope?["rope_theta"]?.GetValue<double>() ?? r.OptionalDouble("rope_theta") ?? 10000.0;
@@ -109,6 +111,31 @@ public sealed record ModelConfig
         }, Checked.LlamaKeys);
         Checked.Divides(config.NumKeyValueHeads, "num_key_value_heads", config.NumHeads, "num_attention_heads", path);
         return config;
+    }
+
+    /// <summary>
+    /// longrope's parameters as transformers derives them: a factor per frequency (head_dim / 2 of them) for short and for
+    /// long sequences; with an original context length (in the rope parameters or at the top level) the scale is
+    /// max_position_embeddings / original, and the attention factor, unless given, √(1 + ln scale / ln original) (1 when the
+    /// scale is at most 1).
+    /// </summary>
+    static RopeScaling LongRope(JsonObject rope, Reader r, int defaultHeadDim, string path)
+    {
+        int headDim = r.OptionalInt("head_dim") ?? defaultHeadDim;
+        IReadOnlyList<double> Factors(string key)
+        {
+            var list = rope[key] as JsonArray ?? throw new ModelLoadException($"{path}: rope type longrope needs '{key}', a list of numbers.");
+            var factors = list.Select(n => n?.GetValue<double>() ?? double.NaN).ToArray();
+            if (factors.Length != headDim / 2 || factors.Any(f => !double.IsFinite(f) || f <= 0))
+                throw new ModelLoadException($"{path}: longrope's '{key}' has {factors.Length} values; expected {headDim / 2} positive numbers (head_dim / 2).");
+            return factors;
+        }
+        int positions = r.OptionalInt("max_position_embeddings") ?? 4096;
+        int? original = rope["original_max_position_embeddings"]?.GetValue<int>() ?? r.OptionalInt("original_max_position_embeddings");
+        double factor = original is int o ? (double)positions / o : rope["factor"]?.GetValue<double>() ?? 1.0;
+        double attention = rope["attention_factor"]?.GetValue<double>()
+            ?? (factor <= 1.0 ? 1.0 : Math.Sqrt(1 + Math.Log(factor) / Math.Log(original ?? positions)));
+        return new RopeScaling("longrope", factor, 0, 0, original ?? positions, Factors("short_factor"), Factors("long_factor"), attention);
     }
 
     /// <summary>

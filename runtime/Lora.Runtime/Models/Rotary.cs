@@ -5,13 +5,18 @@ namespace Lora.Runtime.Models;
 /// <summary>Rotary position embedding in Hugging Face's rotate-half layout.</summary>
 public static class Rotary
 {
-    /// <summary>cos, sin (B, 1, T, hd) for positions (B, T), computed in float32 then cast, as transformers does.</summary>
-    public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta, ScalarType dtype, RopeScaling? scaling = null)
+    /// <summary>
+    /// cos, sin (B, 1, T, hd) for positions (B, T), computed in float32 then cast, as transformers does. <paramref name="sequenceLength"/>
+    /// (cached plus new tokens) chooses longrope's factors; scaled by longrope's attention factor.
+    /// </summary>
+    public static (Tensor Cos, Tensor Sin) Tables(Tensor positions, int headDim, double theta, ScalarType dtype, RopeScaling? scaling = null, long sequenceLength = 0)
     {
-        var invFreq = InverseFrequencies(headDim, theta, scaling, positions.device);                 // (hd/2)
+        var invFreq = InverseFrequencies(headDim, theta, scaling, positions.device, sequenceLength);   // (hd/2)
         var freqs = positions.to_type(ScalarType.Float32).unsqueeze(-1) * invFreq;   // (B, T, hd/2)
         var emb = cat([freqs, freqs], -1);                                              // (B, T, hd)
-        return (emb.cos().to_type(dtype).unsqueeze(1), emb.sin().to_type(dtype).unsqueeze(1));
+        var (cos, sin) = (emb.cos(), emb.sin());
+        if (scaling is { AttentionFactor: var a } && a != 1.0) (cos, sin) = (cos.mul_(a), sin.mul_(a));
+        return (cos.to_type(dtype).unsqueeze(1), sin.to_type(dtype).unsqueeze(1));
     }
 
     /// <summary>
@@ -20,9 +25,17 @@ public static class Rotary
     /// shorter than original/high_freq_factor kept, and those between blended by where original/wavelength lies between
     /// the two factors.
     /// </summary>
-    public static Tensor InverseFrequencies(int headDim, double theta, RopeScaling? scaling, Device device)
+    /// <remarks>longrope (Phi-3.5, transformers' <c>_compute_longrope_parameters</c>): 1 / (factor_i · θ^(2i/hd)), with the long
+    /// factors once the sequence is longer than the original context and the short ones before.</remarks>
+    public static Tensor InverseFrequencies(int headDim, double theta, RopeScaling? scaling, Device device, long sequenceLength = 0)
     {
-        var invFreq = pow(theta, arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to_type(ScalarType.Float32) / headDim).reciprocal();
+        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to_type(ScalarType.Float32) / headDim;   // (hd/2)
+        if (scaling is { Type: "longrope" } lr)
+        {
+            var factors = sequenceLength > lr.OriginalMaxPositions ? lr.LongFactor! : lr.ShortFactor!;
+            return (tensor(factors.Select(f => (float)f).ToArray(), device: device) * pow(theta, exponents)).reciprocal();
+        }
+        var invFreq = pow(theta, exponents).reciprocal();
         if (scaling is not { Type: "llama3" } s) return invFreq;
         double lowWavelength = s.OriginalMaxPositions / s.LowFrequencyFactor, highWavelength = s.OriginalMaxPositions / s.HighFrequencyFactor;
         var wavelength = invFreq.reciprocal().mul_(2 * Math.PI);
@@ -46,6 +59,8 @@ public static class Rotary
 
 /// <summary>
 /// A RoPE frequency rule other than the default (<c>rope_parameters</c> or the older <c>rope_scaling</c> of config.json):
-/// <see cref="Type"/> llama3 with its factor, low and high frequency factors and the original context length.
+/// llama3 (factor, low and high frequency factors, original context length) or longrope (a short and a long factor per
+/// frequency, the original context length, and the attention factor cos and sin are scaled by).
 /// </summary>
-public sealed record RopeScaling(string Type, double Factor, double LowFrequencyFactor, double HighFrequencyFactor, int OriginalMaxPositions);
+public sealed record RopeScaling(string Type, double Factor, double LowFrequencyFactor, double HighFrequencyFactor, int OriginalMaxPositions,
+    IReadOnlyList<double>? ShortFactor = null, IReadOnlyList<double>? LongFactor = null, double AttentionFactor = 1.0);

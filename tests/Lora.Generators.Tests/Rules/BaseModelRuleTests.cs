@@ -46,7 +46,7 @@ public sealed class BaseModelRuleTests
         var run = new TestProject()
             .WithFile("models/scaled/config.json", config)
             .Verify(Experiments.With("[BaseModel({|LORA0041:\"models/scaled\"|})]"));
-        Assert.Contains($"its rope type '{type}' is not supported yet (expected one of default, llama3)", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains($"its rope type '{type}' is not supported yet (expected one of default, llama3, longrope)", run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
