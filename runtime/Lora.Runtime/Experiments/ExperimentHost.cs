@@ -91,13 +91,16 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         }
         if (!merged)
         {
+            // Between stages and inside them: a cancelled build stops here, its finished stages recorded, the rest redone next time.
+            cancellationToken.ThrowIfCancellationRequested();
             protocol.Info($"{config.FullName}: merging into {paths.Merged}");
-            runner.Merge(config, training);
+            runner.Merge(config, training, cancellationToken);
             StageRecord.Complete(paths, StageRecord.Merge, mergeFingerprint);
         }
         Lora.EvaluationResult? evaluation = null;
         if (!evaluated)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             protocol.Info($"{config.FullName}: evaluating base and tuned models");
             evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken, options.Device);
             StageRecord.Complete(paths, StageRecord.Evaluate, evaluateFingerprint);

@@ -23,7 +23,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         Task.Run(() => Train(config, progress, cancellationToken), CancellationToken.None);
 
     public Task<Lora.MergeResult> MergeAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
-        Task.Run(() => Merge(config, training), cancellationToken);
+        Task.Run(() => Merge(config, training, cancellationToken), cancellationToken);
 
     public Task<Lora.EvaluationResult> EvaluateAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
         Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken, options.Device), cancellationToken);
@@ -41,7 +41,9 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         return run.Save();
     }
 
-    public Lora.MergeResult Merge(Lora.ExperimentConfig config, Lora.TrainResult training)
+    /// <summary>Merges the adapter into its base model and writes the result; cancellation is honoured after loading and
+    /// after the merge, before anything is written.</summary>
+    public Lora.MergeResult Merge(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken = default)
     {
         TorchNative.EnsureLoaded();
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
@@ -50,8 +52,10 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         // Merge in float32, then cast once: rounding W + ΔW is better than rounding each. After QLoRA the base is
         // loaded 4-bit again, so the merge lands on the dequantized weights the adapter was trained against.
         using var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config));
+        cancellationToken.ThrowIfCancellationRequested();
         PeftAdapter.Load(model, training.AdapterDirectory, AdapterName);
         LoraMerge.Merge(model, AdapterName);
+        cancellationToken.ThrowIfCancellationRequested();
         HfModelWriter.Save(model, paths.Merged, dtype switch
         {
             Lora.MergeDType.BFloat16 => ScalarType.BFloat16,

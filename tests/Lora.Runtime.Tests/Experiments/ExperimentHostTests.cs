@@ -153,4 +153,25 @@ public class ExperimentHostTests
         Assert.Equal(text, json.GetProperty("actual_not_finite").GetString());
         Assert.False(json.GetProperty("passed").GetBoolean());
     }
+
+    [Fact]
+    public void A_cancelled_build_stops_between_stages_and_the_next_one_does_only_what_is_left()
+    {
+        using var dir = new TempFolder();
+        var trained = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with { Merge = null };
+        var artifacts = dir.Child("artifacts");
+        ExperimentHost Host(StringWriter output) => new(new RunnerOptions { ArtifactsRoot = artifacts }, new BuildProtocol(output));
+        Assert.Equal(0, Host(new StringWriter()).Run([trained], [], default));
+
+        var withMerge = trained with { Merge = new Lora.MergeSettings(Lora.MergeDType.Float32, true) };
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => Host(new StringWriter()).Run([withMerge], [], cancelled.Token));
+        Assert.False(Directory.Exists(ExperimentPaths.For(artifacts, withMerge).Merged));
+
+        var output = new StringWriter();
+        Assert.Equal(0, Host(output).Run([withMerge], [], default));
+        Assert.Contains("adapter up to date", output.ToString());
+        Assert.Contains("merging into", output.ToString());
+    }
 }
