@@ -40,7 +40,9 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), protocol.Info, cancellationToken);
         if (AtomicFolder.RemoveLeftovers(paths.Root) is > 0 and var leftovers)
             protocol.Info($"{config.FullName}: removed {leftovers} leftover(s) of writes an earlier build did not finish");
-        var device = Devices.Resolve(options.Device, out _);
+        // Named, not resolved, where the name says it: an up-to-date experiment loads no libtorch (cuda on a machine without one
+        // fails in the stage that computes, with the reason).
+        var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config), ExperimentRunner.ComputeDType(config, device));
         var runner = new ExperimentRunner(options with { Log = protocol.Info });
         // Each stage is current by its own fingerprint: a changed merge or evaluation setting redoes that stage alone, and a

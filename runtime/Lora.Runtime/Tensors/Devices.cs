@@ -16,6 +16,19 @@ public static class Devices
     public static bool IsName(string? name) =>
         name is "cpu" or "cuda" or "auto" || (name is not null && name.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(name[5..], out int i) && i >= 0);
 
+    /// <summary>
+    /// The device <paramref name="requested"/> names (cpu, cuda, cuda:N) without loading libtorch or asking the driver whether
+    /// it is there, so that an up-to-date check stays cheap; null for auto, which depends on what the machine has
+    /// (<see cref="Resolve"/> then), and for names that are not devices.
+    /// </summary>
+    public static Device? Named(string requested)
+    {
+        string name = requested.Trim().ToLowerInvariant();
+        if (name == "cpu") return new Device(DeviceType.CPU);
+        if (name == "auto" || !IsName(name)) return null;
+        return new Device(DeviceType.CUDA, name.Length > 4 ? int.Parse(name[5..]) : 0);
+    }
+
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> are the same device (CPU is one device whatever its index).</summary>
     /// <remarks>TorchSharp's <see cref="Device"/> is a class without value equality, so == compares instances.</remarks>
     public static bool Same(Device a, Device b) =>

@@ -65,4 +65,21 @@ public class ComputeTypeTests
         Assert.NotEqual(ExperimentFingerprint.Compute(config, baseFolder, ScalarType.Float32), ExperimentFingerprint.Compute(config, baseFolder, ScalarType.BFloat16));
         Assert.Equal(ExperimentFingerprint.Compute(config, baseFolder, ScalarType.Float32), ExperimentFingerprint.Compute(config, baseFolder, ScalarType.Float32));
     }
+
+    [Theory]
+    [InlineData("cpu", DeviceType.CPU, -1)]
+    [InlineData("CUDA", DeviceType.CUDA, 0)]
+    [InlineData("cuda:3", DeviceType.CUDA, 3)]
+    public void A_device_name_is_read_without_asking_the_machine(string name, DeviceType type, int index)
+    {
+        var device = Devices.Named(name)!;
+        Assert.Equal(type, device.type);
+        Assert.Equal(index, device.index);
+    }
+
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("gpu")]
+    [InlineData("cuda:-1")]
+    public void Auto_and_non_devices_are_not_named(string name) => Assert.Null(Devices.Named(name));
 }
