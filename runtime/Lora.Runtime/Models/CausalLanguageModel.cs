@@ -131,7 +131,8 @@ public abstract class CausalLanguageModel : nn.Module
     public int NumLayers => Config.NumLayers;
 
     /// <summary>
-    /// Recompute each decoder layer in the backward pass instead of keeping its activations (training only). It also makes every RMSNorm keep only its input (<see cref="RmsNorm.KeepsInputOnly"/>): both trade time for memory.
+    /// Recompute each decoder layer in the backward pass instead of keeping its activations (training only). It also makes
+    /// every RMSNorm keep only its input (<see cref="RmsNorm.KeepsInputOnly"/>): both trade time for memory.
     /// </summary>
     public bool GradientCheckpointing
     {
