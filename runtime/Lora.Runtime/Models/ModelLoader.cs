@@ -35,7 +35,11 @@ public static class ModelLoader
         return model;
     }
 
-    /// <summary>Copies every base parameter from the checkpoint; missing, unexpected or mis-shaped tensors are one error listing all of them.</summary>
+    /// <summary>
+    /// Copies every base parameter from the checkpoint; missing, unexpected, mis-shaped, non-float or non-finite tensors
+    /// are one error listing all of them, each with its file (a NaN weight would otherwise surface as a NaN loss at the
+    /// first step, and an integer one as a silent cast).
+    /// </summary>
     public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint, QuantizationOptions? quantize = null)
     {
         var expected = model.BaseParameters().ToDictionary(p => p.Key, p => p.Value);
@@ -43,7 +47,21 @@ public static class ModelLoader
         var missing = expected.Keys.Where(k => !checkpoint.Contains(k)).ToList();
         var unexpected = checkpoint.TensorNames.Where(k => !expected.ContainsKey(k) && !model.IsIgnorableCheckpointKey(k) && !IsQuantState(k, quantized)).ToList();
         var wrongShape = new List<string>();
+        var unusable = new List<string>();
         Tensor? Lookup(string key) => checkpoint.TryGet(key, out var l) ? TensorFiles.Read(l) : null;
+        // The tensor when its values can be a weight's (a float type, all finite); else null, and why in `unusable`.
+        Tensor? Weight(string key, TensorLocation location)
+        {
+            if (location.Entry.DType is not (SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F32 or SafetensorsDType.F64))
+            {
+                unusable.Add($"{key} in {location.File.Path} holds {location.Entry.DType} values; a weight is a floating-point tensor");
+                return null;
+            }
+            var t = TensorFiles.Read(location);
+            if (t.isfinite().all().item<bool>()) return t;
+            unusable.Add($"{key} in {location.File.Path} holds NaN or infinite values (the checkpoint is damaged or was saved from a diverged run)");
+            return null;
+        }
         foreach (var (key, parameter) in expected)
         {
             if (!checkpoint.TryGet(key, out var location)) continue;
@@ -54,9 +72,9 @@ public static class ModelLoader
                 if (BnbFormat.IsQuantized(module, Lookup)) layer.SetQuantized(BnbFormat.FromTensors(module, Lookup));
                 else if (!location.Entry.Shape.SequenceEqual(parameter.shape))
                     wrongShape.Add($"{key}: file has [{string.Join(", ", location.Entry.Shape)}], model expects [{string.Join(", ", parameter.shape)}]");
-                else
+                else if (Weight(key, location) is { } weight)
                 {
-                    using (no_grad()) parameter.copy_(TensorFiles.Read(location));
+                    using (no_grad()) parameter.copy_(weight);
                     layer.Quantize(quantize!.Type, quantize.DoubleQuant);
                 }
                 continue;
@@ -67,14 +85,21 @@ public static class ModelLoader
                 continue;
             }
             using var scope = NewDisposeScope();
-            using (no_grad()) parameter.copy_(TensorFiles.Read(location));
+            if (Weight(key, location) is { } value)
+                using (no_grad()) parameter.copy_(value);
         }
-        if (missing.Count + unexpected.Count + wrongShape.Count == 0) return;
+        if (missing.Count + unexpected.Count + wrongShape.Count + unusable.Count == 0) return;
 
-        var lines = new List<string> { $"{checkpoint.FolderPath}: the weights do not match a {model.Config.ModelType} model built from config.json." };
+        var lines = new List<string>
+        {
+            missing.Count + unexpected.Count + wrongShape.Count > 0
+                ? $"{checkpoint.FolderPath}: the weights do not match a {model.Config.ModelType} model built from config.json."
+                : $"{checkpoint.FolderPath}: some weights cannot be used.",
+        };
         if (missing.Count > 0) lines.Add($"Missing {missing.Count} tensor(s): {Summarise(missing)}");
         if (unexpected.Count > 0) lines.Add($"Unexpected {unexpected.Count} tensor(s): {Summarise(unexpected)}");
         if (wrongShape.Count > 0) lines.Add($"Wrong shape: {Summarise(wrongShape)}");
+        if (unusable.Count > 0) lines.Add($"Unusable values: {Summarise(unusable)}");
         lines.Add($"Expected {expected.Count} tensors, e.g. {Summarise(expected.Keys.ToList())}");
         throw new ModelLoadException(string.Join(Environment.NewLine, lines));
     }

@@ -59,3 +59,51 @@ public class HostileConfigTests
         Assert.Contains(expected, Assert.Throws<ModelLoadException>(() => ModelConfig.Parse(json, "/m/config.json")).Message);
     }
 }
+
+/// <summary>Weights a model cannot use (non-finite, or not floating point) are an error naming the tensor and its file.</summary>
+public class UnusableWeightTests
+{
+    public UnusableWeightTests() => Lora.Runtime.Native.TorchNative.EnsureLoaded();
+
+    /// <summary>A copy of the tiny Llama fixture whose tensor <paramref name="key"/> is replaced by what <paramref name="damage"/> makes of it.</summary>
+    static string DamagedCopy(TempFolder temp, string key, Func<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> damage)
+    {
+        var folder = temp.Child("model");
+        Directory.CreateDirectory(folder);
+        var source = RepoPaths.Fixture("tiny-llama", "base");
+        foreach (var file in Directory.GetFiles(source).Where(f => !f.EndsWith(".safetensors", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var tensors = Lora.Runtime.Tensors.TensorFiles.ReadAll(Path.Combine(source, "model.safetensors"));
+        tensors[key] = damage(tensors[key]);
+        Lora.Runtime.Tensors.TensorFiles.Write(Path.Combine(folder, "model.safetensors"), tensors.Select(p => (p.Key, p.Value)));
+        return folder;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]   // QLoRA: checked before the weight is quantized
+    public void A_nan_weight_names_its_tensor_and_file(bool fourBit)
+    {
+        using var temp = new TempFolder();
+        const string key = "model.layers.1.mlp.down_proj.weight";
+        var folder = DamagedCopy(temp, key, t => { var c = t.clone(); c[0, 3] = TorchSharp.torch.tensor(float.NaN); return c; });
+        var quantize = fourBit ? new Lora.Runtime.Quantization.QuantizationOptions(Lora.QuantType.NF4, false) : null;
+
+        var error = Assert.Throws<ModelLoadException>(() => ModelLoader.Load(folder, TorchSharp.torch.ScalarType.Float32, quantize));
+
+        Assert.Contains($"{key} in {Path.Combine(folder, "model.safetensors")} holds NaN or infinite values", error.Message);
+        Assert.StartsWith($"{folder}: some weights cannot be used.", error.Message);
+    }
+
+    [Fact]
+    public void An_integer_weight_is_refused_instead_of_cast()
+    {
+        using var temp = new TempFolder();
+        const string key = "model.norm.weight";
+        var folder = DamagedCopy(temp, key, t => t.to_type(TorchSharp.torch.ScalarType.Int64));
+
+        var error = Assert.Throws<ModelLoadException>(() => ModelLoader.Load(folder));
+
+        Assert.Contains($"{key} in {Path.Combine(folder, "model.safetensors")} holds I64 values; a weight is a floating-point tensor", error.Message);
+    }
+}
