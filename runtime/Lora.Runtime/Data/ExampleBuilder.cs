@@ -14,15 +14,24 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
 
     public TokenizedExample Build(JsonlRow row)
     {
-        var example = settings.Format switch
+        TokenizedExample example;
+        try
         {
-            DatasetFormat.TokenIds => FromIds(row),
-            DatasetFormat.Alpaca => FromPromptAndCompletion(row, AlpacaTemplate(row), "{output}"),
-            DatasetFormat.Jsonl when settings.Prompt is not null => FromPromptAndCompletion(row, settings.Prompt, settings.Completion ?? ""),
-            DatasetFormat.Jsonl => FromText(row, settings.TextField ?? "text"),
-            DatasetFormat.Chat => FromChat(row),
-            _ => throw new DatasetException($"{row.Where}: dataset format {settings.Format} is not supported."),
-        };
+            example = settings.Format switch
+            {
+                DatasetFormat.TokenIds => FromIds(row),
+                DatasetFormat.Alpaca => FromPromptAndCompletion(row, AlpacaTemplate(row), "{output}"),
+                DatasetFormat.Jsonl when settings.Prompt is not null => FromPromptAndCompletion(row, settings.Prompt, settings.Completion ?? ""),
+                DatasetFormat.Jsonl => FromText(row, settings.TextField ?? "text"),
+                DatasetFormat.Chat => FromChat(row),
+                _ => throw new DatasetException($"{row.Where}: dataset format {settings.Format} is not supported."),
+            };
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
+        {
+            throw new DatasetException($"{row.Where}: the tokenizer's split pattern (tokenizer.json's pre_tokenizer) took more than " +
+                $"{e.MatchTimeout.TotalSeconds:0} s on this row; the pattern backtracks without end: '{e.Pattern}'.");
+        }
         if (example.TrainableTokens == 0)
             throw new DatasetException(
                 $"{row.Where}: no token of this example carries loss ({example.InputIds.Length} tokens, all of them prompt; MaxLength {settings.MaxLength}); " +

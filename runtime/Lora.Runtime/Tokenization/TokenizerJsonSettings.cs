@@ -91,7 +91,9 @@ internal static class TokenizerJsonSettings
         }
         try
         {
-            return new Regex(regex.GetString()!, RegexOptions.CultureInvariant);
+            // A pattern from a file: a time limit per match, so one that backtracks without end fails the row (ExampleBuilder
+            // names it) instead of hanging the build.
+            return new Regex(regex.GetString()!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
         }
         catch (ArgumentException e)
         {
