@@ -27,7 +27,7 @@ public static class ExperimentEvaluator
         var data = LoadedExperiment.Load(config);
         var metrics = config.Evaluation?.Metrics ?? [Lora.Metric.Perplexity];
         using var model = ModelLoader.Load(data.BaseFolder, on.type == DeviceType.CPU ? ScalarType.Float32 : ExperimentRunner.ComputeDType(config, on),
-            ExperimentRunner.Quantization(config));
+            ExperimentRunner.Quantization(config), cancellationToken);
         model.to(on);
         var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
 

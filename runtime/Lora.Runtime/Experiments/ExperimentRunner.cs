@@ -35,7 +35,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     /// <param name="fingerprint">The experiment's fingerprint when the caller has it already (the build host does); computed otherwise.</param>
     public Lora.TrainResult Train(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken, string? fingerprint = null)
     {
-        using var run = TrainingRun.Load(config, options, progress, fingerprint);
+        using var run = TrainingRun.Load(config, options, progress, fingerprint, cancellationToken);
         run.Resume();
         run.Train(cancellationToken);
         return run.Save();
@@ -51,7 +51,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var dtype = config.Merge?.DType ?? Lora.MergeDType.Float32;
         // Merge in float32, then cast once: rounding W + ΔW is better than rounding each. After QLoRA the base is
         // loaded 4-bit again, so the merge lands on the dequantized weights the adapter was trained against.
-        using var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config));
+        using var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         PeftAdapter.Load(model, training.AdapterDirectory, AdapterName);
         LoraMerge.Merge(model, AdapterName);
@@ -69,10 +69,11 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
     /// The base model in the run's compute type, on <paramref name="device"/>, with the experiment's adapter attached there:
     /// weights (4-bit ones too), adapter factors and so the optimizer's state all live on the device from the first step.
     /// </summary>
-    internal static CausalLanguageModel LoadForTraining(Lora.ExperimentConfig config, string baseFolder, Device device, out LoraConfig settings)
+    internal static CausalLanguageModel LoadForTraining(Lora.ExperimentConfig config, string baseFolder, Device device, out LoraConfig settings,
+        CancellationToken cancellationToken = default)
     {
         var quantize = Quantization(config);
-        var model = ModelLoader.Load(baseFolder, ComputeDType(config, device), quantize);
+        var model = ModelLoader.Load(baseFolder, ComputeDType(config, device), quantize, cancellationToken);
         try
         {
             model.to(device);

@@ -54,7 +54,8 @@ sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Loads the data, then the model on the runner's device with the adapter attached, and makes the trainer.</summary>
-    public static TrainingRun Load(Lora.ExperimentConfig config, RunnerOptions options, IProgress<Lora.TrainingProgress>? progress, string? fingerprint)
+    public static TrainingRun Load(Lora.ExperimentConfig config, RunnerOptions options, IProgress<Lora.TrainingProgress>? progress, string? fingerprint,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var device = Devices.Resolve(options.Device, out var choice);
@@ -71,7 +72,7 @@ sealed class TrainingRun : IDisposable
         {
             double baselineMiB = ProcessMemory.ResidentMiB();
             double? contextMiB = DeviceUsedMiB(device);   // the CUDA context alone, before the model
-            var model = ExperimentRunner.LoadForTraining(config, data.BaseFolder, device, out var settings);
+            var model = ExperimentRunner.LoadForTraining(config, data.BaseFolder, device, out var settings, cancellationToken);
             return new TrainingRun(config, Log, progress, ExperimentPaths.For(options.ArtifactsRoot, config), device, computeType, fingerprint, data,
                 heap, clock, baselineMiB, contextMiB, model, settings);
         }

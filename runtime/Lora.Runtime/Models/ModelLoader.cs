@@ -20,8 +20,10 @@ public static class ModelLoader
     /// Loads <paramref name="folder"/>; weights are converted to <paramref name="dtype"/> one tensor at a time. With
     /// <paramref name="quantize"/> (QLoRA), each projection is quantized as soon as it is read, so peak memory stays near
     /// the 4-bit model plus one layer. A bitsandbytes 4-bit checkpoint ("bnb-4bit") loads as 4-bit whatever is asked.
+    /// <paramref name="cancellationToken"/> is checked between tensors: a large model's load stops when the build does.
     /// </summary>
-    public static CausalLanguageModel Load(string folder, ScalarType dtype = ScalarType.Float32, QuantizationOptions? quantize = null)
+    public static CausalLanguageModel Load(string folder, ScalarType dtype = ScalarType.Float32, QuantizationOptions? quantize = null,
+        CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(folder))
             throw new ModelLoadException($"{folder}: model folder not found; expected a Hugging Face folder with config.json and model.safetensors.");
@@ -30,7 +32,15 @@ public static class ModelLoader
         using var checkpoint = CheckpointFiles.Open(folder);
         if (BnbQuantizationConfig.FromModelConfig(config.Raw) is { } saved)
             quantize ??= new QuantizationOptions(saved.Type, saved.DoubleQuant);
-        LoadWeights(model, checkpoint, quantize);
+        try
+        {
+            LoadWeights(model, checkpoint, quantize, cancellationToken);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         model.eval();
         return model;
     }
@@ -40,7 +50,8 @@ public static class ModelLoader
     /// are one error listing all of them, each with its file (a NaN weight would otherwise surface as a NaN loss at the
     /// first step, and an integer one as a silent cast).
     /// </summary>
-    public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint, QuantizationOptions? quantize = null)
+    public static void LoadWeights(CausalLanguageModel model, CheckpointFiles checkpoint, QuantizationOptions? quantize = null,
+        CancellationToken cancellationToken = default)
     {
         var expected = model.BaseParameters().ToDictionary(p => p.Key, p => p.Value);
         var quantized = model.QuantizedModules(quantize);
@@ -64,6 +75,7 @@ public static class ModelLoader
         }
         foreach (var (key, parameter) in expected)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (!checkpoint.TryGet(key, out var location)) continue;
             if (quantized.TryGetValue(key, out var layer))
             {

@@ -220,6 +220,20 @@ public class ExperimentRunnerTests
         Assert.Contains($"{dataset}:2: token id {vocab} is beyond the model's vocabulary (vocab_size {vocab} in ", error.Message);
     }
 
+    [Fact]
+    public async Task A_build_cancelled_while_the_model_loads_stops_there_and_writes_nothing()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir), saveSteps: 1);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts") }).TrainAsync(config, null, cancelled.Token));
+        Assert.False(Directory.Exists(dir.Child("artifacts", "train-tiny-llama", "checkpoints")));
+        Assert.Throws<OperationCanceledException>(() => Lora.Runtime.Models.ModelLoader.Load(Path.Combine(FixtureExperiment.Folder, "base"),
+            cancellationToken: cancelled.Token));
+    }
+
     /// <summary>Trains <paramref name="config"/> in <paramref name="artifacts"/> and cancels it once step <paramref name="at"/> is reported.</summary>
     static async Task TrainAndCancelAt(ExperimentConfig config, string artifacts, int at, List<string>? logs = null)
     {
