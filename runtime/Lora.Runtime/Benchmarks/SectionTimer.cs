@@ -93,13 +93,7 @@ public sealed class SectionTimer
     }
 
     /// <summary>Median milliseconds per step of each section.</summary>
-    public Dictionary<string, double> Medians() => _steps.ToDictionary(kv => kv.Key, kv => Math.Round(Median(kv.Value), 3));
-
-    static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    public Dictionary<string, double> Medians() => _steps.ToDictionary(kv => kv.Key, kv => Math.Round(TrainingBenchmark.Median(kv.Value), 3));
 
     /// <summary>Identity in forward; in backward it tells the timer that the gradient reached this point.</summary>
     sealed class Mark : autograd.SingleTensorFunction<Mark>

@@ -132,7 +132,8 @@ public static class TrainingBenchmark
 
     public static string ToJson(Dictionary<string, object> result) => JsonSerializer.Serialize(result);
 
-    static double Median(List<double> values)
+    /// <summary>The middle value (the mean of the two middle ones for an even count): what the benchmarks quote.</summary>
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

@@ -27,15 +27,15 @@ public sealed class ExperimentLock : IDisposable
 
     /// <summary>The lock of <paramref name="device"/> for this machine's builds (the CPU is one device; each GPU another).</summary>
     /// <remarks>Per user: a folder another user made in the shared temporary folder would not be writable.</remarks>
-    public static string DeviceLockPath(Device device) => Path.Combine(Path.GetTempPath(), $"lora-sdk-locks-{Environment.UserName}",
-        device.type == DeviceType.CPU ? "train-cpu.lock" : $"train-{device.type.ToString().ToLowerInvariant()}-{Math.Max(0, device.index)}.lock");
+    public static string DeviceLockPath(Device device) =>
+        Path.Combine(Path.GetTempPath(), $"lora-sdk-locks-{Environment.UserName}", $"train-{Devices.NameOf(device).Replace(':', '-')}.lock");
 
     /// <summary>One training, merge or evaluation at a time on <paramref name="device"/> among this machine's builds; waits as long as it takes.</summary>
     public static ExperimentLock AcquireDevice(Device device, string experiment, Action<string> say, CancellationToken cancellationToken)
     {
         var path = DeviceLockPath(device);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        string name = device.type == DeviceType.CPU ? "the CPU" : $"{device.type.ToString().ToLowerInvariant()}:{Math.Max(0, device.index)}";
+        string name = device.type == DeviceType.CPU ? "the CPU" : Devices.NameOf(device);
         return Hold(path, Timeout.InfiniteTimeSpan,
             () => say($"{experiment}: another build is computing on {name} ({path}); waiting for it, one at a time (LoraShareDevice=true runs them together)"),
             () => "", cancellationToken);

@@ -53,8 +53,7 @@ public static class TrainingCheckpoint
     public static void ClearStale(string checkpointsDir, string fingerprint, Action<string> log)
     {
         if (!Directory.Exists(checkpointsDir)) return;
-        foreach (var leftover in Directory.GetDirectories(checkpointsDir, ".step-*"))
-            Directory.Delete(leftover, recursive: true);
+        AtomicFolder.RemoveLeftovers(checkpointsDir);
         var stale = Directory.GetDirectories(checkpointsDir, "step-*")
             .Where(folder => ReadState(folder, out _) is { } state && state.Fingerprint != fingerprint).Order().ToList();
         foreach (var folder in stale) Directory.Delete(folder, recursive: true);

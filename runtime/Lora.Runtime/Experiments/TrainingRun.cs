@@ -222,7 +222,7 @@ sealed class TrainingRun : IDisposable
             _t.GradientCheckpointing, cpu ? (long)(_baselineMiB * 1048576) : 0);
         double? reserved = DeviceUsedMiB(_device) is { } used && _contextMiB is { } context ? used - context : null;
         return new RunMemory(estimate.TotalBytes / 1048576.0, estimate.Describe(), cpu ? _baselineMiB : null, cpu ? ProcessMemory.PeakResidentMiB() : null,
-            cpu ? "cpu" : $"{_device.type.ToString().ToLowerInvariant()}:{Math.Max(0, _device.index)}", reserved);
+            Devices.NameOf(_device), reserved);
     }
 
     /// <summary>GPU memory in use on a CUDA device (the driver's figure, after the device is idle), or null elsewhere.</summary>

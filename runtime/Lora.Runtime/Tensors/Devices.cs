@@ -29,6 +29,10 @@ public static class Devices
         return new Device(DeviceType.CUDA, name.Length > 4 ? int.Parse(name[5..]) : 0);
     }
 
+    /// <summary>A device as a user writes it: cpu, or cuda:N (the first GPU when no index is given).</summary>
+    public static string NameOf(Device device) =>
+        device.type == DeviceType.CPU ? "cpu" : $"{device.type.ToString().ToLowerInvariant()}:{Math.Max(0, device.index)}";
+
     /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> are the same device (CPU is one device whatever its index).</summary>
     /// <remarks>TorchSharp's <see cref="Device"/> is a class without value equality, so == compares instances.</remarks>
     public static bool Same(Device a, Device b) =>
