@@ -75,5 +75,11 @@ namespace Lora
 
         /// <summary>Stop after this many evaluations without improvement of the evaluation loss; 0 disables early stopping. Default 0.</summary>
         public int EarlyStoppingPatience { get; set; }
+
+        /// <summary>
+        /// Keep the adapter of the evaluation with the lowest eval loss (the final state counts as one) instead of the last
+        /// one, as transformers' <c>load_best_model_at_end</c>; needs eval rows. Default false.
+        /// </summary>
+        public bool LoadBestModelAtEnd { get; set; }
     }
 }

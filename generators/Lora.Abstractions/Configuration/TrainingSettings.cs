@@ -23,6 +23,7 @@ namespace Lora
     /// <param name="SaveSteps">Checkpoint every this many steps; 0 at each epoch's end.</param>
     /// <param name="LoggingSteps">Report progress every this many steps.</param>
     /// <param name="EarlyStoppingPatience">Evaluations without improvement before stopping; 0 disables.</param>
+    /// <param name="LoadBestModelAtEnd">Keep the adapter with the lowest eval loss instead of the last one.</param>
     public sealed record TrainingSettings(
         int Epochs,
         int MaxSteps,
@@ -45,5 +46,6 @@ namespace Lora
         int EvalSteps,
         int SaveSteps,
         int LoggingSteps,
-        int EarlyStoppingPatience);
+        int EarlyStoppingPatience,
+        bool LoadBestModelAtEnd);
 }

@@ -55,6 +55,11 @@ namespace Lora.Generators.Diagnostics
             "Setting not supported yet",
             "{0} is not supported yet: {1}");
 
+        public static readonly DiagnosticDescriptor SettingWithoutEffect = Error(
+            DiagnosticIds.SettingWithoutEffect, Settings,
+            "Setting has no effect",
+            "{0} has no effect: {1}; remove the argument");
+
         public static readonly DiagnosticDescriptor ValueOutOfRange = Error(
             DiagnosticIds.ValueOutOfRange, Settings,
             "Setting is out of range",

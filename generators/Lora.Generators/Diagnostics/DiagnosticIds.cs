@@ -20,6 +20,7 @@ namespace Lora.Generators.Diagnostics
         public const string ExpectationWithoutBound = "LORA0013";
         public const string ExpectationNotEvaluated = "LORA0014";
         public const string SettingNotSupported = "LORA0015";
+        public const string SettingWithoutEffect = "LORA0016";
 
         public const string UnknownSweepSetting = "LORA0030";
         public const string SweepValueType = "LORA0031";

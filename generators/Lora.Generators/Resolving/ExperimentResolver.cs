@@ -26,6 +26,7 @@ namespace Lora.Generators.Resolving
             ConflictValidator.Validate(context, settings);
             var axes = SweepResolver.Resolve(context, settings);
             SupportValidator.Validate(context, settings, axes);
+            EffectValidator.Validate(context, settings);
             cancellationToken.ThrowIfCancellationRequested();
 
             var model = BaseModelResolver.Resolve(context, settings);

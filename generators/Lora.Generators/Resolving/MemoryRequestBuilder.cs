@@ -13,15 +13,16 @@ namespace Lora.Generators.Resolving
         public static MemoryEstimateRequest Build(ResolvedSettings settings, IReadOnlyList<string> targets)
         {
             const AttributeKind training = AttributeKind.Training;
-            var precisionBytes = Bytes(settings.Get(training, "Precision").Text);
-            var linearBits = precisionBytes * 8.0;
-            var otherBytes = precisionBytes;
+            // As the runtime computes: a 4-bit base in its compute type (weights kept unquantized and activations alike),
+            // otherwise in the training precision.
+            var quantized = settings.Has(AttributeKind.Quantize);
+            var computeBytes = Bytes(quantized ? settings.Get(AttributeKind.Quantize, "ComputeType").Text : settings.Get(training, "Precision").Text);
+            var linearBits = computeBytes * 8.0;
             double? tableBits = null;
-            if (settings.Has(AttributeKind.Quantize))
+            if (quantized)
             {
                 var type = settings.Get(AttributeKind.Quantize, "Type").Text;
                 linearBits = type == "Int8" ? 8 : MemoryEstimator.Nf4BitsPerWeight(settings.Get(AttributeKind.Quantize, "DoubleQuant").AsBool);
-                otherBytes = Bytes(settings.Get(AttributeKind.Quantize, "ComputeType").Text);
                 tableBits = settings.Get(AttributeKind.Quantize, "Embeddings").AsBool ? linearBits : null;
             }
 
@@ -31,8 +32,8 @@ namespace Lora.Generators.Resolving
                 settings.Get(training, "BatchSize").AsInt,
                 settings.Get(settings.DatasetKind, "MaxLength").AsInt,
                 linearBits,
-                otherBytes,
-                precisionBytes,
+                computeBytes,
+                computeBytes,
                 MemoryEstimator.OptimizerBytesPerParameter(settings.Get(training, "Optimizer").Text == "AdamW8Bit"),
                 settings.Get(training, "GradientCheckpointing").AsBool,
                 EmbeddingBitsPerWeight: tableBits);

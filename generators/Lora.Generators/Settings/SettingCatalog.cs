@@ -121,6 +121,7 @@ namespace Lora.Generators.Settings
             list.Add(Int(training, "SaveSteps", 0, RangeRule.AtLeast(0), "0 saves at the end of each epoch."));
             list.Add(Int(training, "LoggingSteps", 10, RangeRule.AtLeast(1), "Report at least every step."));
             list.Add(Int(training, "EarlyStoppingPatience", 0, RangeRule.AtLeast(0), "0 disables early stopping."));
+            list.Add(Bool(training, "LoadBestModelAtEnd", false, sweepable: true));
 
             var evaluate = AttributeKind.Evaluate;
             list.Add(new(evaluate, "Metrics", SettingType.EnumArray, SettingValue.Array(Common.EquatableArray<SettingValue>.Empty), null, false, Metric, "List at least one metric, e.g. [Evaluate(Metric.Perplexity)]."));

@@ -88,7 +88,7 @@ public static class GenerateCommand
                            ScalarType dtype, string device, TextWriter stdout, TextWriter stderr)
     {
         var tokenizer = prompts is null ? TokenizerForOutput(modelFolder, stderr) : TokenizerForPrompt(modelFolder);
-        var rows = prompts is null ? ids! : Encode(prompts, tokenizer!, modelFolder);
+        var rows = prompts is null ? ids! : Encode(prompts, tokenizer!);
 
         // Before any TorchSharp call: TorchSharp's own loader fails on older libstdc++ and blames the wrong cause.
         TorchNative.EnsureLoaded();
@@ -126,10 +126,9 @@ public static class GenerateCommand
         }
     }
 
-    private static IntegerRows Encode(string[] prompts, ModelTokenizer tokenizer, string modelFolder)
+    private static IntegerRows Encode(string[] prompts, ModelTokenizer tokenizer)
     {
-        bool addBos = PromptBos.IsAdded(tokenizer, modelFolder);
-        var rows = prompts.Select(p => tokenizer.Encode(p, addBos).Select(id => (long)id).ToArray()).ToList();
+        var rows = prompts.Select(p => tokenizer.Encode(p, tokenizer.AddsBos).Select(id => (long)id).ToArray()).ToList();
         return IntegerRows.FromRows(rows, r => $"--prompt {r + 1} (\"{prompts[r]}\")");
     }
 

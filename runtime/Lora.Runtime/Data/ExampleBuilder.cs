@@ -69,7 +69,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
 
     TokenizedExample FromText(JsonlRow row, string field)
     {
-        var ids = Tokenizer(row).Encode(row.Text(field), addBos: true).ToList();
+        var ids = Tokenizer(row).Encode(row.Text(field), Tokenizer(row).AddsBos).ToList();
         if (settings.AddEos && Tokenizer(row).EosId is int eos) ids.Add(eos);
         return Truncate(ids.ToArray(), ids.Select(i => (long)i).ToArray(), row.Where);
     }
@@ -77,7 +77,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
     TokenizedExample FromPromptAndCompletion(JsonlRow row, string promptTemplate, string completionTemplate)
     {
         var tok = Tokenizer(row);
-        var prompt = tok.Encode(PromptTemplates.Fill(promptTemplate, row), addBos: true);
+        var prompt = tok.Encode(PromptTemplates.Fill(promptTemplate, row), tok.AddsBos);
         var completion = tok.Encode(PromptTemplates.Fill(completionTemplate, row), addBos: false).ToList();
         if (settings.AddEos && tok.EosId is int eos) completion.Add(eos);
         var ids = prompt.Concat(completion).ToArray();
@@ -93,7 +93,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         var tok = Tokenizer(row);
         var ids = new List<int>();
         var labels = new List<long>();
-        if (tok.BosId is int bos) { ids.Add(bos); labels.Add(Ignore); }
+        if (tok.AddsBos && tok.BosId is int bos) { ids.Add(bos); labels.Add(Ignore); }
         foreach (var node in messages)
         {
             var message = new JsonlRow(row.File, row.Line, node as System.Text.Json.Nodes.JsonObject

@@ -6,6 +6,9 @@ public sealed class EarlyStopping(int patience)
 {
     int _stale;
 
+    /// <summary>Evaluations without improvement that end the run.</summary>
+    public int Patience => patience;
+
     /// <summary>The lowest eval loss so far.</summary>
     public double Best { get; private set; } = double.PositiveInfinity;
 

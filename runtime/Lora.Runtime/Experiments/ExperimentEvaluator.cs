@@ -33,9 +33,9 @@ public static class ExperimentEvaluator
 
         // The base model is scored before the adapter loads: an adapter that trains biases (Bias = All, LoraOnly) changes
         // the model's own bias values, which disabling the adapter would not undo.
-        var baseScores = Score(model, config, data, eval, metrics, cancellationToken);
+        var (baseScores, basePredictions) = Score(model, config, data, eval, metrics, cancellationToken);
         PeftAdapter.Load(model, training.AdapterDirectory);
-        var tunedScores = Score(model, config, data, eval, metrics, cancellationToken);
+        var (tunedScores, tunedPredictions) = Score(model, config, data, eval, metrics, cancellationToken);
 
         var json = new JsonObject
         {
@@ -47,6 +47,7 @@ public static class ExperimentEvaluator
         };
         Directory.CreateDirectory(paths.Root);
         AtomicFolder.WriteText(paths.Eval, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        WritePredictions(paths, basePredictions, tunedPredictions);
         ExperimentReport.Write(paths, config, baseScores, tunedScores, eval.Count);
         return new Lora.EvaluationResult(tunedScores.Where(kv => Enum.TryParse<Lora.Metric>(kv.Key, out _)).ToDictionary(kv => Enum.Parse<Lora.Metric>(kv.Key), kv => kv.Value), eval.Count);
     }
@@ -71,33 +72,56 @@ public static class ExperimentEvaluator
         return tokens == 0 ? double.NaN : total / tokens;
     }
 
-    static Dictionary<string, double> Score(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data,
+    /// <summary>
+    /// predictions.jsonl: for each eval row a generative metric scored, where it came from, the reference completion and what
+    /// the base and the tuned model generated, so a metric can be read against the texts behind it. None without such a metric.
+    /// </summary>
+    static void WritePredictions(ExperimentPaths paths, IReadOnlyList<Prediction> basePredictions, IReadOnlyList<Prediction> tunedPredictions)
+    {
+        if (tunedPredictions.Count == 0)
+        {
+            if (File.Exists(paths.Predictions)) File.Delete(paths.Predictions);
+            return;
+        }
+        var lines = basePredictions.Zip(tunedPredictions, (b, t) => new JsonObject
+        {
+            ["row"] = t.Where, ["reference"] = t.Reference, ["base"] = b.Text, ["tuned"] = t.Text,
+        }.ToJsonString());
+        AtomicFolder.WriteText(paths.Predictions, string.Join("\n", lines) + "\n");
+    }
+
+    /// <summary>One generated completion: the row's place (file:line), the reference and the generated text.</summary>
+    sealed record Prediction(string Where, string Reference, string Text);
+
+    static (Dictionary<string, double> Scores, List<Prediction> Predictions) Score(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data,
         IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> eval, IReadOnlyList<Lora.Metric> metrics, CancellationToken cancellationToken)
     {
         var scores = new Dictionary<string, double>();
+        var predictions = new List<Prediction>();
         double loss = MeanLoss(model, eval.Select(e => e.Example).ToList(), config.Training.EvalBatchSize, data.PadId, model.Device);
         scores[nameof(Lora.Metric.EvalLoss)] = loss;
         scores[nameof(Lora.Metric.Perplexity)] = TextMetrics.Perplexity(loss);
 
         var generative = metrics.Where(m => m is Lora.Metric.Accuracy or Lora.Metric.ExactMatch or Lora.Metric.MacroF1 or Lora.Metric.RougeL).ToList();
-        if (generative.Count == 0 || data.Tokenizer is null) return scores;
+        if (generative.Count == 0 || data.Tokenizer is null) return (scores, predictions);
         var predicted = new List<string>();
         var reference = new List<string>();
         var clock = Stopwatch.StartNew();
         long generatedTokens = 0;
-        int maxNew = config.Evaluation?.MaxNewTokens ?? 16;
+        int maxNew = (config.Evaluation ?? throw new ArgumentException($"{config.FullName}: generative metrics need [Evaluate] settings.")).MaxNewTokens;
         foreach (var (row, _) in eval)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (data.Builder.PromptAndCompletion(row) is not { } pair) continue;
-            var promptIds = data.Tokenizer.Encode(pair.Prompt, addBos: true).Select(i => (long)i).ToArray();
+            var promptIds = data.Tokenizer.Encode(pair.Prompt, data.Tokenizer.AddsBos).Select(i => (long)i).ToArray();
             using var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, new SamplingOptions { MaxNewTokens = maxNew }).cpu();
             var newIds = output[0].data<long>().ToArray()[promptIds.Length..].Select(i => (int)i).ToList();
             generatedTokens += newIds.Count;
             predicted.Add(data.Tokenizer.Decode(newIds));
             reference.Add(pair.Completion);
+            predictions.Add(new Prediction(row.Where, pair.Completion, predicted[^1]));
         }
-        if (predicted.Count == 0) return scores;
+        if (predicted.Count == 0) return (scores, predictions);
         scores["MsPerGeneratedToken"] = clock.Elapsed.TotalMilliseconds / Math.Max(1, generatedTokens);
         foreach (var m in generative)
             scores[m.ToString()] = m switch
@@ -107,7 +131,7 @@ public static class ExperimentEvaluator
                 Lora.Metric.MacroF1 => TextMetrics.MacroF1(predicted, reference),
                 _ => TextMetrics.RougeL(predicted, reference),
             };
-        return scores;
+        return (scores, predictions);
     }
 
     static JsonObject ToJson(Dictionary<string, double> scores)

@@ -48,7 +48,8 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         // Each stage is current by its own fingerprint: a changed merge or evaluation setting redoes that stage alone, and a
         // changed expectation redoes none (expectations are checked below at every build).
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
-        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, config.Evaluation);
+        // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
+        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });
         // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
         bool Done(string stage, string stageFingerprint)
         {

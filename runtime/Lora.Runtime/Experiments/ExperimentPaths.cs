@@ -10,6 +10,7 @@ public sealed record ExperimentPaths(string Root)
     public string Merged => Path.Combine(Root, "merged");
     public string Checkpoints => Path.Combine(Root, "checkpoints");
     public string Eval => Path.Combine(Root, "eval.json");
+    public string Predictions => Path.Combine(Root, "predictions.jsonl");
     public string Report => Path.Combine(Root, "report.md");
     public string Run => Path.Combine(Root, "run.json");
     public string LossCurve => Path.Combine(Root, "loss.svg");

@@ -13,6 +13,7 @@ public static class ExperimentReport
         if (losses.Count > 1) AtomicFolder.WriteText(paths.LossCurve, LossCurveSvg(losses));
         var md = new StringBuilder();
         md.AppendLine($"# {config.FullName}").AppendLine();
+        if (!string.IsNullOrWhiteSpace(config.Description)) md.AppendLine(config.Description).AppendLine();
         md.AppendLine($"Evaluated on {rows} rows.").AppendLine();
         md.AppendLine("| metric | base | tuned |").AppendLine("| --- | --- | --- |");
         foreach (var key in tunedScores.Keys.Order())

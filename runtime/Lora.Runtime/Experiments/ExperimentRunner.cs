@@ -48,7 +48,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         TorchNative.EnsureLoaded();
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var baseFolder = BaseModelLocator.Resolve(config);
-        var dtype = config.Merge?.DType ?? Lora.MergeDType.Float32;
+        var dtype = (config.Merge ?? throw new ArgumentException($"{config.FullName}: merging needs [Merge] settings.", nameof(config))).DType;
         // Merge in float32, then cast once: rounding W + ΔW is better than rounding each. After QLoRA the base is
         // loaded 4-bit again, so the merge lands on the dequantized weights the adapter was trained against.
         using var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config), cancellationToken);

@@ -8,7 +8,7 @@ namespace Lora.Runtime.Experiments;
 public static class RunRecord
 {
     public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null,
-        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null)
+        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null, JsonObject? plan = null)
     {
         var json = new JsonObject
         {
@@ -20,6 +20,8 @@ public static class RunRecord
             // What the run computed in, Auto resolved for its device (float32, bfloat16, float16).
             ["compute_type"] = computeType?.ToString(),
             ["steps"] = losses.Count,
+            // What the run did (steps, batches, schedule, optimizer, when it logged, evaluated and checkpointed), from the objects it ran with.
+            ["plan"] = plan,
             ["train_seconds"] = Math.Round(duration.TotalSeconds, 3),
             ["final_loss"] = losses.Count > 0 ? losses[^1] : null,
             ["eval_loss"] = evalLoss,

@@ -28,9 +28,12 @@ public static class TrainingCheckpoint
 {
     const string StateFile = "trainer_state.json", OptimizerFile = "optimizer.safetensors";
 
-    public static void Save(string checkpointsDir, CausalLanguageModel model, string adapter, LoraConfig settings, LoraTrainer trainer, CheckpointState state, int keep = 2)
+    /// <summary>Saves a checkpoint and removes this run's older ones beyond the newest <paramref name="keep"/>, except the one
+    /// of step <paramref name="spare"/> (the best evaluated one, which LoadBestModelAtEnd may keep at the end).</summary>
+    public static void Save(string checkpointsDir, CausalLanguageModel model, string adapter, LoraConfig settings, LoraTrainer trainer, CheckpointState state,
+        int keep = 2, int? spare = null)
     {
-        var folder = Path.Combine(checkpointsDir, $"step-{state.Step:D6}");
+        var folder = FolderOf(checkpointsDir, state.Step);
         AtomicFolder.Write(folder, staging =>
         {
             PeftAdapter.Save(model, adapter, settings, Path.Combine(staging, "adapter"));
@@ -41,9 +44,24 @@ public static class TrainingCheckpoint
             File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(state));
         });
         // Only this run's checkpoints count towards the ones kept: another run's never push this one's out.
-        foreach (var old in Of(checkpointsDir, state.Fingerprint).Select(c => c.Folder).Order().SkipLast(keep))
+        string? spared = spare is int step ? FolderOf(checkpointsDir, step) : null;
+        foreach (var old in Of(checkpointsDir, state.Fingerprint).Select(c => c.Folder).Order().SkipLast(keep).Where(f => f != spared))
             Directory.Delete(old, recursive: true);
     }
+
+    /// <summary>Copies the adapter of step <paramref name="step"/>'s checkpoint to <paramref name="target"/>, whole or not at all.</summary>
+    public static void CopyAdapter(string checkpointsDir, int step, string target)
+    {
+        var source = Path.Combine(FolderOf(checkpointsDir, step), "adapter");
+        if (!Directory.Exists(source))
+            throw new IOException($"{source}: the checkpoint of step {step}, whose adapter LoadBestModelAtEnd keeps, is missing.");
+        AtomicFolder.Write(target, staging =>
+        {
+            foreach (var file in Directory.EnumerateFiles(source)) File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+        });
+    }
+
+    static string FolderOf(string checkpointsDir, int step) => Path.Combine(checkpointsDir, $"step-{step:D6}");
 
     /// <summary>
     /// Run at the start of a run: removes the checkpoints another configuration made (their fingerprint is not

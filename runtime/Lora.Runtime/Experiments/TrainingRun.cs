@@ -28,6 +28,8 @@ sealed class TrainingRun : IDisposable
     readonly string _fingerprint;
     readonly LoadedExperiment _data;
     readonly TrainingPlan _plan;
+    readonly TrainingOptions _options;
+    readonly EarlyStopping? _earlyStop;
     readonly IDisposable _heap;   // the native heap's policy for this run (NativeHeap.ForTraining)
     readonly CausalLanguageModel _model;
     readonly LoraConfig _settings;
@@ -50,7 +52,9 @@ sealed class TrainingRun : IDisposable
         (_heap, _clock, _baselineMiB, _contextMiB, _model, _settings) = (heap, clock, baselineMiB, contextMiB, model, settings);
         _plan = TrainingPlan.From(_t, data.Train.Count, config.Dataset.Shuffle);
         _evalExamples = data.Eval.Select(e => e.Example).ToList();
-        _trainer = new LoraTrainer(model, ExperimentRunner.AdapterName, _plan.Options(_t));
+        _options = _plan.Options(_t);
+        _trainer = new LoraTrainer(model, ExperimentRunner.AdapterName, _options);
+        _earlyStop = _t.EarlyStoppingPatience > 0 && data.Eval.Count > 0 ? new EarlyStopping(_t.EarlyStoppingPatience) : null;
     }
 
     /// <summary>Loads the data, then the model on the runner's device with the adapter attached, and makes the trainer.</summary>
@@ -101,9 +105,7 @@ sealed class TrainingRun : IDisposable
     /// </summary>
     public void Train(CancellationToken cancellationToken)
     {
-        var earlyStop = _t.EarlyStoppingPatience > 0 && _data.Eval.Count > 0 ? new EarlyStopping(_t.EarlyStoppingPatience) : null;
-        foreach (var e in _evals) earlyStop?.ShouldStop(e.Loss);
-        int logEvery = Math.Max(1, _t.LoggingSteps);
+        foreach (var e in _evals) _earlyStop?.ShouldStop(e.Loss);
         for (int step = _trainer.StepsDone; step < _plan.TotalSteps; step++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -113,9 +115,11 @@ sealed class TrainingRun : IDisposable
             }
             Step(step);
             bool last = step + 1 == _plan.TotalSteps;
-            if ((step + 1) % logEvery == 0 || last) Flush();
-            if (_data.Eval.Count > 0 && !last && _plan.Due(step, _t.EvalSteps) && EvaluateAndStop(step, earlyStop)) break;
-            if (!last && _plan.Due(step, _t.SaveSteps)) Checkpoint();
+            if (_plan.Logs(step)) Flush();
+            bool evaluates = _data.Eval.Count > 0 && !last && _plan.Due(step, _plan.EvalSteps);
+            if (evaluates && EvaluateAndStop(step)) break;
+            // Keeping the best adapter needs each evaluated one on disk (transformers asks save and eval steps to agree).
+            if (!last && (_plan.Due(step, _plan.SaveSteps) || (evaluates && _t.LoadBestModelAtEnd))) Checkpoint();
         }
     }
 
@@ -125,10 +129,32 @@ sealed class TrainingRun : IDisposable
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
         var memory = Memory();
         double? evalLoss = _data.Eval.Count > 0 ? EvalLoss(_trainer.StepsDone) : null;
-        PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source);
-        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType);
+        var kept = KeptEvaluation(evalLoss);
+        if (kept.Step == _trainer.StepsDone)
+            PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source);
+        else
+        {
+            TrainingCheckpoint.CopyAdapter(_paths.Checkpoints, kept.Step, _paths.Adapter);
+            _log($"kept the adapter of step {kept.Step} (eval loss {kept.Loss:F4}; after the last step {evalLoss:F4})");
+            evalLoss = kept.Loss;
+        }
+        var plan = Plan();
+        if (_t.LoadBestModelAtEnd) plan["best_step"] = kept.Step;
+        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan);
         if (Directory.Exists(_paths.Checkpoints)) Directory.Delete(_paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(_config, _paths.Adapter, _trainer.StepsDone, _losses.Count > 0 ? _losses[^1] : double.NaN, evalLoss, _clock.Elapsed);
+    }
+
+    /// <summary>
+    /// Which adapter the run keeps: the last one, or with LoadBestModelAtEnd the evaluated one with the lowest eval loss (the
+    /// earliest of equals; the final state counts as an evaluation), as transformers' load_best_model_at_end.
+    /// </summary>
+    EvalPoint KeptEvaluation(double? finalLoss)
+    {
+        var last = new EvalPoint(_trainer.StepsDone, finalLoss ?? double.NaN);
+        if (!_t.LoadBestModelAtEnd || finalLoss is null) return last;
+        var best = _evals.Where(e => e.Step < last.Step).OrderBy(e => e.Loss).ThenBy(e => e.Step).FirstOrDefault();
+        return best is not null && best.Loss < last.Loss ? best : last;
     }
 
     /// <summary>One optimizer step over its micro-batches; its loss and gradient norm stay on the device until <see cref="Flush"/>.</summary>
@@ -182,21 +208,21 @@ sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Evaluates after <paramref name="step"/>, logs and keeps the loss; true when early stopping ends the run.</summary>
-    bool EvaluateAndStop(int step, EarlyStopping? earlyStop)
+    bool EvaluateAndStop(int step)
     {
         Flush();
         double loss = EvalLoss(step + 1);
         _evals.Add(new EvalPoint(step + 1, loss));
         _log($"step {step + 1}/{_plan.TotalSteps} eval loss {loss:F4} (epoch {_plan.Epoch(step):0.##})");
-        if (earlyStop is null || !earlyStop.ShouldStop(loss)) return false;
-        _log($"early stop after step {step + 1}: eval loss {loss:F4}, best {earlyStop.Best:F4}, no improvement in {_t.EarlyStoppingPatience} evaluations");
+        if (_earlyStop is null || !_earlyStop.ShouldStop(loss)) return false;
+        _log($"early stop after step {step + 1}: eval loss {loss:F4}, best {_earlyStop.Best:F4}, no improvement in {_earlyStop.Patience} evaluations");
         return true;
     }
 
     /// <summary>The mean loss over the eval rows after <paramref name="step"/> steps; a non-finite one stops the run.</summary>
     double EvalLoss(int step)
     {
-        double loss = ExperimentEvaluator.MeanLoss(_model, _evalExamples, _t.EvalBatchSize, _data.PadId, _device);
+        double loss = ExperimentEvaluator.MeanLoss(_model, _evalExamples, _plan.EvalBatchSize, _data.PadId, _device);
         if (!double.IsFinite(loss))
             throw new NonFiniteTrainingException($"{_config.FullName}: the eval loss after step {step}/{_plan.TotalSteps} is {loss}: the adapter " +
                 $"no longer gives finite values on the eval rows of {_config.Dataset.EvalPath ?? _config.Dataset.Path}; nothing of it was saved.");
@@ -208,8 +234,21 @@ sealed class TrainingRun : IDisposable
     {
         Flush();
         Directory.CreateDirectory(_paths.Checkpoints);
+        // Rotation spares the best evaluated checkpoint while LoadBestModelAtEnd may still keep it.
+        int? best = _t.LoadBestModelAtEnd ? _evals.OrderBy(e => e.Loss).ThenBy(e => e.Step).FirstOrDefault()?.Step : null;
         TrainingCheckpoint.Save(_paths.Checkpoints, _model, ExperimentRunner.AdapterName, _settings, _trainer,
-            new CheckpointState(_trainer.StepsDone, _fingerprint, [.. _losses], [.. _evals]));
+            new CheckpointState(_trainer.StepsDone, _fingerprint, [.. _losses], [.. _evals]), spare: best);
+        _log($"checkpoint after step {_trainer.StepsDone}/{_plan.TotalSteps}");
+    }
+
+    /// <summary>What this run did, as run.json's "plan" records it: the training plan with its optimizer, and what the model and
+    /// the early stopping it ran with were set to.</summary>
+    System.Text.Json.Nodes.JsonObject Plan()
+    {
+        var plan = _plan.ToJson(_options);
+        plan["gradient_checkpointing"] = _model.GradientCheckpointing;
+        plan["early_stopping_patience"] = _earlyStop?.Patience;
+        return plan;
     }
 
     /// <summary>The estimator's prediction beside the measured peak (resident memory: CPU runs only).</summary>

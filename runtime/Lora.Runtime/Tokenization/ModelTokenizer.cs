@@ -13,9 +13,10 @@ public sealed class ModelTokenizer
     private readonly AddedTokenTable _addedTokens;
     private readonly HashSet<int> _specialIds;
 
-    internal ModelTokenizer(string kind, ISubwordModel model, AddedTokenTable addedTokens, SpecialTokenIds specialIds)
+    internal ModelTokenizer(string kind, ISubwordModel model, AddedTokenTable addedTokens, SpecialTokenIds specialIds, bool addsBos)
     {
         Kind = kind;
+        AddsBos = addsBos && specialIds.BosId is not null;
         _model = model;
         _addedTokens = addedTokens;
         BosId = specialIds.BosId;
@@ -36,6 +37,13 @@ public sealed class ModelTokenizer
     public int VocabSize { get; }
 
     public int? BosId { get; }
+
+    /// <summary>
+    /// Whether a text's encoding starts with <see cref="BosId"/>, as transformers' tokenizer of the folder does (its
+    /// <c>add_bos_token</c>, else the tokenizer type's default: <see cref="BosRule"/>). Training rows, evaluation prompts and
+    /// the CLI all follow it, so a prompt gets the same ids wherever it is encoded.
+    /// </summary>
+    public bool AddsBos { get; }
 
     /// <summary>The main end-of-sequence id: the first of <see cref="EosIds"/>.</summary>
     public int? EosId => EosIds.Count > 0 ? EosIds[0] : null;
@@ -66,7 +74,8 @@ public sealed class ModelTokenizer
         var addedTokens = new AddedTokenTable();
         addedTokens.Add(new AddedToken(TiktokenGpt2Model.EndOfText, TiktokenGpt2Model.EndOfTextId, IsSpecial: true));
         var ids = new SpecialTokenIds(TiktokenGpt2Model.EndOfTextId, [TiktokenGpt2Model.EndOfTextId], PadId: null);
-        return new ModelTokenizer(TokenizerFolderLoader.Gpt2BpeKind, new TiktokenGpt2Model(), addedTokens, ids);
+        // GPT2Tokenizer adds no BOS (add_bos_token false).
+        return new ModelTokenizer(TokenizerFolderLoader.Gpt2BpeKind, new TiktokenGpt2Model(), addedTokens, ids, addsBos: false);
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal static class TokenizerFolderLoader
         }
         int vocabSize = VocabSize(model, addedTokens);
         var specialIds = new SpecialTokenResolver(configFiles, model, addedTokens, vocabSize).Resolve(defaults);
-        return new ModelTokenizer(kind, model, addedTokens, specialIds);
+        return new ModelTokenizer(kind, model, addedTokens, specialIds, BosRule.AddsBos(kind, specialIds.BosId, modelDir));
     }
 
     /// <summary>Ids one past the largest id of the model or of its added tokens.</summary>

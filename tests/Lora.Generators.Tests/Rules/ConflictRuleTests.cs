@@ -93,4 +93,35 @@ public sealed class ConflictRuleTests
     {
         new TestProject().Verify(Experiments.With(quantize));
     }
+
+    [Theory]
+    [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, {|LORA0016:TextField = \"body\"|})]", "only Format = DatasetFormat.Jsonl reads a text field")]
+    [InlineData("[Dataset(\"data/tokens.jsonl\", Format = DatasetFormat.TokenIds, MaxLength = 128, {|LORA0016:TrainOnInputs = true|})]", "TokenIds rows have no prompt")]
+    [InlineData("[Dataset(\"data/tokens.jsonl\", Format = DatasetFormat.TokenIds, MaxLength = 128, {|LORA0016:AddEos = false|})]", "token-id rows are used as written")]
+    [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, EvalPath = \"data/train.jsonl\", {|LORA0016:EvalFraction = 0.1|})]", "holds the eval rows")]
+    [InlineData("[Training({|LORA0016:EarlyStoppingPatience = 2|})]", "there are no eval rows")]
+    [InlineData("[Training({|LORA0016:EvalSteps = 10|})]", "there are no eval rows")]
+    [InlineData("[Evaluate(Metric.Perplexity, {|LORA0016:MaxNewTokens = 8|})]", "no metric generates text")]
+    [InlineData("[LoraAdapter({|LORA0016:Rank = 16|}, InitFrom = \"adapters/start\")]", "loads an adapter with its own Rank")]
+    public void LORA0016_a_setting_that_cannot_take_effect_is_reported_at_the_argument(string line, string why)
+    {
+        var run = new TestProject().Verify(Experiments.With(line));
+        Assert.Contains(why, run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0016_precision_under_a_4_bit_base_is_reported_at_the_argument()
+    {
+        var run = new TestProject().Verify(Experiments.With("[Quantize(QuantType.NF4)]", "[Training({|LORA0016:Precision = ComputeType.BFloat16|})]"));
+        Assert.Contains("[Quantize(ComputeType = ...)]", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, EvalFraction = 0.2)]", "[Training(EarlyStoppingPatience = 2, EvalSteps = 10)]")]
+    [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, TrainOnInputs = true, AddEos = false)]", "[Evaluate(Metric.RougeL, MaxNewTokens = 8)]")]
+    [InlineData("[LoraAdapter(InitFrom = \"adapters/start\")]", "[Training(Precision = ComputeType.BFloat16)]")]
+    public void LORA0016_not_reported_where_the_settings_take_effect(string first, string second)
+    {
+        new TestProject().Verify(Experiments.With(first, second));
+    }
 }

@@ -32,7 +32,7 @@ public sealed class RangeRuleTests
         { "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, {|LORA0010:EvalFraction = 1.0|})]", "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, EvalFraction = 0.0, MaxLength = 128)]" },
         { "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, {|LORA0010:MaxLength = 4|})]", "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 8)]" },
         { "[Dataset<Email>(\"data/mail.jsonl\", Completion = \" {Label}\", MaxLength = 64, {|LORA0010:EvalFraction = -0.1|})]", "[Dataset<Email>(\"data/mail.jsonl\", Completion = \" {Label}\", MaxLength = 64, EvalFraction = 0.2)]" },
-        { "[Evaluate(Metric.Perplexity, {|LORA0010:MaxNewTokens = 0|})]", "[Evaluate(Metric.Perplexity, MaxNewTokens = 1)]" },
+        { "[Evaluate(Metric.RougeL, {|LORA0010:MaxNewTokens = 0|})]", "[Evaluate(Metric.RougeL, MaxNewTokens = 1)]" },
         { "[{|LORA0010:Evaluate|}]", "[Evaluate(Metric.EvalLoss)]" },
     };
 

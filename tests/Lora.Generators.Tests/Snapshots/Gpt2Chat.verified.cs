@@ -71,7 +71,8 @@ namespace App.Experiments
                     EvalSteps: 0,
                     SaveSteps: 0,
                     LoggingSteps: 10,
-                    EarlyStoppingPatience: 0),
+                    EarlyStoppingPatience: 0,
+                    LoadBestModelAtEnd: false),
                 Evaluation: null,
                 Expectations: global::System.Array.Empty<global::Lora.ExpectationSettings>(),
                 Merge: null);

@@ -11,7 +11,7 @@ namespace App
 
         /// <summary>
         /// The resolved configuration of <c>spam-filter</c>: every attribute default applied and written out.
-        /// Estimated peak training memory: 8.97 MiB (weights 172 KiB, adapter 28.0 KiB, optimizer 28.0 KiB, activations 8.75 MiB).
+        /// Estimated peak training memory: 5.60 MiB (weights 172 KiB, adapter 28.0 KiB, optimizer 28.0 KiB, activations 5.38 MiB).
         /// </summary>
         public static global::Lora.ExperimentConfig Config { get; } = new global::Lora.ExperimentConfig(
             ExperimentName: ExperimentName,
@@ -73,7 +73,8 @@ namespace App
                 EvalSteps: 0,
                 SaveSteps: 0,
                 LoggingSteps: 10,
-                EarlyStoppingPatience: 0),
+                EarlyStoppingPatience: 0,
+                LoadBestModelAtEnd: false),
             Evaluation: new global::Lora.EvaluationSettings(
                 Metrics: new global::Lora.Metric[] { global::Lora.Metric.Perplexity, global::Lora.Metric.Accuracy },
                 MaxNewTokens: 32),

@@ -72,7 +72,7 @@ public sealed class ExperimentPipelineTests
         new Lora.LoraSettings(8, 16, 0, new[] { "q_proj" }, Lora.LoraBias.None, false, false, null),
         null,
         new Lora.DatasetSettings("data/text.jsonl", Lora.DatasetFormat.Jsonl, "text", null, null, null, 0.1, true, 128, null, false, true),
-        new Lora.TrainingSettings(1, 0, 2e-4, 8, 8, 1, 0, 0, Lora.LrSchedule.Linear, 0, 1, 42, false, Lora.OptimizerType.AdamW, 0.9, 0.999, 1e-8, Lora.ComputeType.Float32, 0, 0, 10, 0),
+        new Lora.TrainingSettings(1, 0, 2e-4, 8, 8, 1, 0, 0, Lora.LrSchedule.Linear, 0, 1, 42, false, Lora.OptimizerType.AdamW, 0.9, 0.999, 1e-8, Lora.ComputeType.Float32, 0, 0, 10, 0, false),
         new Lora.EvaluationSettings(new[] { Lora.Metric.Accuracy }, 32),
         new[] { new Lora.ExpectationSettings(Lora.Metric.Accuracy, 0.9, null) },
         null);

@@ -16,6 +16,27 @@ public class GenerateCommandTests
         Assert.Equal(fx["greedy_ids"].data<long>().ToArray(), CliText.Ids(line));
     }
 
+    /// <summary>
+    /// The demo (templates/, on the built-in lora-tiny-en) trains on "Subject: …\n…\nLabel:" prompts: `lora generate --prompt`
+    /// with that text must feed the tuned model the ids training gave it, or the CLI scores another input than the build.
+    /// </summary>
+    [Fact]
+    public void A_prompt_gets_the_ids_training_gives_it_on_the_demo_model()
+    {
+        var model = Path.Combine(AppContext.BaseDirectory, "models", "lora-tiny-en");
+        var row = new Lora.Runtime.Data.JsonlRow("demo.jsonl", 1, new System.Text.Json.Nodes.JsonObject { ["Subject"] = "Win money now", ["Body"] = "Click here to claim your prize.", ["Label"] = "spam" });
+        var settings = new DatasetSettings("demo.jsonl", DatasetFormat.Jsonl, null, "Email", "Subject: {Subject}\n{Body}\nLabel:", " {Label}", 0, false, 128, null, false, true);
+        var example = new Lora.Runtime.Data.ExampleBuilder(ModelTokenizer.Load(model), settings).Build(row);
+        // The prompt's ids are those whose labels are masked (completion-only loss).
+        var trained = example.InputIds.Zip(example.Labels).TakeWhile(p => p.Second == Lora.Runtime.Data.ExampleBuilder.Ignore).Select(p => (long)p.First).ToArray();
+
+        var run = CliRun.Of("generate", "--model", model, "--prompt", "Subject: Win money now\nClick here to claim your prize.\nLabel:", "--max-new-tokens", "1").AssertSucceeded();
+        var generated = CliText.Ids(run.StdoutLines[0]);
+
+        Assert.Equal(trained, generated[..^1]);
+        Assert.NotEqual(50256, trained[0]);   // lora-tiny-en's tokenizer_config.json: add_bos_token false, as its pretraining rows
+    }
+
     [Fact]
     public void Rows_of_different_length_are_left_padded_and_each_prints_its_own_sequence()
     {

@@ -6,7 +6,8 @@ namespace Lora.Runtime.Tests.Data;
 
 /// <summary>
 /// Exactly which tokens carry loss in each dataset format, with GPT-2's real ids: prompt positions are -100, the
-/// completion keeps its ids, and EOS (50256) follows the completion and carries loss too.
+/// completion keeps its ids, and EOS (50256) follows the completion and carries loss too. GPT-2's tokenizer adds no BOS
+/// (transformers' GPT2Tokenizer: add_bos_token false); one that does puts it first, masked.
 /// </summary>
 public class PromptMaskingTests
 {
@@ -22,8 +23,8 @@ public class PromptMaskingTests
 
     static TokenizedExample Build(Lora.DatasetSettings settings, string json) => new ExampleBuilder(Gpt2, settings).Build(Row(json));
 
-    /// <summary>The prompt's length in tokens, BOS included: the number of masked positions.</summary>
-    static int PromptLength(string prompt) => Gpt2.Encode(prompt, addBos: true).Count;
+    /// <summary>The prompt's length in tokens: the number of masked positions.</summary>
+    static int PromptLength(string prompt) => Gpt2.Encode(prompt, Gpt2.AddsBos).Count;
 
     [Fact]
     public void Alpaca_without_input_masks_the_whole_prompt_and_trains_on_the_output_and_eos()
@@ -34,7 +35,7 @@ public class PromptMaskingTests
         // The prompt ends "### Response:\n" = 21017 18261 25 198; the output "hi" = 5303; then EOS.
         Assert.Equal([21017, 18261, 25, 198], example.InputIds[(prompt - 4)..prompt]);
         Assert.Equal([.. Enumerable.Repeat(Ignore, prompt), 5303, EndOfText], example.Labels);
-        Assert.Equal([.. Gpt2.Encode(AlpacaNoInputPrompt, addBos: true), 5303, EndOfText], example.InputIds);
+        Assert.Equal([.. Gpt2.Encode(AlpacaNoInputPrompt, addBos: false), 5303, EndOfText], example.InputIds);
         Assert.Equal(2, example.TrainableTokens);
     }
 
@@ -47,7 +48,7 @@ public class PromptMaskingTests
         // "chat" = 17006, then EOS; the input "cat" (9246) sits inside the masked prompt.
         Assert.Equal([.. Enumerable.Repeat(Ignore, prompt), 17006, EndOfText], example.Labels);
         Assert.Contains(9246, example.InputIds[..prompt]);
-        Assert.Equal(Gpt2.Encode(AlpacaWithInputPrompt, addBos: true), example.InputIds[..prompt]);
+        Assert.Equal(Gpt2.Encode(AlpacaWithInputPrompt, addBos: false), example.InputIds[..prompt]);
     }
 
     [Fact]
@@ -56,9 +57,9 @@ public class PromptMaskingTests
         var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}");
         var example = Build(settings, """{"subject": "Win cash now", "label": "spam"}""");
 
-        // BOS | "Subject" ":" " Win" " cash" " now" "\n" "Label" ":" | " spam" EOS
-        Assert.Equal([EndOfText, 19776, 25, 7178, 5003, 783, 198, 33986, 25, 18084, EndOfText], example.InputIds);
-        Assert.Equal([Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, 18084, EndOfText], example.Labels);
+        // "Subject" ":" " Win" " cash" " now" "\n" "Label" ":" | " spam" EOS
+        Assert.Equal([19776, 25, 7178, 5003, 783, 198, 33986, 25, 18084, EndOfText], example.InputIds);
+        Assert.Equal([Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, Ignore, 18084, EndOfText], example.Labels);
     }
 
     [Fact]
@@ -68,7 +69,7 @@ public class PromptMaskingTests
         var example = Build(settings, """{"subject": "Win cash now", "label": "spam"}""");
 
         Assert.Equal(18084, example.InputIds[^1]);
-        Assert.Equal([.. Enumerable.Repeat(Ignore, 9), 18084], example.Labels);
+        Assert.Equal([.. Enumerable.Repeat(Ignore, 8), 18084], example.Labels);
     }
 
     [Fact]
@@ -76,10 +77,10 @@ public class PromptMaskingTests
     {
         var example = Build(Settings(Lora.DatasetFormat.Jsonl, textField: "body"), """{"body": "Hello world"}""");
 
-        // BOS "Hello" " world" EOS; every label equals its id (position 0 never enters the shifted loss).
-        Assert.Equal([EndOfText, 15496, 995, EndOfText], example.InputIds);
-        Assert.Equal([EndOfText, 15496, 995, EndOfText], example.Labels);
-        Assert.Equal(3, example.TrainableTokens);
+        // "Hello" " world" EOS; every label equals its id (position 0 never enters the shifted loss).
+        Assert.Equal([15496, 995, EndOfText], example.InputIds);
+        Assert.Equal([15496, 995, EndOfText], example.Labels);
+        Assert.Equal(2, example.TrainableTokens);
     }
 
     [Fact]
@@ -88,9 +89,9 @@ public class PromptMaskingTests
         var example = Build(Settings(Lora.DatasetFormat.Chat),
             """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
 
-        // BOS | "<|user|>\n" = 27 91 7220 91 29 198 | "Hi\n" = 17250 198 | "<|assistant|>\n" = 27 91 562 10167 91 29 198 | "Hello\n" = 15496 198, EOS
-        Assert.Equal([EndOfText, 27, 91, 7220, 91, 29, 198, 17250, 198, 27, 91, 562, 10167, 91, 29, 198, 15496, 198, EndOfText], example.InputIds);
-        Assert.Equal([.. Enumerable.Repeat(Ignore, 16), 15496, 198, EndOfText], example.Labels);
+        // "<|user|>\n" = 27 91 7220 91 29 198 | "Hi\n" = 17250 198 | "<|assistant|>\n" = 27 91 562 10167 91 29 198 | "Hello\n" = 15496 198, EOS
+        Assert.Equal([27, 91, 7220, 91, 29, 198, 17250, 198, 27, 91, 562, 10167, 91, 29, 198, 15496, 198, EndOfText], example.InputIds);
+        Assert.Equal([.. Enumerable.Repeat(Ignore, 15), 15496, 198, EndOfText], example.Labels);
     }
 
     [Fact]
@@ -99,10 +100,10 @@ public class PromptMaskingTests
         var example = Build(Settings(Lora.DatasetFormat.Chat),
             """{"messages": [{"role": "assistant", "content": "Hi"}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
 
-        // BOS | header(assistant) 7 tokens | "Hi\n" EOS | header(user) 6 | "Hi\n" | header(assistant) 7 | "Hello\n" EOS
+        // header(assistant) 7 tokens | "Hi\n" EOS | header(user) 6 | "Hi\n" | header(assistant) 7 | "Hello\n" EOS
         long[] expected =
         [
-            Ignore, .. Enumerable.Repeat(Ignore, 7), 17250, 198, EndOfText,
+            .. Enumerable.Repeat(Ignore, 7), 17250, 198, EndOfText,
             .. Enumerable.Repeat(Ignore, 6 + 2 + 7), 15496, 198, EndOfText,
         ];
         Assert.Equal(expected, example.Labels);
@@ -145,8 +146,24 @@ public class PromptMaskingTests
         var example = Build(Settings(Lora.DatasetFormat.Chat, trainOnInputs: true),
             """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
 
-        // Only BOS stays masked; it is position 0, which the shifted loss never uses.
-        Assert.Equal([Ignore, .. example.InputIds[1..].Select(i => (long)i)], example.Labels);
+        Assert.Equal(example.InputIds.Select(i => (long)i), example.Labels);
+    }
+
+    [Fact]
+    public void A_tokenizer_that_adds_bos_puts_it_before_the_prompt_masked()
+    {
+        using var folder = new TempFolder();
+        Cli.SmallByteLevelTokenizer.WriteTo(folder.Path);
+        folder.WriteText("tokenizer_config.json", """{"bos_token": "t300", "eos_token": "t301", "add_bos_token": true}""");
+        var tokenizer = ModelTokenizer.Load(folder.Path);
+        Assert.True(tokenizer.AddsBos);
+        var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Q: {q}", completion: " {a}");
+
+        var example = new ExampleBuilder(tokenizer, settings).Build(Row("""{"q": "hi", "a": "yo"}"""));
+
+        Assert.Equal([300, .. tokenizer.Encode("Q: hi", addBos: false), .. tokenizer.Encode(" yo", addBos: false), 301], example.InputIds);
+        Assert.Equal(Ignore, example.Labels[0]);
+        Assert.Equal(301, example.Labels[^1]);
     }
 
     [Fact]

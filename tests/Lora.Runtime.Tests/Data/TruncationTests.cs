@@ -10,42 +10,42 @@ public class TruncationTests
     static readonly ModelTokenizer Gpt2 = ModelTokenizer.Gpt2();
     const string SpamRow = """{"subject": "Win cash now", "label": "spam"}""";
 
-    // BOS "Subject" ":" " Win" " cash" " now" "\n" "Label" ":" = 9 prompt tokens, then " spam" EOS = 11 in all.
+    // "Subject" ":" " Win" " cash" " now" "\n" "Label" ":" = 8 prompt tokens (GPT-2 adds no BOS), then " spam" EOS = 10 in all.
     static Lora.DatasetSettings LabelSettings(int maxLength) =>
         Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}", maxLength: maxLength);
 
     [Fact]
     public void Examples_within_max_length_are_not_counted()
     {
-        var builder = new ExampleBuilder(Gpt2, LabelSettings(11));
+        var builder = new ExampleBuilder(Gpt2, LabelSettings(10));
 
-        Assert.Equal(11, builder.Build(Row(SpamRow)).InputIds.Length);
+        Assert.Equal(10, builder.Build(Row(SpamRow)).InputIds.Length);
         Assert.Equal(0, builder.Truncated);
     }
 
     [Fact]
     public void Truncation_keeps_the_first_max_length_tokens_and_counts_each_cut_example()
     {
-        var builder = new ExampleBuilder(Gpt2, LabelSettings(10));
+        var builder = new ExampleBuilder(Gpt2, LabelSettings(9));
 
         var first = builder.Build(Row(SpamRow, line: 1));
         builder.Build(Row(SpamRow, line: 2));
 
-        // EOS is cut: 9 masked prompt positions and " spam" remain.
-        Assert.Equal([EndOfText, 19776, 25, 7178, 5003, 783, 198, 33986, 25, 18084], first.InputIds);
-        Assert.Equal([.. Enumerable.Repeat(Ignore, 9), 18084], first.Labels);
+        // EOS is cut: 8 masked prompt positions and " spam" remain.
+        Assert.Equal([19776, 25, 7178, 5003, 783, 198, 33986, 25, 18084], first.InputIds);
+        Assert.Equal([.. Enumerable.Repeat(Ignore, 8), 18084], first.Labels);
         Assert.Equal(2, builder.Truncated);
     }
 
     [Fact]
     public void An_example_whose_completion_is_cut_away_entirely_is_an_error_naming_file_and_line()
     {
-        var builder = new ExampleBuilder(Gpt2, LabelSettings(9));
+        var builder = new ExampleBuilder(Gpt2, LabelSettings(8));
 
         var error = Assert.Throws<DatasetException>(() => builder.Build(Row(SpamRow, line: 42, file: "data/spam.jsonl")));
 
         Assert.StartsWith("data/spam.jsonl:42: no token of this example carries loss", error.Message);
-        Assert.Contains("MaxLength 9", error.Message);
+        Assert.Contains("MaxLength 8", error.Message);
         Assert.Contains("raise MaxLength", error.Message);
     }
 

@@ -58,8 +58,12 @@ public class ExperimentHostTests
         Assert.Contains($"{name}: up to date", recheck.Log);
         Assert.DoesNotContain($"{name}: training", recheck.Log);
         Assert.DoesNotContain($"{name}: evaluating", recheck.Log);
-        // A description is the reader's, not the model's.
-        Assert.Contains($"{name}: up to date", Build(config with { Description = "now described" }).Log);
+        // A description is the reader's, not the model's: report.md is written again with it, from the same adapter.
+        var described = Build(config with { Description = "now described" });
+        Assert.Contains($"{name}: adapter up to date", described.Log);
+        Assert.Contains($"{name}: evaluating", described.Log);
+        Assert.DoesNotContain($"{name}: training", described.Log);
+        Assert.StartsWith($"# {name}\n\nnow described\n", File.ReadAllText(paths.Report));
 
         // An evaluation setting: evaluated again from the same adapter.
         var evaluation = Build(config with { Evaluation = config.Evaluation! with { MaxNewTokens = 16 } });

@@ -151,6 +151,46 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task LoadBestModelAtEnd_keeps_the_adapter_with_the_lowest_eval_loss()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir));
+        // A learning rate this high overshoots after a few steps, so the lowest eval loss is not the last one's.
+        config = config with
+        {
+            Dataset = config.Dataset with { EvalFraction = 0.25 },
+            Training = config.Training with { LearningRate = 0.3, WarmupSteps = 0, EvalSteps = 1, Schedule = LrSchedule.Constant },
+        };
+        async Task<(System.Text.Json.Nodes.JsonNode Run, string Adapter, List<string> Logs)> Train(ExperimentConfig c, string root)
+        {
+            var logs = new List<string>();
+            var result = await new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child(root), Log = logs.Add }).TrainAsync(c, null, default);
+            return (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(ExperimentPaths.For(dir.Child(root), c).Run))!, result.AdapterDirectory, logs);
+        }
+        var last = await Train(config, "last");
+        var best = await Train(config with { Training = config.Training with { LoadBestModelAtEnd = true } }, "best");
+
+        // Every evaluation of the plain run, the final state's included: the kept one is the lowest.
+        var evals = last.Run["evals"]!.AsArray().Select(e => (Step: e!["step"]!.GetValue<int>(), Loss: e["eval_loss"]!.GetValue<double>()))
+            .Append((Step: 6, Loss: last.Run["eval_loss"]!.GetValue<double>())).ToList();
+        var lowest = evals.MinBy(e => e.Loss);
+        Assert.True(lowest.Step < 6, $"eval losses {string.Join(", ", evals)}: the test needs one lower than the last");
+        Assert.Equal(lowest.Step, best.Run["plan"]!["best_step"]!.GetValue<int>());
+        Assert.Equal(lowest.Loss, best.Run["eval_loss"]!.GetValue<double>(), 6);
+        Assert.Contains(best.Logs, l => l.Contains($"kept the adapter of step {lowest.Step}"));
+        Assert.Null(last.Run["plan"]!["best_step"]);
+
+        // The kept adapter scores that loss on the eval rows when loaded back, and is not the last one.
+        var data = LoadedExperiment.Load(config);
+        using var model = Lora.Runtime.Models.ModelLoader.Load(data.BaseFolder, TorchSharp.torch.ScalarType.Float32);
+        PeftAdapter.Load(model, best.Adapter);
+        double scored = ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), 4, data.PadId);
+        Assert.Equal(lowest.Loss, scored, 5);
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(last.Adapter, PeftAdapter.WeightsFileName)), File.ReadAllBytes(Path.Combine(best.Adapter, PeftAdapter.WeightsFileName)));
+        Assert.False(Directory.Exists(Path.Combine(dir.Child("best"), "train-tiny-llama", "checkpoints")));
+    }
+
+    [Fact]
     public async Task Merge_and_evaluate_write_their_artifacts()
     {
         using var dir = new TempFolder();

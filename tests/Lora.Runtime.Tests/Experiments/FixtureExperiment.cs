@@ -29,6 +29,6 @@ public static class FixtureExperiment
         Training: new TrainingSettings(Epochs: 0, MaxSteps: 6, LearningRate: 5e-3, BatchSize: 4, EvalBatchSize: 4, GradientAccumulation: 2,
             WarmupSteps: 2, WarmupRatio: 0, Schedule: LrSchedule.Cosine, WeightDecay: 0.01, MaxGradNorm: 1.0, Seed: 42, GradientCheckpointing: false,
             Optimizer: OptimizerType.AdamW, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8, Precision: ComputeType.Float32, EvalSteps: 0,
-            SaveSteps: saveSteps, LoggingSteps: 1, EarlyStoppingPatience: 0),
+            SaveSteps: saveSteps, LoggingSteps: 1, EarlyStoppingPatience: 0, LoadBestModelAtEnd: false),
         Evaluation: null, Expectations: [], Merge: new MergeSettings(MergeDType.Float32, true));
 }

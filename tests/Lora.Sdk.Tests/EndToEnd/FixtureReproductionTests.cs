@@ -58,8 +58,8 @@ public sealed class FixtureReproductionTests(PackedSdk sdk)
 
             [Experiment("train-tiny-llama")]
             [BaseModel("{{Fixture}}/base")]
-            [LoraAdapter(Rank = 8, Alpha = 16, Dropout = 0, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj" }, InitFrom = "{{Fixture}}/adapter_init")]
-            [Dataset("data/train.jsonl", Format = DatasetFormat.TokenIds, EvalFraction = 0, Shuffle = false, MaxLength = 64, AddEos = false)]
+            [LoraAdapter(InitFrom = "{{Fixture}}/adapter_init")]
+            [Dataset("data/train.jsonl", Format = DatasetFormat.TokenIds, EvalFraction = 0, Shuffle = false, MaxLength = 64)]
             [Training(MaxSteps = 6, LearningRate = 5e-3, BatchSize = 4, EvalBatchSize = 4, GradientAccumulation = 2, WarmupSteps = 2,
                       Schedule = LrSchedule.Cosine, WeightDecay = 0.01, MaxGradNorm = 1.0, Seed = 42, LoggingSteps = 1)]
             [Merge(DType = MergeDType.Float32)]

@@ -1,24 +1,24 @@
 using System.Text.Json;
-using Lora.Runtime.Tokenization;
 
-namespace Lora.Cli.Loading;
+namespace Lora.Runtime.Tokenization;
 
 /// <summary>
-/// Whether encoding a prompt puts BOS first, as transformers' tokenizer call does for the same folder:
+/// Whether encoding a text puts BOS first, as transformers' tokenizer call does for the same folder; the one rule for
+/// training rows, evaluation prompts and every CLI verb (<see cref="ModelTokenizer.AddsBos"/>):
 /// <list type="number">
 /// <item><c>tokenizer_config.json</c>'s <c>add_bos_token</c> when it is set;</item>
 /// <item>else a <c>tokenizer.json</c> whose post-processor template starts with the BOS token (Llama 3 style);</item>
 /// <item>else SentencePiece tokenizers add it (LlamaTokenizer's default) and byte-level BPE ones do not (GPT-2, Qwen2).</item>
 /// </list>
 /// </summary>
-public static class PromptBos
+internal static class BosRule
 {
-    public static bool IsAdded(ModelTokenizer tokenizer, string folder)
+    public static bool AddsBos(string kind, int? bosId, string folder)
     {
-        if (tokenizer.BosId is null) return false;
+        if (bosId is null) return false;
         if (ReadAddBosToken(Path.Combine(folder, "tokenizer_config.json")) is bool configured) return configured;
-        if (TemplateStartsWithBos(Path.Combine(folder, "tokenizer.json"), tokenizer.BosId.Value)) return true;
-        return tokenizer.Kind == "sentencepiece";
+        if (TemplateStartsWithBos(Path.Combine(folder, "tokenizer.json"), bosId.Value)) return true;
+        return kind == TokenizerFolderLoader.SentencePieceKind;
     }
 
     private static bool? ReadAddBosToken(string path)

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Lora.Runtime.Tests.Cli;
+
+namespace Lora.Runtime.Tests.Contract;
+
+/// <summary>
+/// The project folder the contract test compiles in: two small Llamas with a byte-level tokenizer (the second with another
+/// RoPE base), a PEFT adapter of the first to start from, Alpaca rows that also carry text fields, typed rows, and a second
+/// file and an eval file of each.
+/// </summary>
+internal static class ContractProject
+{
+    static readonly string[] Names = ["Ann", "Bob", "Cid", "Dee", "Eve", "Fay", "Gus", "Hal"];
+
+    public static void WriteTo(TempFolder folder)
+    {
+        Model(folder, "model", ropeTheta: 10000);
+        Model(folder, "model2", ropeTheta: 500000);
+        folder.CopyOf(RepoPaths.Fixture("tiny-llama", "adapter"), "init-adapter");
+
+        folder.WriteText("train.jsonl", Rows(Names, n => Alpaca($"greet {n}", $"hello {n}, we wave", $"hello {n}, we wave back", $"we write to {n} today")));
+        folder.WriteText("train2.jsonl", Rows(Names, n => Alpaca($"thank {n}", $"thanks {n}, we nod", $"thanks {n}, we nod twice", $"we thank {n} twice")));
+        folder.WriteText("eval.jsonl", Rows(["Ivy", "Jon"], n => Alpaca($"greet {n}", $"hello {n}, we wave", $"hello {n}, we wave back", $"we write to {n} today")));
+        folder.WriteText("typed.jsonl", Rows(Names, n => Typed($"who waves to {n}", $"we wave to {n}")));
+        folder.WriteText("typed2.jsonl", Rows(Names, n => Typed($"who thanks {n}", $"we thank {n}")));
+        folder.WriteText("typed-eval.jsonl", Rows(["Ivy", "Jon"], n => Typed($"who waves to {n}", $"we wave to {n}")));
+    }
+
+    /// <summary>The tiny-llama fixture with the byte-level tokenizer and room for 512 positions (Llama has no position weights).</summary>
+    static void Model(TempFolder folder, string name, double ropeTheta)
+    {
+        var path = folder.CopyOf(RepoPaths.Fixture("tiny-llama", "base"), name);
+        SmallByteLevelTokenizer.WriteTo(path);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(path, "config.json")))!.AsObject();
+        config["max_position_embeddings"] = 512;
+        config["rope_parameters"] = new JsonObject { ["rope_theta"] = ropeTheta, ["rope_type"] = "default" };
+        File.WriteAllText(Path.Combine(path, "config.json"), config.ToJsonString());
+    }
+
+    static JsonObject Alpaca(string instruction, string output, string text, string body) => new()
+    {
+        ["instruction"] = instruction, ["input"] = "", ["output"] = output, ["text"] = text, ["body"] = body,
+    };
+
+    static JsonObject Typed(string question, string answer) => new() { ["Question"] = question, ["Answer"] = answer };
+
+    static string Rows(IEnumerable<string> names, Func<string, JsonObject> row) => string.Join("\n", names.Select(n => row(n).ToJsonString())) + "\n";
+}

@@ -1,0 +1,90 @@
+extern alias gen;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Lora.Runtime.Experiments;
+using ExperimentGenerator = gen::Lora.Generators.ExperimentGenerator;
+
+namespace Lora.Runtime.Tests.Contract;
+
+/// <summary>
+/// Compiles an experiment source in a project folder on disk as a build does: the real generator, the folder's JSON and
+/// JSONL files as AdditionalFiles, the folder as MSBuildProjectDirectory; then loads the assembly through the build host's
+/// own discovery, so what comes out is what <c>dotnet build</c> would hand the runtime.
+/// </summary>
+internal static class ExperimentCompiler
+{
+    static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+    static readonly IReadOnlyList<MetadataReference> References = LoadReferences();
+    static int _compiled;
+
+    /// <summary>The generator's and the compiler's diagnostics (errors, and LORA warnings), and the configurations when it compiled.</summary>
+    public sealed record Result(string Source, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<Lora.ExperimentConfig> Configs)
+    {
+        public bool Compiled => Diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
+
+        /// <summary>The source text a diagnostic points at (the generator's locations carry the file's path, not its tree).</summary>
+        public string At(Diagnostic d) => d.Location.IsInSource || d.Location.Kind == LocationKind.ExternalFile
+            ? Source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length) : "";
+
+        public string Describe() => string.Join("; ", Diagnostics.Select(d => $"{d.Id} at '{At(d)}': {d.GetMessage()}"));
+    }
+
+    public static Result Compile(string projectDirectory, string source)
+    {
+        var sourcePath = Path.Combine(projectDirectory, "Experiments.cs");
+        File.WriteAllText(sourcePath, source);
+        // One assembly name per compilation: the default load context keeps the first assembly of a name.
+        string name = $"ContractExperiments{Interlocked.Increment(ref _compiled)}";
+        var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(source, ParseOptions, sourcePath)], References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var additional = Directory.EnumerateFiles(projectDirectory, "*.json*", SearchOption.AllDirectories)
+            .Select(path => (AdditionalText)new FileText(path)).ToImmutableArray();
+        var driver = CSharpGeneratorDriver.Create([new ExperimentGenerator().AsSourceGenerator()], additional, ParseOptions,
+            new BuildProperties(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory }));
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var diagnostics = generatorDiagnostics.Concat(output.GetDiagnostics())
+            .Where(d => d.Severity == DiagnosticSeverity.Error || d.Id.StartsWith("LORA", StringComparison.Ordinal)).ToList();
+        if (diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error)) return new Result(source, diagnostics, []);
+
+        var assemblyPath = Path.Combine(projectDirectory, "bin", name + ".dll");
+        Directory.CreateDirectory(Path.GetDirectoryName(assemblyPath)!);
+        var emitted = output.Emit(assemblyPath);
+        if (!emitted.Success) return new Result(source, [.. diagnostics, .. emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)], []);
+        return new Result(source, diagnostics, ExperimentHost.Discover(assemblyPath));
+    }
+
+    /// <summary>The running framework's assemblies and Lora.Abstractions, as a project referencing the SDK compiles against.</summary>
+    static IReadOnlyList<MetadataReference> LoadReferences()
+    {
+        var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetDirectoryName(p) == framework)
+            .Append(typeof(Lora.ExperimentConfig).Assembly.Location)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+    }
+
+    sealed class FileText(string path) : AdditionalText
+    {
+        public override string Path => path;
+        public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(File.ReadAllText(path));
+    }
+
+    /// <summary>The build properties MSBuild passes to generators (build_property.*).</summary>
+    sealed class BuildProperties(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptionsProvider
+    {
+        readonly Options _global = new(values);
+        public override AnalyzerConfigOptions GlobalOptions => _global;
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new(new Dictionary<string, string>());
+            public override bool TryGetValue(string key, [NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
+    }
+}
