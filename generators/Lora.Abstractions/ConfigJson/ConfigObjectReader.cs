@@ -133,15 +133,13 @@ namespace Lora
             return numbers;
         }
 
-        /// <summary>The key as messages name it: with the names of the objects it is nested in.</summary>
-        /// <param name="key">The key.</param>
-        /// <returns>The qualified key.</returns>
-        public string Name(string key) => _prefix + key;
-
         /// <summary>An error about this file.</summary>
         /// <param name="problem">What is wrong, without the file or a final period.</param>
         /// <returns>The exception to throw.</returns>
         public ModelConfigException Error(string problem) => new(Path, problem);
+
+        /// <summary>The key as messages name it: with the names of the objects it is nested in.</summary>
+        private string Name(string key) => _prefix + key;
 
         private static int? AsInt(IConfigValue value) =>
             value.Kind == ConfigValueKind.Number && value.IsInteger && value.Number >= int.MinValue && value.Number <= int.MaxValue ? (int)value.Number : null;
@@ -161,6 +159,7 @@ namespace Lora
                 case ConfigValueKind.String:
                     return "\"" + value.Text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
                 case ConfigValueKind.Number:
+                    // 64.0 stays "64.0" (not an integer), as the file wrote it; exponents, NaN and infinities read as they are.
                     var number = value.Number.ToString("R", CultureInfo.InvariantCulture);
                     return value.IsInteger || number.IndexOfAny(new[] { '.', 'E', 'N', 'I' }) >= 0 ? number : number + ".0";
                 case ConfigValueKind.Boolean:
