@@ -51,16 +51,25 @@ namespace Lora
             new("lm_head", ModuleShape.HiddenToVocab, PerLayer: false, HasBias: false),
         };
 
-        /// <summary>Every supported family; default targets are PEFT's <c>TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING</c>.</summary>
+        /// <summary>
+        /// Every supported family; default targets are PEFT's <c>TRANSFORMERS_MODELS_TO_LORA_TARGET_MODULES_MAPPING</c>, config
+        /// defaults those of the family's transformers config class (GPT-2's ties embeddings as every PretrainedConfig does).
+        /// </summary>
         public static IReadOnlyList<ModelFamily> All { get; } = new[]
         {
-            new ModelFamily("gpt2", Gpt2Modules, new[] { "c_attn" }, GatedMlp: false, NormHasBias: true, LearnedPositions: true),
-            new ModelFamily("llama", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
-            new ModelFamily("mistral", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
-            new ModelFamily("qwen2", Qwen2Modules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
+            new ModelFamily("gpt2", Gpt2Modules, new[] { "c_attn" }, GatedMlp: false, NormHasBias: true, LearnedPositions: true,
+                new ConfigDefaults(MaxPositions: 1024, NormEpsilon: 1e-5, TieWordEmbeddings: true, HiddenAct: "gelu_new")),
+            new ModelFamily("llama", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 2048, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
+            new ModelFamily("mistral", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 4096 * 32, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
+            new ModelFamily("qwen2", Qwen2Modules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
             // Qwen3: Llama's modules (biases only with attention_bias) and an RMSNorm over each head's query and key.
-            new ModelFamily("qwen3", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
-            new ModelFamily("phi3", Phi3Modules, new[] { "qkv_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false),
+            new ModelFamily("qwen3", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
+            new ModelFamily("phi3", Phi3Modules, new[] { "qkv_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 4096, NormEpsilon: 1e-5, TieWordEmbeddings: false, HiddenAct: "silu")),
         };
 
         /// <summary>The RoPE frequency rules the runtime implements (<c>rope_type</c> in config.json's <c>rope_parameters</c> or

@@ -9,13 +9,15 @@ namespace Lora
     /// <param name="GatedMlp">True for SwiGLU-style MLPs (gate and up projections), false for GPT-2's plain MLP.</param>
     /// <param name="NormHasBias">True for LayerNorm with a bias (GPT-2), false for RMSNorm.</param>
     /// <param name="LearnedPositions">True when positions are a learned embedding table (GPT-2), false for RoPE.</param>
+    /// <param name="ConfigDefaults">What config.json's absent keys mean for this family.</param>
     public sealed record ModelFamily(
         string ModelType,
         IReadOnlyList<LinearModule> Modules,
         IReadOnlyList<string> DefaultTargets,
         bool GatedMlp,
         bool NormHasBias,
-        bool LearnedPositions)
+        bool LearnedPositions,
+        ConfigDefaults ConfigDefaults)
     {
         /// <summary>The modules a target selects; <see cref="ModelFamilies.AllLinear"/> selects every per-layer module.</summary>
         /// <param name="target">A target as written in <see cref="LoraAdapterAttribute.Targets"/>.</param>

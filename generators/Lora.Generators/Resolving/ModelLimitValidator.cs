@@ -59,7 +59,7 @@ namespace Lora.Generators.Resolving
                 }
             }
 
-            if (dims.MaxPositions > 0 && settings.Has(settings.DatasetKind))
+            if (settings.Has(settings.DatasetKind))
             {
                 foreach (var (length, location) in settings.WithSweptValues(settings.DatasetKind, "MaxLength", axes))
                 {

@@ -56,11 +56,3 @@ public static class Rotary
         return (x * cos + cat([x2.neg(), x1], -1) * sin).MoveToOuterDisposeScope();
     }
 }
-
-/// <summary>
-/// A RoPE frequency rule other than the default (<c>rope_parameters</c> or the older <c>rope_scaling</c> of config.json):
-/// llama3 (factor, low and high frequency factors, original context length) or longrope (a short and a long factor per
-/// frequency, the original context length, and the attention factor cos and sin are scaled by).
-/// </summary>
-public sealed record RopeScaling(string Type, double Factor, double LowFrequencyFactor, double HighFrequencyFactor, int OriginalMaxPositions,
-    IReadOnlyList<double>? ShortFactor = null, IReadOnlyList<double>? LongFactor = null, double AttentionFactor = 1.0);

@@ -33,14 +33,12 @@ public static class MemoryPrediction
     {
         var family = Lora.ModelFamilies.Find(config.ModelType)
             ?? throw new ArgumentException($"The memory estimator has no family for model_type '{config.ModelType}'.", nameof(config));
-        var dims = new Lora.ModelDimensions(config.ModelType, config.VocabSize, config.HiddenSize, config.NumLayers, config.IntermediateSize,
-            config.NumHeads, config.NumKeyValueHeads, config.HeadDim, config.TieWordEmbeddings, config.MaxPositions);
         int bytes = compute == ScalarType.Float32 ? 4 : 2;
         double linearBits = quantization is null ? 8 * bytes : Lora.MemoryEstimator.Nf4BitsPerWeight(quantization.DoubleQuant);
         long runtime = baselineBytes > 0 ? baselineBytes + FirstStepOverheadBytes : 0;
         double? tableBits = quantization is { Embeddings: true } ? linearBits : null;
         var request = new Lora.MemoryEstimateRequest(rank, targets, batch, length, linearBits, bytes, bytes,
             optimizerBytesPerParameter, checkpointing, runtime, tableBits);
-        return Lora.MemoryEstimator.Estimate(family, dims, request);
+        return Lora.MemoryEstimator.Estimate(family, config.Dimensions, request);
     }
 }

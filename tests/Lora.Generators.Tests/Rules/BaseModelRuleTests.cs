@@ -26,8 +26,8 @@ public sealed class BaseModelRuleTests
 
     [Theory]
     [InlineData("{ \"model_type\": \"llama\", ", "it is not valid JSON")]
-    [InlineData("{ \"hidden_size\": 64 }", "it has no \"model_type\" string")]
-    [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 64 }", "it has no positive integer \"num_hidden_layers\"")]
+    [InlineData("{ \"hidden_size\": 64 }", "key 'model_type' is missing; expected a string")]
+    [InlineData("{ \"model_type\": \"llama\", \"hidden_size\": 64 }", "key 'num_hidden_layers' is missing; expected an integer")]
     public void LORA0041_config_that_cannot_be_used(string config, string reason)
     {
         var run = new TestProject()
@@ -46,7 +46,22 @@ public sealed class BaseModelRuleTests
         var run = new TestProject()
             .WithFile("models/scaled/config.json", config)
             .Verify(Experiments.With("[BaseModel({|LORA0041:\"models/scaled\"|})]"));
-        Assert.Contains($"its rope type '{type}' is not supported yet (expected one of default, llama3, longrope)", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains($"rope type '{type}' is not supported yet; expected one of default, llama3, longrope", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"num_attention_heads\": 5, \"vocab_size\": 512", "hidden_size 64 is not a multiple of num_attention_heads 5")]
+    [InlineData("\"num_attention_heads\": 4, \"num_key_value_heads\": 3, \"vocab_size\": 512", "num_attention_heads 4 is not a multiple of num_key_value_heads 3")]
+    [InlineData("\"num_attention_heads\": 4, \"vocab_size\": 2000000000", "the embedding (vocab_size × hidden_size) would hold")]
+    [InlineData("\"num_attention_heads\": 4, \"vocab_size\": 512, \"rms_norm_eps\": -1e-6", "the norm epsilon is -1E-06")]
+    [InlineData("\"num_attention_heads\": 4, \"vocab_size\": 512, \"rope_parameters\": {\"rope_type\": \"llama3\", \"factor\": 8.0}", "rope type llama3 needs a positive 'low_freq_factor'")]
+    public void LORA0041_a_config_the_runtime_refuses_is_reported_at_compile_time(string members, string reason)
+    {
+        var config = "{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"intermediate_size\": 160, " + members + "}";
+        var run = new TestProject()
+            .WithFile("models/hostile/config.json", config)
+            .Verify(Experiments.With("[BaseModel({|LORA0041:\"models/hostile\"|})]"));
+        Assert.Contains(reason, run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -209,6 +224,21 @@ public sealed class BaseModelRuleTests
     public void LORA0046_default_max_length_is_reported_on_the_dataset_attribute()
     {
         new TestProject().Verify(Experiments.With("[{|LORA0046:Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca)|}]"));
+    }
+
+    [Fact]
+    public void LORA0046_without_max_position_embeddings_uses_the_family_default()
+    {
+        // LlamaConfig's max_position_embeddings is 2048 when config.json has none, as at run time.
+        var config = Fixtures.TinyLlamaConfig.Replace("\"max_position_embeddings\": 128,", "", StringComparison.Ordinal);
+        Assert.NotEqual(Fixtures.TinyLlamaConfig, config);
+        var run = new TestProject()
+            .WithFile("models/long/config.json", config)
+            .Verify(Experiments.With("[BaseModel(\"models/long\")]", "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, {|LORA0046:MaxLength = 4096|})]"));
+        Assert.Contains("2048", run.Single.GetMessage(), StringComparison.Ordinal);
+        new TestProject()
+            .WithFile("models/long/config.json", config)
+            .Verify(Experiments.With("[BaseModel(\"models/long\")]", "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 2048)]"));
     }
 
     [Fact]

@@ -59,4 +59,12 @@ public sealed class JsonReaderTests
         Assert.Null(config.Error);
         Assert.Equal(new Lora.ModelDimensions("gpt2", 512, 64, 2, 256, 4, 4, 16, true, 64).ToString(), config.Dimensions!.ToString());
     }
+
+    [Fact]
+    public void Absent_gpt2_positions_are_gpt2_configs_1024()
+    {
+        var config = ModelConfigReader.Read("""{"model_type": "gpt2", "vocab_size": 512, "n_embd": 64, "n_layer": 2, "n_head": 4}""");
+        Assert.Null(config.Error);
+        Assert.Equal(new Lora.ModelDimensions("gpt2", 512, 64, 2, 256, 4, 4, 16, true, 1024).ToString(), config.Dimensions!.ToString());
+    }
 }

@@ -1,0 +1,138 @@
+extern alias gen;
+using System.Text.Json.Nodes;
+using Lora.Runtime.Models;
+using GeneratorConfigReader = gen::Lora.Generators.Files.ModelConfigReader;
+
+namespace Lora.Runtime.Tests.Models;
+
+/// <summary>
+/// The generator (at compile time, LORA0041) and the runtime (when a model loads) read config.json through one reader:
+/// each file here is read both ways, and gives the same sizes or the same refusal.
+/// </summary>
+public class ConfigReaderAgreementTests
+{
+    const string Llama = """
+        "model_type": "llama", "vocab_size": 128, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 172
+        """;
+    const string Gpt2 = """
+        "model_type": "gpt2", "vocab_size": 128, "n_embd": 64, "n_layer": 2, "n_head": 4
+        """;
+
+    static string Object(string members, string more = "") => "{" + members + (more.Length > 0 ? ", " + more : "") + "}";
+
+    public static TheoryData<string> Fixtures => new()
+    {
+        "tiny-gpt2", "tiny-llama", "tiny-llama-all-linear-bias", "tiny-llama-dora", "tiny-llama3-rope", "tiny-qwen3", "tiny-phi3-longrope",
+    };
+
+    public static TheoryData<string> Accepted => new()
+    {
+        Object(Llama),
+        Object(Llama, """ "num_key_value_heads": 2, "head_dim": 32, "max_position_embeddings": 256, "tie_word_embeddings": true """),
+        Object(Llama, """ "pad_token_id": null, "eos_token_id": [2, 7], "rope_scaling": null, "rms_norm_eps": 1e-5 """),
+        Object(Llama, """ "rope_parameters": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 32} """),
+        Object(Llama.Replace("llama", "mistral")),
+        Object(Llama.Replace("llama", "qwen2")),
+        Object(Llama.Replace("llama", "qwen3"), """ "head_dim": 32 """),
+        Object(Llama.Replace("llama", "phi3"), """ "rope_parameters": {"rope_type": "longrope", "short_factor": [1, 1, 1, 1, 1, 1, 1, 1], "long_factor": [2, 2, 2, 2, 2, 2, 2, 2]} """),
+        Object(Gpt2),
+        Object(Gpt2, """ "n_inner": null, "n_positions": 64, "tie_word_embeddings": false """),
+    };
+
+    /// <summary>A config.json and a part of the refusal both readers give.</summary>
+    public static TheoryData<string, string> Refused => new()
+    {
+        { Object(""" "hidden_size": 64 """), "key 'model_type' is missing; expected a string" },
+        { Object(""" "model_type": 7 """), "key 'model_type' is 7; expected a string" },
+        { Object(Llama.Replace("\"hidden_size\": 64, ", "")), "key 'hidden_size' is missing; expected an integer" },
+        { Object(Llama.Replace("\"vocab_size\": 128", "\"vocab_size\": \"128\"")), "key 'vocab_size' is \"128\"; expected an integer" },
+        { Object(Llama.Replace("\"hidden_size\": 64", "\"hidden_size\": 64.0")), "key 'hidden_size' is 64.0; expected an integer" },
+        { Object(Llama.Replace("\"vocab_size\": 128", "\"vocab_size\": 0")), "vocab_size is 0; expected a positive size" },
+        { Object(Llama.Replace("\"num_attention_heads\": 4", "\"num_attention_heads\": 5")), "hidden_size 64 is not a multiple of num_attention_heads 5" },
+        { Object(Llama, """ "num_key_value_heads": 3 """), "num_attention_heads 4 is not a multiple of num_key_value_heads 3" },
+        { Object(Llama.Replace("\"vocab_size\": 128", "\"vocab_size\": 2000000000")), "the embedding (vocab_size × hidden_size) would hold 128,000,000,000 values" },
+        { Object(Llama, """ "max_position_embeddings": -1 """), "max_position_embeddings is -1; expected a positive size" },
+        { Object(Llama, """ "rms_norm_eps": 0 """), "the norm epsilon is 0; expected a small positive number" },
+        { Object(Llama, """ "rope_theta": -1.5 """), "rope_theta is -1.5; expected a positive number" },
+        { Object(Llama, """ "tie_word_embeddings": "yes" """), "key 'tie_word_embeddings' is \"yes\"; expected true or false" },
+        { Object(Llama, """ "eos_token_id": [2, "x"] """), "key 'eos_token_id' holds \"x\"; expected an integer or a list of integers" },
+        { Object(Llama, """ "rope_parameters": "default" """), "key 'rope_parameters' is \"default\"; expected an object" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "yarn", "factor": 4.0} """), "rope type 'yarn' is not supported yet; expected one of default, llama3, longrope" },
+        { Object(Llama, """ "rope_scaling": {"type": "dynamic", "factor": 2.0} """), "rope type 'dynamic' is not supported yet" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "llama3", "factor": 8.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 32} """),
+          "rope type llama3 needs a positive 'low_freq_factor'" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 4.0, "high_freq_factor": 1.0, "original_max_position_embeddings": 32} """),
+          "llama3 rope's high_freq_factor (1) must exceed low_freq_factor (4)" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "llama3", "factor": "8", "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 32} """),
+          "key 'rope_parameters.factor' is \"8\"; expected a number" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "longrope", "short_factor": [1, 1], "long_factor": [2, 2, 2, 2, 2, 2, 2, 2]} """),
+          "longrope's 'short_factor' has 2 values; expected 8 positive numbers (head_dim / 2)" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "longrope", "short_factor": [1, 1, 1, 1, 1, 1, 1, 1]} """), "rope type longrope needs 'long_factor', a list of numbers" },
+        { Object(Llama, """ "partial_rotary_factor": 0.5 """), "partial_rotary_factor 0.5 is not supported; expected 1.0" },
+        { Object(Gpt2.Replace("\"n_head\": 4", "\"n_head\": 7")), "n_embd 64 is not a multiple of n_head 7" },
+        { Object(Gpt2.Replace("\"n_head\": 4", "\"n_head\": 0")), "n_head is 0; expected a positive count" },
+        { Object(Gpt2, """ "n_positions": 0 """), "n_positions is 0; expected a positive size" },
+        { Object(Gpt2, """ "n_inner": 3000000000 """), "key 'n_inner' is 3000000000; expected an integer" },
+    };
+
+    static (ModelConfig? Runtime, string? RuntimeError, gen::Lora.Generators.Files.ModelConfigFile Generator) ReadBothWays(string json)
+    {
+        var generator = GeneratorConfigReader.Read(json);
+        try { return (ModelConfig.Parse((JsonObject)JsonNode.Parse(json)!), null, generator); }
+        catch (ModelLoadException e) { return (null, e.Message, generator); }
+    }
+
+    static void AssertSameSizes(string json)
+    {
+        var (runtime, error, generator) = ReadBothWays(json);
+        Assert.Null(error);
+        Assert.Null(generator.Error);
+        Assert.Equal(runtime!.Dimensions.ToString(), generator.Dimensions!.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(Accepted))]
+    public void An_accepted_file_gives_both_the_same_sizes(string json) => AssertSameSizes(json);
+
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void Every_fixture_model_gives_both_the_same_sizes(string name)
+    {
+        var path = Directory.Exists(Path.Combine(RepoPaths.FixturesRoot, name))
+            ? RepoPaths.Fixture(name, "base", "config.json")
+            : RepoPaths.H200Fixture(name, "base", "config.json");
+        AssertSameSizes(File.ReadAllText(path));
+    }
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void A_refused_file_is_refused_by_both_with_the_same_reason(string json, string reason)
+    {
+        var (_, error, generator) = ReadBothWays(json);
+        Assert.Equal("config.json: " + generator.Error + ".", error);
+        Assert.Contains(reason, generator.Error);
+    }
+
+    [Theory]
+    [InlineData("falcon")]
+    [InlineData("gemma2")]
+    public void An_unsupported_model_type_is_refused_by_the_runtime_and_named_to_the_generator(string modelType)
+    {
+        var (_, error, generator) = ReadBothWays(Object(Llama.Replace("llama", modelType)));
+        Assert.Equal($"config.json: model_type '{modelType}' is not supported; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3.", error);
+        Assert.Equal(modelType, generator.ModelType);   // reported as LORA0042
+        Assert.Null(generator.Error);
+    }
+
+    [Fact]
+    public void Absent_keys_take_the_family_defaults_of_transformers()
+    {
+        var gpt2 = ModelConfig.Parse((JsonObject)JsonNode.Parse(Object(Gpt2))!);
+        Assert.Equal((1024, 256, true, 1e-5, "gelu_new"), (gpt2.MaxPositions, gpt2.IntermediateSize, gpt2.TieWordEmbeddings, gpt2.NormEpsilon, gpt2.HiddenAct));
+        foreach (var (type, positions, epsilon) in new[] { ("llama", 2048, 1e-6), ("mistral", 131072, 1e-6), ("qwen2", 32768, 1e-6), ("qwen3", 32768, 1e-6), ("phi3", 4096, 1e-5) })
+        {
+            var config = ModelConfig.Parse((JsonObject)JsonNode.Parse(Object(Llama.Replace("llama", type)))!);
+            Assert.Equal((positions, epsilon, false, 4, 16, 10000.0), (config.MaxPositions, config.NormEpsilon, config.TieWordEmbeddings, config.NumKeyValueHeads, config.HeadDim, config.RopeTheta));
+        }
+    }
+}
