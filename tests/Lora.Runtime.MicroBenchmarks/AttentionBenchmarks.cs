@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Lora.Runtime.Adapters;
-using Lora.Runtime.Benchmarks;
 using Lora.Runtime.Models;
+using Lora.Tools.Benchmarks;
 using TorchSharp;
 using static TorchSharp.torch;
 

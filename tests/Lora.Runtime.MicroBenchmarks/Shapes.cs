@@ -1,5 +1,5 @@
-using Lora.Runtime.Benchmarks;
 using Lora.Runtime.Native;
+using Lora.Tools.Benchmarks;
 using TorchSharp;
 
 namespace Lora.Runtime.MicroBenchmarks;

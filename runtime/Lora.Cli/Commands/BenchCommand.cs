@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Lora.Runtime.Benchmarks;
+using Lora.Tools.Benchmarks;
 
 namespace Lora.Cli.Commands;
 

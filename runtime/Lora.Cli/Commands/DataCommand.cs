@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
 using Lora.Cli.Arguments;
-using Lora.Runtime.Data.Email;
 using Lora.Runtime.Data;
 using Lora.Runtime.IO;
+using Lora.Tools.Data.Email;
 
 namespace Lora.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Lora.Cli.Arguments;
-using Lora.Runtime.Pretraining;
+using Lora.Tools.Pretraining;
 
 namespace Lora.Cli.Commands;
 

@@ -155,7 +155,7 @@ public abstract class CausalLanguageModel : nn.Module
     protected Tensor RunLayer(Func<Tensor, ForwardContext, Tensor> attention, Func<Tensor, ForwardContext, Tensor> mlp, Tensor x, ForwardContext context)
     {
         if (!GradientCheckpointing || !training || !is_grad_enabled() || context.Cache is not null)
-            return Timed(mlp, Timed(attention, x, context), context);
+            return RunBlock(mlp, RunBlock(attention, x, context), context);
         // The embeddings are frozen, so the first layer's input needs grad switched on for the backward to reach it.
         if (!x.requires_grad) x = x.detach().requires_grad_(true);
         Tensor Layer(Tensor input, ForwardContext c)
@@ -163,14 +163,15 @@ public abstract class CausalLanguageModel : nn.Module
             using var scope = NewDisposeScope();   // the attention block's output goes when the layer returns
             return mlp(attention(input, c), c).MoveToOuterDisposeScope();
         }
-        return Sections is { } sections
-            ? sections.Block("DecoderLayer", x, input => LayerCheckpoint.Run(Layer, input, context))
+        return BlockWrapper is { } wrapper
+            ? wrapper.Run("DecoderLayer", x, input => LayerCheckpoint.Run(Layer, input, context))
             : LayerCheckpoint.Run(Layer, x, context);
     }
 
-    Tensor Timed(Func<Tensor, ForwardContext, Tensor> block, Tensor x, ForwardContext context) =>
-        Sections is { } sections ? sections.Block(block.Method.Name, x, input => block(input, context)) : block(x, context);
+    Tensor RunBlock(Func<Tensor, ForwardContext, Tensor> block, Tensor x, ForwardContext context) =>
+        BlockWrapper is { } wrapper ? wrapper.Run(block.Method.Name, x, input => block(input, context)) : block(x, context);
 
-    /// <summary>Benchmarks only (<c>lora bench train --sections</c>): times every residual block; null otherwise.</summary>
-    internal Benchmarks.SectionTimer? Sections { get; set; }
+    /// <summary>Runs every residual block when set (the benchmark's section timer, <c>lora bench train --sections</c>); null
+    /// otherwise.</summary>
+    public IBlockWrapper? BlockWrapper { get; set; }
 }

@@ -1,10 +1,11 @@
-using Lora.Runtime.Benchmarks;
 using Lora.Runtime.Experiments;
+using Lora.Runtime.Models;
 using Lora.Runtime.Native;
 using Lora.Runtime.Quantization;
 using Lora.Runtime.Adapters;
 using DeviceNames = Lora.Runtime.Tensors.Devices;
 using Lora.Runtime.Tests.Experiments;
+using Lora.Runtime.Tests.Models;
 using Lora.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -44,8 +45,9 @@ public class DevicePlacementTests
     [Fact]
     public void Adapters_added_after_the_model_moved_are_made_where_it_is_and_start_from_the_cpu_draw()
     {
-        using var cpuModel = BenchmarkModels.Create(BenchmarkModels.Config(Tiny()), ScalarType.Float32, CPU);
-        using var metaModel = BenchmarkModels.Create(BenchmarkModels.Config(Tiny()), ScalarType.Float32, Meta);
+        using var cpuModel = ModelLoader.Create(ModelConfig.Parse(SmallModels.LlamaConfig()));
+        using var metaModel = ModelLoader.Create(ModelConfig.Parse(SmallModels.LlamaConfig()));
+        metaModel.to(Meta);
         manual_seed(3);
         LoraAdapters.Attach(cpuModel, "default", new LoraConfig { Rank = 4, TargetModules = ["q_proj", "v_proj"] });
         manual_seed(3);
@@ -61,14 +63,13 @@ public class DevicePlacementTests
     }
 
     [Fact]
-    public void A_benchmark_model_built_for_a_device_has_every_weight_there_4_bit_ones_too()
+    public void A_4_bit_model_moved_to_a_device_has_every_weight_there_4_bit_ones_too()
     {
-        using var model = BenchmarkModels.Create(BenchmarkModels.Config(Tiny()), ScalarType.BFloat16, Meta);
-        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.device.type == DeviceType.META, $"{p.name} is on {p.parameter.device}"));
-
+        using var dir = new TempFolder();
+        var folder = SmallModels.SaveRandom(dir, "base", SmallModels.LlamaConfig());
         var nf4 = new QuantizationOptions(QuantType.NF4, DoubleQuant: true);
         // 4-bit weights are made on the CPU here (libtorch has no meta kernels for quantizing) and moved with their layers.
-        using var qlora = BenchmarkModels.Create(BenchmarkModels.Config(Tiny()), ScalarType.BFloat16, CPU, nf4);
+        using var qlora = ModelLoader.Load(folder, ScalarType.BFloat16, nf4);
         qlora.to(Meta);
         var quantized = qlora.QuantizedModules(nf4);
         Assert.NotEmpty(quantized);
@@ -99,9 +100,4 @@ public class DevicePlacementTests
         var error = Assert.Throws<ArgumentException>(() => DeviceNames.Resolve(name, out _));
         Assert.Contains(DeviceNames.Accepted, error.Message);
     }
-
-    static TrainingBenchmarkOptions Tiny() => new()
-    {
-        Family = "llama", Layers = 2, Hidden = 64, Heads = 4, KvHeads = 2, Ffn = 96, Vocab = 128, Seq = 16, Batch = 2,
-    };
 }

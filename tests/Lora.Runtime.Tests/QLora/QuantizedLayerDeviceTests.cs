@@ -1,5 +1,7 @@
 using Lora.Runtime.Adapters;
+using Lora.Runtime.Models;
 using Lora.Runtime.Native;
+using Lora.Runtime.Tests.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,8 +40,7 @@ public class QuantizedLayerDeviceTests
     public void A_model_with_adapters_moves_to_another_device()
     {
         // TorchSharp's ModuleDict made Module.to throw for every layer that held adapters; a whole model must move.
-        var config = Lora.Runtime.Benchmarks.BenchmarkModels.Config(new Lora.Runtime.Benchmarks.TrainingBenchmarkOptions { Layers = 1, Hidden = 64, Heads = 4, KvHeads = 2, Ffn = 128, Vocab = 100, Seq = 16 });
-        using var model = Lora.Runtime.Models.ModelLoader.Create(config, ScalarType.Float32);
+        using var model = ModelLoader.Create(ModelConfig.Parse(SmallModels.LlamaConfig()), ScalarType.Float32);
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj", "down_proj"] });
         model.to(new Device(DeviceType.META));
         Assert.All(model.parameters(), p => Assert.Equal(DeviceType.META, p.device.type));

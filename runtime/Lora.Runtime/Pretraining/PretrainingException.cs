@@ -1,4 +1,0 @@
-namespace Lora.Runtime.Pretraining;
-
-/// <summary>A pretraining input that cannot be used: a recipe setting, a missing or altered tarball, an empty corpus. The message says what to fix.</summary>
-public sealed class PretrainingException(string message) : Exception(message);
