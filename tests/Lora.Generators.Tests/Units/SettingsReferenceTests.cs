@@ -50,7 +50,7 @@ public sealed class SettingsReferenceTests
     {
         var docs = XDocument.Load(Path.ChangeExtension(typeof(Lora.ExperimentConfig).Assembly.Location, ".xml"));
         var text = new StringBuilder();
-        foreach (var group in SettingCatalog.All.GroupBy(d => d.Attribute))
+        foreach (var group in SettingCatalog.All.GroupBy(d => d.Attribute).OrderBy(g => g.Key))
         {
             text.Append("\n### `[").Append(AttributeNames.Display(group.Key, "TRow")).Append("]`\n\n| setting | default | what |\n| --- | --- | --- |\n");
             foreach (var definition in group)
