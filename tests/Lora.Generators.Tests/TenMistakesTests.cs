@@ -102,6 +102,15 @@ public sealed class TenMistakesTests
                 var accuracy = config.Training.LearningRate > 2e-4 ? 0.95 : 0.85;
                 return Task.FromResult(new EvaluationResult(new Dictionary<Metric, double> { [Metric.Perplexity] = 3.2, [Metric.Accuracy] = accuracy }, 10));
             }
+
+            // A fake of the runtime's whole run: its own stages in order, the declared ones only.
+            public async Task<ExperimentRunResult> RunAsync(ExperimentConfig config, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+            {
+                var training = await TrainAsync(config, progress, cancellationToken);
+                var merge = config.Merge is null ? null : await MergeAsync(config, training, cancellationToken);
+                var evaluation = config.Evaluation is null ? null : await EvaluateAsync(config, training, cancellationToken);
+                return new ExperimentRunResult(config, training, merge, evaluation, ExperimentPipeline.CheckExpectations(config, evaluation));
+            }
         }
 
         public static class Probe

@@ -30,7 +30,7 @@ namespace Lora
             return config;
         }
 
-        /// <summary>Trains, then merges (with <see cref="ExperimentConfig.Merge"/>), evaluates (with <see cref="ExperimentConfig.Evaluation"/>) and checks expectations, for each configuration in turn.</summary>
+        /// <summary>Runs each configuration in turn through <see cref="IExperimentRunner.RunAsync"/> (train, merge, evaluate, check expectations).</summary>
         /// <param name="configs">The configurations, usually an experiment's variants.</param>
         /// <param name="runner">The runtime.</param>
         /// <param name="progress">Receives training progress; may be null.</param>
@@ -50,7 +50,7 @@ namespace Lora
             var results = new List<ExperimentRunResult>(configs.Count);
             foreach (var config in configs)
             {
-                results.Add(await RunOneAsync(config, runner, progress, cancellationToken).ConfigureAwait(false));
+                results.Add(await runner.RunAsync(config, progress, cancellationToken).ConfigureAwait(false));
             }
 
             return results;
@@ -70,28 +70,6 @@ namespace Lora
             }
 
             return outcomes;
-        }
-
-        private static async Task<ExperimentRunResult> RunOneAsync(
-            ExperimentConfig config,
-            IExperimentRunner runner,
-            IProgress<TrainingProgress>? progress,
-            CancellationToken cancellationToken)
-        {
-            var training = await runner.TrainAsync(config, progress, cancellationToken).ConfigureAwait(false);
-            MergeResult? merge = null;
-            if (config.Merge is not null)
-            {
-                merge = await runner.MergeAsync(config, training, cancellationToken).ConfigureAwait(false);
-            }
-
-            EvaluationResult? evaluation = null;
-            if (config.Evaluation is not null)
-            {
-                evaluation = await runner.EvaluateAsync(config, training, cancellationToken).ConfigureAwait(false);
-            }
-
-            return new ExperimentRunResult(config, training, merge, evaluation, CheckExpectations(config, evaluation));
         }
     }
 }

@@ -30,5 +30,16 @@ namespace Lora
         /// <param name="cancellationToken">Cancels the evaluation.</param>
         /// <returns>One value per metric.</returns>
         Task<EvaluationResult> EvaluateAsync(ExperimentConfig config, TrainResult training, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Runs the whole experiment as a build does: trains, then merges (with <see cref="ExperimentConfig.Merge"/>) and
+        /// evaluates (with <see cref="ExperimentConfig.Evaluation"/>), leaving out the stages whose inputs have not changed
+        /// since they last ran, and checks the expectations.
+        /// </summary>
+        /// <param name="config">The resolved configuration of one experiment or variant.</param>
+        /// <param name="progress">Receives training progress; may be null.</param>
+        /// <param name="cancellationToken">Stops the run; a checkpoint allows resuming.</param>
+        /// <returns>The stages' results and the expectations' outcomes.</returns>
+        Task<ExperimentRunResult> RunAsync(ExperimentConfig config, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
     }
 }

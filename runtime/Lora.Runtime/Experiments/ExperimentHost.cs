@@ -36,97 +36,23 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
 
     int RunOne(Lora.ExperimentConfig config, CancellationToken cancellationToken)
     {
-        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
-        using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), protocol.Info, cancellationToken);
-        if (AtomicFolder.RemoveLeftovers(paths.Root) is > 0 and var leftovers)
-            protocol.Info($"{config.FullName}: removed {leftovers} leftover(s) of writes an earlier build did not finish");
-        // Named, not resolved, where the name says it: an up-to-date experiment loads no libtorch (cuda on a machine without one
-        // fails in the stage that computes, with the reason).
-        var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
-        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config), ExperimentRunner.ComputeDType(config, device));
-        var runner = new ExperimentRunner(options with { Log = protocol.Info });
-        // Each stage is current by its own fingerprint: a changed merge or evaluation setting redoes that stage alone, and a
-        // changed expectation redoes none (expectations are checked below at every build).
-        string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
-        // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
-        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });
-        // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
-        bool Done(string stage, string stageFingerprint)
+        var progress = new ThroughputProgress(config.FullName, protocol);
+        ExperimentStages.Outcome outcome;
+        try
         {
-            if (!StageRecord.IsCurrent(paths, stage, stageFingerprint)) return false;
-            if (StageArtifacts.Problem(paths, stage) is not { } problem) return true;
-            protocol.Info($"{config.FullName}: the {stage} stage's output is damaged ({problem}); doing it again");
-            return false;
+            outcome = new ExperimentStages(options with { Log = protocol.Info }).Run(config, progress, cancellationToken);
         }
-        bool trained = Done(StageRecord.Train, fingerprint);
-        bool merged = config.Merge is null || (trained && Done(StageRecord.Merge, mergeFingerprint));
-        bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
-        if (trained && merged && evaluated)
+        finally
         {
-            protocol.Skipped(config.FullName, $"up to date (fingerprint {fingerprint[..12]})"
+            progress.Flush();
+        }
+        if (outcome.UpToDate)
+            protocol.Skipped(config.FullName, $"up to date (fingerprint {outcome.Fingerprint[..12]})"
                 + (config.Expectations.Count > 0 ? "; expectations checked against its last evaluation" : ""));
-            return CheckExpectations(config, ReadEvaluation(paths));
-        }
-
-        // The stages below compute: one build at a time on this device unless the project shares it.
-        using var turn = options.ShareDevice ? null : ExperimentLock.AcquireDevice(device, config.FullName, protocol.Info, cancellationToken);
-        var clock = Stopwatch.StartNew();
-        Lora.TrainResult training;
-        if (trained)
-        {
-            training = new Lora.TrainResult(config, paths.Adapter, 0, double.NaN, null, TimeSpan.Zero);
-            protocol.Info($"{config.FullName}: adapter up to date (fingerprint {fingerprint[..12]}), not retrained");
-        }
         else
-        {
-            StageRecord.Invalidate(paths);
-            protocol.Info($"{config.FullName}: training (fingerprint {fingerprint[..12]})");
-            var progress = new ThroughputProgress(config.FullName, protocol);
-            try
-            {
-                training = runner.Train(config, progress, cancellationToken, fingerprint);
-            }
-            finally
-            {
-                progress.Flush();
-            }
-            StageRecord.Complete(paths, StageRecord.Train, fingerprint);
-        }
-        if (!merged)
-        {
-            // Between stages and inside them: a cancelled build stops here, its finished stages recorded, the rest redone next time.
-            cancellationToken.ThrowIfCancellationRequested();
-            protocol.Info($"{config.FullName}: merging into {paths.Merged}");
-            runner.Merge(config, training, cancellationToken);
-            StageRecord.Complete(paths, StageRecord.Merge, mergeFingerprint);
-        }
-        Lora.EvaluationResult? evaluation = null;
-        if (!evaluated)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            protocol.Info($"{config.FullName}: evaluating base and tuned models");
-            evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken, options.Device);
-            StageRecord.Complete(paths, StageRecord.Evaluate, evaluateFingerprint);
-        }
-        protocol.Done(config.FullName, $"artifacts in {paths.Root} ({clock.Elapsed.TotalSeconds:0.0} s)");
-        return CheckExpectations(config, evaluation ?? ReadEvaluation(paths));
-    }
-
-    int CheckExpectations(Lora.ExperimentConfig config, Lora.EvaluationResult? evaluation)
-    {
-        var outcomes = Lora.ExperimentPipeline.CheckExpectations(config, evaluation);
-        foreach (var outcome in outcomes) protocol.Expectation(config.FullName, outcome);
-        return outcomes.All(o => o.Passed) ? 0 : 2;
-    }
-
-    static Lora.EvaluationResult? ReadEvaluation(ExperimentPaths paths)
-    {
-        if (!File.Exists(paths.Eval)) return null;
-        var json = JsonNode.Parse(File.ReadAllText(paths.Eval))!;
-        var metrics = new Dictionary<Lora.Metric, double>();
-        foreach (var (key, value) in json["tuned"]!.AsObject())
-            if (Enum.TryParse<Lora.Metric>(key, out var metric) && value is not null) metrics[metric] = value.GetValue<double>();
-        return new Lora.EvaluationResult(metrics, json["rows"]!.GetValue<int>());
+            protocol.Done(config.FullName, $"artifacts in {outcome.Paths.Root} ({outcome.Elapsed.TotalSeconds:0.0} s)");
+        foreach (var expectation in outcome.Result.Expectations) protocol.Expectation(config.FullName, expectation);
+        return outcome.Result.Passed ? RunnerProtocol.ExitCode.Success : RunnerProtocol.ExitCode.ExpectationFailed;
     }
 
     /// <summary>

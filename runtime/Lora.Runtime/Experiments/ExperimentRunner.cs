@@ -12,7 +12,8 @@ namespace Lora.Runtime.Experiments;
 
 /// <summary>
 /// The runtime side of a generated pipeline: trains, merges and evaluates one experiment into its
-/// artifacts folder, resuming from the newest checkpoint made with the same fingerprint.
+/// artifacts folder, resuming from the newest checkpoint made with the same fingerprint. Run goes through
+/// <see cref="ExperimentStages"/>, as the build does.
 /// </summary>
 public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRunner
 {
@@ -24,6 +25,9 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
     public Task<Lora.MergeResult> MergeAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
         Task.Run(() => Merge(config, training, cancellationToken), cancellationToken);
+
+    public Task<Lora.ExperimentRunResult> RunAsync(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken) =>
+        Task.Run(() => new ExperimentStages(options).Run(config, progress, cancellationToken).Result, CancellationToken.None);
 
     public Task<Lora.EvaluationResult> EvaluateAsync(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken) =>
         Task.Run(() => ExperimentEvaluator.Evaluate(config, training, ExperimentPaths.For(options.ArtifactsRoot, config), cancellationToken, options.Device), cancellationToken);

@@ -4,25 +4,15 @@ namespace Lora.Generators.Tests.Units;
 public sealed class ExperimentPipelineTests
 {
     [Fact]
-    public async Task Run_trains_then_merges_then_evaluates_each_configuration()
+    public async Task Run_hands_each_configuration_to_the_runner_in_order_and_returns_its_results()
     {
         var runner = new RecordingRunner(accuracy: 0.95);
         var config = Config("exp") with { Merge = new Lora.MergeSettings(Lora.MergeDType.Float16, true) };
         var results = await Lora.ExperimentPipeline.RunAsync(new[] { config, config with { VariantName = "rank-4" } }, runner, null, CancellationToken.None);
 
-        Assert.Equal(new[] { "train exp", "merge exp", "evaluate exp", "train exp/rank-4", "merge exp/rank-4", "evaluate exp/rank-4" }, runner.Calls);
+        Assert.Equal(new[] { "run exp", "run exp/rank-4" }, runner.Calls);
+        Assert.Equal(new[] { "exp", "exp/rank-4" }, results.Select(r => r.Config.FullName));
         Assert.All(results, r => Assert.True(r.Passed));
-        Assert.All(results, r => Assert.NotNull(r.Merge));
-    }
-
-    [Fact]
-    public async Task Run_skips_merge_and_evaluation_when_not_declared()
-    {
-        var runner = new RecordingRunner(accuracy: 0.5);
-        var config = Config("exp") with { Evaluation = null, Expectations = Array.Empty<Lora.ExpectationSettings>() };
-        var results = await Lora.ExperimentPipeline.RunAsync(new[] { config }, runner, null, CancellationToken.None);
-        Assert.Equal(new[] { "train exp" }, runner.Calls);
-        Assert.True(results.Single().Passed);
     }
 
     [Theory]
@@ -97,6 +87,14 @@ public sealed class ExperimentPipelineTests
         {
             Calls.Add("evaluate " + config.FullName);
             return Task.FromResult(new Lora.EvaluationResult(new Dictionary<Lora.Metric, double> { [Lora.Metric.Accuracy] = accuracy }, 4));
+        }
+
+        public Task<Lora.ExperimentRunResult> RunAsync(Lora.ExperimentConfig config, IProgress<Lora.TrainingProgress>? progress, CancellationToken cancellationToken)
+        {
+            Calls.Add("run " + config.FullName);
+            var evaluation = new Lora.EvaluationResult(new Dictionary<Lora.Metric, double> { [Lora.Metric.Accuracy] = accuracy }, 4);
+            return Task.FromResult(new Lora.ExperimentRunResult(config, new Lora.TrainResult(config, "/out", 1, 1.0, null, TimeSpan.Zero), null, evaluation,
+                Lora.ExperimentPipeline.CheckExpectations(config, evaluation)));
         }
     }
 }

@@ -190,6 +190,35 @@ public class ExperimentRunnerTests
         Assert.False(Directory.Exists(Path.Combine(dir.Child("best"), "train-tiny-llama", "checkpoints")));
     }
 
+    /// <summary>The generated pipeline's Run goes through the build's stages: a second run of an unchanged experiment
+    /// trains, merges and evaluates nothing and returns the recorded results.</summary>
+    [Fact]
+    public async Task Run_trains_merges_and_evaluates_once_and_then_returns_the_recorded_results()
+    {
+        using var dir = new TempFolder();
+        var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with
+        {
+            Evaluation = new EvaluationSettings([Metric.Perplexity], 8),
+            Expectations = [new ExpectationSettings(Metric.Perplexity, AtLeast: null, AtMost: 1e9)],
+        };
+        var logs = new List<string>();
+        var runner = new ExperimentRunner(new RunnerOptions { ArtifactsRoot = dir.Child("artifacts"), Log = logs.Add });
+
+        var first = await runner.RunAsync(config, null, default);
+        var firstLogs = logs.ToList();
+        logs.Clear();
+        var second = await runner.RunAsync(config, null, default);
+
+        Assert.Contains(firstLogs, l => l.EndsWith(": evaluating base and tuned models"));
+        Assert.Contains(firstLogs, l => l.Contains(": merging into "));
+        Assert.DoesNotContain(logs, l => l.Contains("training") || l.Contains("merging") || l.Contains("evaluating"));
+        Assert.True(first.Passed && second.Passed);
+        Assert.Equal(6, second.Training.Steps);
+        Assert.Equal(first.Training.FinalLoss, second.Training.FinalLoss, 6);
+        Assert.Equal(first.Evaluation!.Metrics[Metric.Perplexity], second.Evaluation!.Metrics[Metric.Perplexity], 5);
+        Assert.Equal(first.Merge!.ModelDirectory, second.Merge!.ModelDirectory);
+    }
+
     [Fact]
     public async Task Merge_and_evaluate_write_their_artifacts()
     {
