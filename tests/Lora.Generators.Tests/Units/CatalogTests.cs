@@ -13,7 +13,8 @@ namespace Lora.Generators.Tests.Units;
 /// <summary>The generator's setting catalog and diagnostic list agree with Lora.Abstractions and the release notes.</summary>
 public sealed class CatalogTests
 {
-    private static readonly Dictionary<AttributeKind, Func<Attribute>> Attributes = new()
+    /// <summary>An instance of each experiment attribute, with its defaults.</summary>
+    internal static readonly Dictionary<AttributeKind, Func<Attribute>> Attributes = new()
     {
         [AttributeKind.Experiment] = () => new Lora.ExperimentAttribute("x"),
         [AttributeKind.BaseModel] = () => new Lora.BaseModelAttribute("x"),

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Lora.Generators.Tests.Infrastructure;
-using AttributeKind = gen::Lora.Generators.Parsing.AttributeKind;
 using AttributeNames = gen::Lora.Generators.Parsing.AttributeNames;
 using SettingCatalog = gen::Lora.Generators.Settings.SettingCatalog;
 using SettingDefinition = gen::Lora.Generators.Settings.SettingDefinition;
@@ -19,20 +18,6 @@ namespace Lora.Generators.Tests.Units;
 public sealed class SettingsReferenceTests
 {
     private const string Begin = "<!-- settings:begin (rendered by SettingsReferenceTests) -->", End = "<!-- settings:end -->";
-
-    private static readonly Dictionary<AttributeKind, Type> Attributes = new()
-    {
-        [AttributeKind.Experiment] = typeof(Lora.ExperimentAttribute),
-        [AttributeKind.BaseModel] = typeof(Lora.BaseModelAttribute),
-        [AttributeKind.LoraAdapter] = typeof(Lora.LoraAdapterAttribute),
-        [AttributeKind.Quantize] = typeof(Lora.QuantizeAttribute),
-        [AttributeKind.Dataset] = typeof(Lora.DatasetAttribute),
-        [AttributeKind.TypedDataset] = typeof(Lora.DatasetAttribute<>),
-        [AttributeKind.Training] = typeof(Lora.TrainingAttribute),
-        [AttributeKind.Evaluate] = typeof(Lora.EvaluateAttribute),
-        [AttributeKind.Expect] = typeof(Lora.ExpectAttribute),
-        [AttributeKind.Merge] = typeof(Lora.MergeAttribute),
-    };
 
     [Fact]
     public void The_settings_page_lists_every_setting_with_the_catalogs_default()
@@ -55,7 +40,7 @@ public sealed class SettingsReferenceTests
             text.Append("\n### `[").Append(AttributeNames.Display(group.Key, "TRow")).Append("]`\n\n| setting | default | what |\n| --- | --- | --- |\n");
             foreach (var definition in group)
                 text.Append("| `").Append(definition.Name).Append("` | ").Append(Default(definition)).Append(" | ")
-                    .Append(Summary(docs, Attributes[group.Key], definition.Name)).Append(" |\n");
+                    .Append(Summary(docs, CatalogTests.Attributes[group.Key]().GetType(), definition.Name)).Append(" |\n");
         }
         return text.Append('\n').ToString();
     }
