@@ -1,10 +1,13 @@
 namespace Lora.Runtime.Adapters;
 
-/// <summary>The settings of one LoRA adapter, as PEFT's LoraConfig (same meaning and defaults).</summary>
+/// <summary>
+/// The settings of one LoRA adapter, as PEFT's LoraConfig (same meaning), from an experiment's settings or an
+/// adapter_config.json; rank and alpha are always stated (the defaults are the experiment's, or the file's).
+/// </summary>
 public sealed record LoraConfig
 {
-    public int Rank { get; init; } = 8;
-    public double Alpha { get; init; } = 8;
+    public required int Rank { get; init; }
+    public required double Alpha { get; init; }
     public double Dropout { get; init; }
     /// <summary>Module names matched PEFT's way: equal to, or ending with ".&lt;target&gt;".</summary>
     public IReadOnlyList<string> TargetModules { get; init; } = [];

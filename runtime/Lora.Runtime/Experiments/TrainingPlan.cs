@@ -59,6 +59,6 @@ public sealed record TrainingPlan(int TotalSteps, int WarmupSteps, int MicroBatc
         LearningRate = t.LearningRate, TotalSteps = TotalSteps, WarmupSteps = WarmupSteps, GradientAccumulation = t.GradientAccumulation,
         MaxGradNorm = t.MaxGradNorm, WeightDecay = t.WeightDecay, Beta1 = t.Beta1, Beta2 = t.Beta2, Epsilon = t.Epsilon,
         EightBitOptimizer = t.Optimizer == Lora.OptimizerType.AdamW8Bit,
-        Schedule = t.Schedule switch { Lora.LrSchedule.Constant => ScheduleKind.Constant, Lora.LrSchedule.Linear => ScheduleKind.Linear, _ => ScheduleKind.Cosine },
+        Schedule = t.Schedule,
     };
 }

@@ -54,7 +54,12 @@ public static class TrainingBenchmark
         var targets = o.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => t.Replace("mlp.", "")).Distinct().ToList();
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = o.Rank, Alpha = o.Alpha, TargetModules = targets });
         model.to(device);
-        var options = new TrainingOptions { LearningRate = 1e-4, TotalSteps = o.Warmup + o.Steps, Schedule = ScheduleKind.Constant, MaxGradNorm = 0, WeightDecay = 0.01, EightBitOptimizer = eightBit };
+        // The PyTorch peer's optimizer (torch.optim.AdamW's betas and eps), a constant rate, no clipping: the same work each step.
+        var options = new TrainingOptions
+        {
+            LearningRate = 1e-4, TotalSteps = o.Warmup + o.Steps, WarmupSteps = 0, Schedule = Lora.LrSchedule.Constant, GradientAccumulation = 1,
+            MaxGradNorm = 0, WeightDecay = 0.01, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, EightBitOptimizer = eightBit,
+        };
         using var trainer = new LoraTrainer(model, "default", options);
         manual_seed(0);
         var ids = randint(0, o.Vocab, [o.Batch, o.Seq], dtype: ScalarType.Int64, device: device);

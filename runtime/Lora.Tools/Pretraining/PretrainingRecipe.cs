@@ -41,7 +41,7 @@ public sealed record PretrainingRecipe(
     int Steps,
     double PeakLearningRate,
     int WarmupSteps,
-    ScheduleKind Schedule,
+    Lora.LrSchedule Schedule,
     double WeightDecay,
     double Beta1,
     double Beta2,
@@ -61,7 +61,8 @@ public sealed record PretrainingRecipe(
     {
         LearningRate = PeakLearningRate, Schedule = Schedule, WarmupSteps = WarmupSteps, TotalSteps = Steps,
         GradientAccumulation = GradientAccumulation, MaxGradNorm = MaxGradNorm, WeightDecay = WeightDecay,
-        Beta1 = Beta1, Beta2 = Beta2,
+        // A recipe states no ε and trains with full-precision AdamW moments: PyTorch AdamW's ε, as the shipped model trained.
+        Beta1 = Beta1, Beta2 = Beta2, Epsilon = 1e-8, EightBitOptimizer = false,
     };
 
     [JsonIgnore]

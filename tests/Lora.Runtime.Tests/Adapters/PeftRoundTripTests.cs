@@ -112,7 +112,7 @@ public class PeftRoundTripTests
     public void Unknown_target_module_lists_the_model_projections()
     {
         using var model = ModelLoader.Load(RepoPaths.Fixture("tiny-llama", "base"));
-        var e = Assert.Throws<ArgumentException>(() => LoraAdapters.Attach(model, "x", new LoraConfig { TargetModules = ["c_attn"] }));
+        var e = Assert.Throws<ArgumentException>(() => LoraAdapters.Attach(model, "x", new LoraConfig { Rank = 8, Alpha = 8, TargetModules = ["c_attn"] }));
         Assert.Contains("[c_attn]", e.Message);
         Assert.Contains("q_proj", e.Message);
     }

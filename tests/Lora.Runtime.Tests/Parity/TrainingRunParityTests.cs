@@ -1,3 +1,4 @@
+using Lora.Runtime.Tests.Training;
 using Lora.Runtime.Adapters;
 using Lora.Runtime.Models;
 using Lora.Runtime.Peft;
@@ -17,11 +18,7 @@ public class TrainingRunParityTests
         var expected = TensorFiles.ReadAll(Path.Combine(folder, "expected.safetensors"));
         using var model = ModelLoader.Load(Path.Combine(folder, "base"));
         PeftAdapter.Load(model, Path.Combine(folder, "adapter_init"));
-        var options = new TrainingOptions
-        {
-            LearningRate = 5e-3, Schedule = ScheduleKind.Cosine, WarmupSteps = 2, TotalSteps = 6,
-            GradientAccumulation = 2, MaxGradNorm = 1.0, WeightDecay = 0.01,
-        };
+        var options = TestTrainingOptions.AdamW(5e-3, 6) with { Schedule = Lora.LrSchedule.Cosine, WarmupSteps = 2, GradientAccumulation = 2, MaxGradNorm = 1.0, WeightDecay = 0.01 };
         using var trainer = new LoraTrainer(model, "default", options);
         var data = expected["data"];
         var losses = new List<Tensor>();

@@ -1,3 +1,4 @@
+using Lora.Runtime.Tests.Training;
 using Lora.Runtime.Experiments;
 using Lora.Runtime.Models;
 using Lora.Runtime.Native;
@@ -36,7 +37,7 @@ public class DevicePlacementTests
             Assert.Contains(named, p => p.name.Contains(".lora_A."));
             Assert.All(named, p => Assert.True(p.parameter.device.type == DeviceType.META, $"{p.name} is on {p.parameter.device}"));
 
-            using var trainer = new LoraTrainer(model, "default", new TrainingOptions { LearningRate = 1e-3, TotalSteps = 1 });
+            using var trainer = new LoraTrainer(model, "default", TestTrainingOptions.AdamW(1e-3, 1));
             Assert.All(trainer.TrainableParameters.Select((_, i) => trainer.Optimizer.State(i)).SelectMany(s => s),
                 s => Assert.Equal(DeviceType.META, s.Value.device.type));
         }
@@ -49,9 +50,9 @@ public class DevicePlacementTests
         using var metaModel = ModelLoader.Create(ModelConfig.Parse(SmallModels.LlamaConfig()));
         metaModel.to(Meta);
         manual_seed(3);
-        LoraAdapters.Attach(cpuModel, "default", new LoraConfig { Rank = 4, TargetModules = ["q_proj", "v_proj"] });
+        LoraAdapters.Attach(cpuModel, "default", new LoraConfig { Alpha = 8, Rank = 4, TargetModules = ["q_proj", "v_proj"] });
         manual_seed(3);
-        LoraAdapters.Attach(metaModel, "default", new LoraConfig { Rank = 4, TargetModules = ["q_proj", "v_proj"] });
+        LoraAdapters.Attach(metaModel, "default", new LoraConfig { Alpha = 8, Rank = 4, TargetModules = ["q_proj", "v_proj"] });
         var onMeta = LoraAdapters.Parameters(metaModel, "default");
         Assert.NotEmpty(onMeta);
         Assert.All(onMeta, p => Assert.Equal(DeviceType.META, p.Value.device.type));

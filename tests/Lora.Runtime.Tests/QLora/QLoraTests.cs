@@ -1,3 +1,4 @@
+using Lora.Runtime.Tests.Training;
 using Lora.Runtime.Adapters;
 using Lora.Runtime.Merge;
 using Lora.Runtime.Models;
@@ -81,7 +82,7 @@ public class QLoraTests
         using var model = ModelLoader.Load(fx.BaseDir, ScalarType.Float32, Nf4);
         manual_seed(1);
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, TargetModules = ["q_proj", "v_proj", "down_proj"] });
-        using var trainer = new LoraTrainer(model, "default", new TrainingOptions { LearningRate = 3e-2, TotalSteps = 12, Schedule = ScheduleKind.Constant });
+        using var trainer = new LoraTrainer(model, "default", TestTrainingOptions.AdamW(3e-2, 12) with { Schedule = Lora.LrSchedule.Constant });
         var losses = Enumerable.Range(0, 12).Select(_ => trainer.Step([TrainingBatch.LanguageModeling(fx["input_ids"])]).MicroLosses.item<float>()).ToList();
         Assert.True(losses[^1] < losses[0] * 0.95, $"loss {losses[0]} → {losses[^1]}");
         Assert.All(model.Projections().Where(p => p.Name != "lm_head"), p => Assert.NotNull(p.Layer.Quantized));

@@ -15,9 +15,9 @@ public class FlatParametersTests
     {
         using var model = SmallModels.Random(SmallModels.LlamaConfig());
         manual_seed(1);
-        LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, TargetModules = ["q_proj", "v_proj", "down_proj"] });
+        LoraAdapters.Attach(model, "default", new LoraConfig { Alpha = 8, Rank = 4, TargetModules = ["q_proj", "v_proj", "down_proj"] });
         var before = LoraAdapters.Parameters(model, "default").Select(p => p.Value.detach().clone()).ToList();
-        using var trainer = new LoraTrainer(model, "default", new TrainingOptions { LearningRate = 1e-2, TotalSteps = 2 });
+        using var trainer = new LoraTrainer(model, "default", TestTrainingOptions.AdamW(1e-2, 2));
 
         var flat = trainer.Optimizer.Flat;
         Assert.NotNull(flat);
@@ -49,8 +49,8 @@ public class FlatParametersTests
     public void Eight_bit_moments_keep_the_per_parameter_update()
     {
         using var model = SmallModels.Random(SmallModels.LlamaConfig());
-        LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, TargetModules = ["q_proj"] });
-        using var trainer = new LoraTrainer(model, "default", new TrainingOptions { LearningRate = 1e-2, TotalSteps = 1, EightBitOptimizer = true });
+        LoraAdapters.Attach(model, "default", new LoraConfig { Alpha = 8, Rank = 4, TargetModules = ["q_proj"] });
+        using var trainer = new LoraTrainer(model, "default", TestTrainingOptions.AdamW(1e-2, 1) with { EightBitOptimizer = true });
         Assert.Null(trainer.Optimizer.Flat);
     }
 }

@@ -46,7 +46,7 @@ public class GradientCheckpointingTests
             LoraAdapters.Attach(model, "d", new LoraConfig { Rank = 4, Alpha = 8, Dropout = 0.3, TargetModules = ["q_proj", "up_proj"] });
             foreach (var (_, b) in LoraAdapters.Parameters(model, "d").Where(p => p.PeftName.Contains("lora_B"))) using (no_grad()) b.normal_(0, 0.1);
             model.GradientCheckpointing = checkpointing;
-            using var trainer = new LoraTrainer(model, "d", new TrainingOptions { TotalSteps = 1 });
+            using var trainer = new LoraTrainer(model, "d", TestTrainingOptions.AdamW(2e-4, 1));
             manual_seed(9);
             model.train();
             CausalLmLoss.Compute(model.Forward(fx["input_ids"]), fx["input_ids"]).backward();

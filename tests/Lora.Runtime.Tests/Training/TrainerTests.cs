@@ -13,7 +13,7 @@ public class TrainerTests
         using var model = ModelLoader.Load(RepoPaths.Fixture("tiny-llama", "base"), dtype);
         manual_seed(seed);
         LoraAdapters.Attach(model, "default", new LoraConfig { Rank = 4, Alpha = 8, Dropout = 0.1, TargetModules = ["q_proj", "v_proj", "down_proj"] });
-        using var trainer = new LoraTrainer(model, "default", new TrainingOptions { LearningRate = 3e-2, TotalSteps = 12, WarmupSteps = 2, Schedule = ScheduleKind.Cosine });
+        using var trainer = new LoraTrainer(model, "default", TestTrainingOptions.AdamW(3e-2, 12) with { WarmupSteps = 2, Schedule = Lora.LrSchedule.Cosine });
         var ids = new PeftFixture("tiny-llama")["input_ids"];
         var losses = new List<Tensor>();
         for (int i = 0; i < 12; i++) losses.Add(trainer.Step([TrainingBatch.LanguageModeling(ids)]).MicroLosses);
@@ -54,11 +54,11 @@ public class TrainerTests
     }
 
     [Theory]
-    [InlineData(ScheduleKind.Constant, 0, 1.0, 1.0, 1.0)]
-    [InlineData(ScheduleKind.Linear, 0, 1.0, 0.5, 0.1)]
-    [InlineData(ScheduleKind.Cosine, 0, 1.0, 0.5, 0.0244717418524232)]
-    [InlineData(ScheduleKind.Linear, 5, 0.0, 0.8, 0.2)]
-    public void Schedules_match_transformers(ScheduleKind kind, int warmup, double at0, double at5or4, double at9)
+    [InlineData(Lora.LrSchedule.Constant, 0, 1.0, 1.0, 1.0)]
+    [InlineData(Lora.LrSchedule.Linear, 0, 1.0, 0.5, 0.1)]
+    [InlineData(Lora.LrSchedule.Cosine, 0, 1.0, 0.5, 0.0244717418524232)]
+    [InlineData(Lora.LrSchedule.Linear, 5, 0.0, 0.8, 0.2)]
+    public void Schedules_match_transformers(Lora.LrSchedule kind, int warmup, double at0, double at5or4, double at9)
     {
         var s = new LearningRateSchedule(kind, 1.0, warmup, 10);
         Assert.Equal(at0, s.At(0), 9);
