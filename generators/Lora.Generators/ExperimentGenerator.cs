@@ -38,10 +38,15 @@ namespace Lora.Generators
                 .Select(static (all, _) => ReferencedFiles.Merge(all))
                 .WithTrackingName(TrackingNames.ReferencedPaths);
 
-            var files = context.AdditionalTextsProvider
+            // A dataset's head (DatasetHead) stands for the dataset whose path its metadata names.
+            var texts = context.AdditionalTextsProvider
+                .Combine(context.AnalyzerConfigOptionsProvider)
+                .Select(static (input, _) => (Text: input.Left,
+                    Path: input.Right.GetOptions(input.Left).TryGetValue(DatasetHead.SourcePathKey, out var source) && source.Length > 0 ? source : input.Left.Path));
+            var files = texts
                 .Combine(referenced)
                 .Where(static input => ReferencedFiles.Contains(input.Right, input.Left.Path))
-                .Select(static (input, ct) => AdditionalFileReader.Read(input.Left, ct))
+                .Select(static (input, ct) => AdditionalFileReader.Read(input.Left.Text, input.Left.Path, ct))
                 .WithTrackingName(TrackingNames.ProjectFile)
                 .Collect()
                 .Select(static (all, _) => new ProjectFiles(all.ToEquatableArray()))

@@ -32,4 +32,7 @@ internal static class ErrorCodes
 
     /// <summary>The runner did not stop within the grace period after cancellation and was killed.</summary>
     public const string Killed = "LORA1009";
+
+    /// <summary>A dataset's first lines could not be copied for the compile-time check (a warning: the runtime reads it again).</summary>
+    public const string DatasetHeadUnreadable = "LORA1020";
 }

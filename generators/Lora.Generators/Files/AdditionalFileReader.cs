@@ -9,16 +9,14 @@ namespace Lora.Generators.Files
     /// <summary>Reads the AdditionalFiles the experiments refer to.</summary>
     internal static class AdditionalFileReader
     {
-        /// <summary>How many non-blank lines of a dataset are checked.</summary>
-        public const int HeadLines = 20;
-
         /// <summary>Reads a referenced file: a config.json is parsed, any other file keeps its first lines.</summary>
-        /// <param name="file">The additional file.</param>
+        /// <param name="file">The additional file: the file itself, or a dataset's head (<see cref="DatasetHead"/>).</param>
+        /// <param name="path">The path it stands for: the dataset's own for a head.</param>
         /// <param name="cancellationToken">Cancels the read.</param>
         /// <returns>What the generator needs of it.</returns>
-        public static ProjectFile Read(AdditionalText file, CancellationToken cancellationToken)
+        public static ProjectFile Read(AdditionalText file, string path, CancellationToken cancellationToken)
         {
-            var path = ProjectPath.Normalize(file.Path);
+            path = ProjectPath.Normalize(path);
             var text = file.GetText(cancellationToken);
             if (text is null)
             {
@@ -41,7 +39,7 @@ namespace Lora.Generators.Files
                 }
 
                 head.Add(new DatasetLine(line.LineNumber + 1, content));
-                if (head.Count == HeadLines)
+                if (head.Count == DatasetHead.Lines)
                 {
                     break;
                 }

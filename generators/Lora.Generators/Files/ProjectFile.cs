@@ -5,6 +5,6 @@ namespace Lora.Generators.Files
     /// <summary>An AdditionalFiles entry the generator cross-checks: a model config or the head of a dataset.</summary>
     /// <param name="Path">The normalized full path.</param>
     /// <param name="ModelConfig">The parsed config when the file is named config.json, else null.</param>
-    /// <param name="Head">The first non-blank lines (at most <see cref="AdditionalFileReader.HeadLines"/>) of any other JSON or JSONL file.</param>
+    /// <param name="Head">The first non-blank lines (at most <see cref="DatasetHead.Lines"/>) of any other JSON or JSONL file.</param>
     internal sealed record ProjectFile(string Path, ModelConfigFile? ModelConfig, EquatableArray<DatasetLine> Head);
 }

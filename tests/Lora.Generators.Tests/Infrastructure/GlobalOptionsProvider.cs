@@ -4,8 +4,10 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Lora.Generators.Tests.Infrastructure;
 
-/// <summary>Analyzer config options with only global (build_property.*) values, as MSBuild passes them.</summary>
-internal sealed class GlobalOptionsProvider(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptionsProvider
+/// <summary>Analyzer config options as MSBuild passes them: global (build_property.*) values, and per AdditionalFiles entry
+/// its visible metadata (build_metadata.AdditionalFiles.*), keyed by the entry's path.</summary>
+internal sealed class GlobalOptionsProvider(IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, Dictionary<string, string>>? fileMetadata = null)
+    : AnalyzerConfigOptionsProvider
 {
     private readonly Options _global = new(values);
 
@@ -16,7 +18,8 @@ internal sealed class GlobalOptionsProvider(IReadOnlyDictionary<string, string> 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
 
     /// <inheritdoc/>
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
+        fileMetadata is not null && fileMetadata.TryGetValue(textFile.Path, out var metadata) ? new Options(metadata) : Options.Empty;
 
     private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
     {

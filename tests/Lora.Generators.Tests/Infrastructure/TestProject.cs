@@ -14,6 +14,7 @@ internal sealed class TestProject
     private readonly List<(string Path, string Text)> _sources = new();
     private readonly Dictionary<string, string> _files = new(Fixtures.DefaultFiles);
     private IReadOnlyList<AdditionalText>? _texts;
+    private readonly Dictionary<string, Dictionary<string, string>> _fileMetadata = new();
     private readonly Dictionary<string, string> _properties = new()
     {
         ["build_property.MSBuildProjectDirectory"] = Fixtures.ProjectDirectory,
@@ -36,6 +37,19 @@ internal sealed class TestProject
     public TestProject WithFile(string relativePath, string text)
     {
         _files[relativePath] = text;
+        return this;
+    }
+
+    /// <summary>Sets an AdditionalFiles entry's metadata visible to the generator (build_metadata.AdditionalFiles.&lt;name&gt;).</summary>
+    /// <param name="relativePath">The entry's path under the project directory.</param>
+    /// <param name="name">The metadata name, e.g. LoraSourcePath.</param>
+    /// <param name="value">Its value.</param>
+    /// <returns>This project.</returns>
+    public TestProject WithFileMetadata(string relativePath, string name, string value)
+    {
+        var path = Fixtures.ProjectDirectory + "/" + relativePath;
+        if (!_fileMetadata.TryGetValue(path, out var metadata)) _fileMetadata[path] = metadata = new Dictionary<string, string>();
+        metadata["build_metadata.AdditionalFiles." + name] = value;
         return this;
     }
 
@@ -77,7 +91,7 @@ internal sealed class TestProject
         new[] { new ExperimentGenerator().AsSourceGenerator() },
         AdditionalTexts(),
         ParseOptions,
-        new GlobalOptionsProvider(_properties),
+        new GlobalOptionsProvider(_properties, _fileMetadata),
         new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator.</summary>

@@ -42,6 +42,22 @@ public sealed class DatasetRuleTests
         Assert.Contains("Line 3 of 'data/broken.jsonl' is not a JSON object: expected ',' or '}' (the text ends early) (column 45)", run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
+    /// <summary>The build hands the generator a dataset's first lines as a head file under obj/ (LoraDatasetHeads), whose
+    /// metadata names the dataset: the head is checked as the dataset, and diagnostics name the dataset, not the head.</summary>
+    [Fact]
+    public void LORA0051_a_dataset_head_is_checked_as_the_dataset_it_names()
+    {
+        var head = Fixtures.Lines(
+            """{"instruction": "Say hi.", "output": "Hi"}""",
+            "",
+            """{"instruction": "Say bye.", "output": "Bye" """);
+        var run = new TestProject()
+            .WithFile("obj/lora-dataset-heads/big.0123456789abcdef.head.jsonl", head)
+            .WithFileMetadata("obj/lora-dataset-heads/big.0123456789abcdef.head.jsonl", "LoraSourcePath", Fixtures.ProjectDirectory + "/data/big.jsonl")
+            .Verify(Experiments.With("[Dataset({|LORA0051:\"data/big.jsonl\"|}, Format = DatasetFormat.Alpaca, MaxLength = 128)]"));
+        Assert.Contains("Line 3 of 'data/big.jsonl' is not a JSON object", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void LORA0051_json_array_file_is_not_jsonl()
     {
