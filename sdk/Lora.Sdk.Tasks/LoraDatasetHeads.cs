@@ -31,7 +31,8 @@ public sealed class LoraDatasetHeads : Microsoft.Build.Utilities.Task
         var heads = new List<ITaskItem>();
         foreach (var dataset in Datasets)
         {
-            string source = Path.GetFullPath(dataset.ItemSpec);
+            // FullPath, not Path.GetFullPath: a relative item is the project's, and MSBuild nodes do not run in its folder.
+            string source = dataset.GetMetadata("FullPath");
             if (!File.Exists(source)) continue;   // the generator reports a missing dataset at its [Dataset] argument
             // One file name per dataset path: two datasets of one name in different folders keep apart.
             string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)))[..16].ToLowerInvariant();

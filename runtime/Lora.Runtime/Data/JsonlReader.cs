@@ -14,6 +14,10 @@ public static class JsonlReader
     static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
     static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>The longest line read, in bytes: a row is one example, and a longer "line" (a file without line breaks, a
+    /// binary file) would otherwise be held whole in memory before anything could be said about it.</summary>
+    public const int MaxLineBytes = 64 << 20;
+
     public static IReadOnlyList<JsonlRow> Read(string path)
     {
         if (!File.Exists(path)) throw new DatasetException($"{path}: dataset file not found.");
@@ -50,6 +54,9 @@ public static class JsonlReader
         {
             if (b != '\n')
             {
+                if (line.Length == MaxLineBytes)
+                    throw new DatasetException($"{path}:{number + 1}: the line is longer than {MaxLineBytes >> 20} MiB; each line must be one example " +
+                                               "(a JSON object), so check that the file is JSONL with a line break after each row.");
                 line.WriteByte((byte)b);
                 continue;
             }

@@ -28,6 +28,23 @@ public sealed class JsonlReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_line_longer_than_the_limit_is_an_error_naming_its_line_before_it_is_read_whole()
+    {
+        var path = _temp.Child("no-breaks.jsonl");
+        using (var stream = File.Create(path))
+        {
+            stream.Write("{\"text\": \"a\"}\n"u8);
+            var block = new byte[1 << 20];
+            Array.Fill(block, (byte)'x');
+            for (int i = 0; i <= JsonlReader.MaxLineBytes >> 20; i++) stream.Write(block);   // one line of 65 MiB, no break
+        }
+
+        var error = Assert.Throws<DatasetException>(() => JsonlReader.Read(path));
+
+        Assert.StartsWith($"{path}:2: the line is longer than 64 MiB", error.Message);
+    }
+
+    [Fact]
     public void A_line_that_is_not_json_names_file_and_line()
     {
         var path = Write("{\"text\": \"a\"}\n{\"text\": \"b\",}\n");
