@@ -14,9 +14,9 @@ namespace Lora
         }
 
         /// <summary>The shape of each line. Default <see cref="DatasetFormat.Jsonl"/>.</summary>
-        public DatasetFormat Format { get; set; } = DatasetFormat.Jsonl;
+        public DatasetFormat Format { get; set; } = SettingDefaults.Format;
 
         /// <summary>The field holding the text with <see cref="DatasetFormat.Jsonl"/> (TRL's <c>dataset_text_field</c>). Default <c>"text"</c>.</summary>
-        public string TextField { get; set; } = "text";
+        public string TextField { get; set; } = SettingDefaults.TextField;
     }
 }

@@ -19,10 +19,10 @@ namespace Lora
         public double EvalFraction { get; set; }
 
         /// <summary>Shuffle rows (seeded by <see cref="TrainingAttribute.Seed"/>) before splitting and each epoch. Default true.</summary>
-        public bool Shuffle { get; set; } = true;
+        public bool Shuffle { get; set; } = SettingDefaults.Shuffle;
 
         /// <summary>Longest row in tokens; longer rows are truncated. At least 8. Default 512.</summary>
-        public int MaxLength { get; set; } = 512;
+        public int MaxLength { get; set; } = SettingDefaults.MaxLength;
 
         /// <summary>A separate evaluation file in the same format; overrides <see cref="EvalFraction"/>.</summary>
         public string? EvalPath { get; set; }
@@ -31,6 +31,6 @@ namespace Lora
         public bool TrainOnInputs { get; set; }
 
         /// <summary>Append the tokenizer's end-of-sequence token to every completion. Default true.</summary>
-        public bool AddEos { get; set; } = true;
+        public bool AddEos { get; set; } = SettingDefaults.AddEos;
     }
 }

@@ -19,7 +19,7 @@ namespace Lora
         }
 
         /// <summary>The prompt template, e.g. <c>"Subject: {Subject}\n{Body}\nLabel:"</c>. Default empty.</summary>
-        public string Prompt { get; set; } = "";
+        public string Prompt { get; set; } = SettingDefaults.Prompt;
 
         /// <summary>The completion template the model learns to produce, e.g. <c>" {Label}"</c>. Required.</summary>
         public string? Completion { get; set; }

@@ -17,6 +17,6 @@ namespace Lora
         public Metric[] Metrics { get; }
 
         /// <summary>Tokens generated per row for generation metrics (accuracy, exact match, F1, ROUGE-L); at least 1. Default 32.</summary>
-        public int MaxNewTokens { get; set; } = 32;
+        public int MaxNewTokens { get; set; } = SettingDefaults.MaxNewTokens;
     }
 }

@@ -7,10 +7,10 @@ namespace Lora
     public sealed class LoraAdapterAttribute : Attribute
     {
         /// <summary>Rank r of the update B·A (PEFT <c>r</c>); at least 1 and at most the smallest dimension of a targeted module. Default 8.</summary>
-        public int Rank { get; set; } = 8;
+        public int Rank { get; set; } = SettingDefaults.Rank;
 
         /// <summary>Scaling numerator α (PEFT <c>lora_alpha</c>): the update is scaled by α/r, or α/√r with <see cref="UseRsLora"/>. Default 8.</summary>
-        public double Alpha { get; set; } = 8;
+        public double Alpha { get; set; } = SettingDefaults.Alpha;
 
         /// <summary>Dropout on the adapter's input, in [0, 1) (PEFT <c>lora_dropout</c>). Default 0.</summary>
         public double Dropout { get; set; }
@@ -23,7 +23,7 @@ namespace Lora
         public string[]? Targets { get; set; }
 
         /// <summary>Which biases train (PEFT <c>bias</c>). Default <see cref="LoraBias.None"/>.</summary>
-        public LoraBias Bias { get; set; } = LoraBias.None;
+        public LoraBias Bias { get; set; } = SettingDefaults.Bias;
 
         /// <summary>Rank-stabilized LoRA: scale by α/√r instead of α/r (PEFT <c>use_rslora</c>). Default false.</summary>
         public bool UseRsLora { get; set; }

@@ -10,10 +10,10 @@ namespace Lora
     public sealed class MergeAttribute : Attribute
     {
         /// <summary>The element type of the saved weights. Default <see cref="MergeDType.Float16"/>.</summary>
-        public MergeDType DType { get; set; } = MergeDType.Float16;
+        public MergeDType DType { get; set; } = SettingDefaults.MergeDType;
 
         /// <summary>Refuse to save when a merged weight is not finite (PEFT's <c>safe_merge</c>). Default true, and the only
         /// value: every merge is checked (false is diagnostic LORA0015, as a model with NaN weights is never written).</summary>
-        public bool SafeMerge { get; set; } = true;
+        public bool SafeMerge { get; set; } = SettingDefaults.SafeMerge;
     }
 }

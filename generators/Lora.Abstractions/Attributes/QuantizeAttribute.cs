@@ -8,7 +8,7 @@ namespace Lora
     {
         /// <summary>Quantizes the base model.</summary>
         /// <param name="type">The storage type of the base weights; <see cref="QuantType.NF4"/> is QLoRA's.</param>
-        public QuantizeAttribute(QuantType type = QuantType.NF4)
+        public QuantizeAttribute(QuantType type = SettingDefaults.QuantType)
         {
             Type = type;
         }
@@ -21,7 +21,7 @@ namespace Lora
 
         /// <summary>The type the dequantized weights are multiplied in. Default <see cref="ComputeType.Auto"/>: bfloat16 on a GPU
         /// that has it (as QLoRA trained), float32 on the CPU (bitsandbytes' default).</summary>
-        public ComputeType ComputeType { get; set; } = ComputeType.Auto;
+        public ComputeType ComputeType { get; set; } = SettingDefaults.QuantComputeType;
 
         /// <summary>
         /// Also store the embedding tables and the LM head in 4 bits, as bitsandbytes' <c>Embedding4bit</c> and an empty
