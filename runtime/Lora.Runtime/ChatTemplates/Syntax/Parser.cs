@@ -92,7 +92,7 @@ internal sealed partial class Parser
                     break;
                 case TokenKind.End:
                     if (endTags.Length > 0)
-                        throw Error(token, $"unexpected end of template, expected '{endTags[0]}'");
+                        throw Error(token, $"unexpected end of template, expected '{endTags.First(t => t.StartsWith("end", StringComparison.Ordinal))}'");
                     endTag = "";
                     return body;
                 default:
