@@ -28,6 +28,11 @@ public sealed class ChatTemplatesSemanticsTests
     [InlineData("{{ range(3) }} {{ namespace(a=1) }} {{ {'a': 1}.items() }}", "range(0, 3) <Namespace {'a': 1}> dict_items([('a', 1)])")]
     [InlineData("{{ 'a\u200db\\n' ~ (['a\u200db\\n', 'x\"y', \"q'\"]|string) }}", "a\u200db\n['a\\u200db\\n', 'x\"y', \"q'\"]")]
     [InlineData("{{ {'a': {'b': 1}} }}", "{'a': {'b': 1}}")]
+    [InlineData("{{ '%s and %s'|format('a', 1) }}{{ {'b': 1, 'A': 2, 'c': 0}|dictsort }}{{ {'b': 1, 'a': 2}|dictsort(by='value', reverse=true) }}",
+        "a and 1[('A', 2), ('b', 1), ('c', 0)][('a', 2), ('b', 1)]")]
+    [InlineData("{{ '{}-{}'.format(1, 'a') }}{{ '{0}{1}{0}'.format('x', 2) }}{{ '{name}!{{}}'.format(name='n') }}[{{ 'abc'.center(6, '*') }}]",
+        "1-ax2xn!{}[*abc**]")]
+    [InlineData("{{ [{'role': 'u'}]|map(attribute='missing')|list }}{{ '%d chars, %s' % (3, none) }}", "[Undefined]3 chars, None")]
     public void Renders_as_python_jinja(string template, string expected)
     {
         Assert.Equal(expected, ChatTemplate.Parse(template).Render(new Dictionary<string, object?>()).Text);

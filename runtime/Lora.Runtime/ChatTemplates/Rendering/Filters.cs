@@ -68,6 +68,13 @@ internal static partial class Filters
         ["wordcount"] = (v, _, _) => (long)WordPattern().Count(PyFormat.Str(v)),
         ["indent"] = Indent,
         ["sum"] = Sum,
+        ["format"] = (v, a, _) => a.Named.Count > 0
+            ? throw new ChatTemplateRenderException("the format filter with keyword arguments (%(name)s) is not supported")
+            : PrintfFormat.Format(PyFormat.Str(v), new PyTuple([.. a.Positional])),
+        // Without autoescaping, Markup prints as its string: safe is str().
+        ["safe"] = (v, _, _) => PyFormat.Str(v),
+        ["dictsort"] = DictSort,
+        ["center"] = (v, a, _) => StringMethods.Center(PyFormat.Str(v), a.Expect("center", "width").Get(0, "width", 80L) is long w ? w : 80, " "),
         ["min"] = (v, a, s) => Extreme(v, a, s, wantMax: false),
         ["max"] = (v, a, s) => Extreme(v, a, s, wantMax: true),
     };
@@ -199,6 +206,34 @@ internal static partial class Filters
             return c != 0 ? (reverse ? -c : c) : x.Index.CompareTo(y.Index);
         });
         return keyed.Select(k => k.Item).ToList();
+    }
+
+    private static object? DictSort(object? value, CallArguments arguments, RenderState state)
+    {
+        arguments.Expect("dictsort", "case_sensitive", "by", "reverse");
+        if (value is not PyDict dict)
+            throw new ChatTemplateRenderException("dictsort requires a mapping");
+        var caseSensitive = PyOps.IsTrue(arguments.Get(0, "case_sensitive", false));
+        var byValue = PyFormat.Str(arguments.Get(1, "by", "key")) switch
+        {
+            "key" => false,
+            "value" => true,
+            _ => throw new ChatTemplateRenderException("You can only sort by either \"key\" or \"value\""),
+        };
+        var reverse = PyOps.IsTrue(arguments.Get(2, "reverse", false));
+        var pairs = dict.Select((p, index) => (Pair: new PyTuple([PyDict.FromKey(p.Key), p.Value]), Index: index)).ToList();
+        object? Key(PyTuple pair)
+        {
+            var key = pair.Items[byValue ? 1 : 0];
+            return !caseSensitive && key is string s ? s.ToLowerInvariant() : key;
+        }
+
+        pairs.Sort((x, y) =>
+        {
+            var c = PyOps.Compare(Key(x.Pair), Key(y.Pair), "<");
+            return c != 0 ? (reverse ? -c : c) : x.Index.CompareTo(y.Index);
+        });
+        return pairs.Select(p => (object?)p.Pair).ToList();
     }
 
     private static PyIterator Unique(object? value, CallArguments arguments, RenderState state)

@@ -19,7 +19,7 @@ internal static class StringMethods
     [
         "strip", "lstrip", "rstrip", "startswith", "endswith", "split", "rsplit", "upper", "lower", "title", "capitalize",
         "replace", "join", "find", "count", "isdigit", "isalpha", "isspace", "islower", "isupper", "removeprefix",
-        "removesuffix", "splitlines",
+        "removesuffix", "splitlines", "format", "center",
     ];
 
     public static object? Call(string s, string name, CallArguments args) => name switch
@@ -50,6 +50,8 @@ internal static class StringMethods
         "removeprefix" => RemovePrefix(s, RequiredString(args.Expect(name, "prefix").Get(0, "prefix", null))),
         "removesuffix" => RemoveSuffix(s, RequiredString(args.Expect(name, "suffix").Get(0, "suffix", null))),
         "splitlines" => SplitLines(s),
+        "format" => StringFormat.Format(s, args),
+        "center" => Center(s, Integer(args.Expect(name, "width", "fillchar").Get(0, "width", 0L)), RequiredString(args.Get(1, "fillchar", " "))),
         _ => throw new ChatTemplateRenderException($"str.{name}() is not supported"),
     };
 
@@ -104,6 +106,17 @@ internal static class StringMethods
         for (var i = s.IndexOf(sub, StringComparison.Ordinal); i >= 0; i = s.IndexOf(sub, i + sub.Length, StringComparison.Ordinal))
             count++;
         return count;
+    }
+
+    /// <summary>Python's str.center, with CPython's split of odd padding (one more on the left when margin and width are both odd).</summary>
+    public static string Center(string s, long width, string fill)
+    {
+        var length = PyText.Length(s);
+        if (width <= length)
+            return s;
+        var margin = width - length;
+        var left = (margin / 2) + (margin & width & 1);
+        return string.Concat(Enumerable.Repeat(fill, (int)left)) + s + string.Concat(Enumerable.Repeat(fill, (int)(margin - left)));
     }
 
     private static string RemovePrefix(string s, string prefix) =>

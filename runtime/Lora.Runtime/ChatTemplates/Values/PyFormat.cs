@@ -33,7 +33,8 @@ internal static class PyFormat
             case long l: builder.Append(l.ToString(CultureInfo.InvariantCulture)); break;
             case double d: builder.Append(Float(d)); break;
             case string s: AppendStringRepr(builder, s); break;
-            case Undefined: builder.Append(""); break;
+            // str() of an undefined is "", its repr (inside a printed list) is "Undefined".
+            case Undefined: builder.Append("Undefined"); break;
             case List<object?> list:
                 builder.Append('[');
                 AppendItems(builder, list);
