@@ -26,7 +26,8 @@ public static class ChatTemplateLoader
         if (!File.Exists(config))
             return false;
         using var document = JsonDocument.Parse(File.ReadAllText(config));
-        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("chat_template", out _);
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("chat_template", out var template) && template.ValueKind != JsonValueKind.Null;
     }
 
     /// <exception cref="ChatTemplateException">No template, a malformed one, or one using unsupported features.</exception>
@@ -52,7 +53,8 @@ public static class ChatTemplateLoader
             templateValue = fromJson;
             source = jsonPath;
         }
-        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("chat_template", out var fromConfig))
+        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("chat_template", out var fromConfig)
+                 && fromConfig.ValueKind != JsonValueKind.Null)
         {
             templateValue = fromConfig;
             source = configPath;

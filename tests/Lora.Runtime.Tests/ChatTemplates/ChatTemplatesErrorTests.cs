@@ -84,7 +84,7 @@ public sealed class ChatTemplatesErrorTests
     public void A_folder_without_a_template_is_refused()
     {
         using var folder = new TempFolder();
-        File.WriteAllText(Path.Combine(folder.Path, "tokenizer_config.json"), """{"eos_token": "</s>"}""");
+        File.WriteAllText(Path.Combine(folder.Path, "tokenizer_config.json"), """{"eos_token": "</s>", "chat_template": null}""");
         Assert.False(ChatTemplateLoader.HasChatTemplate(folder.Path));
         Assert.Throws<ChatTemplateException>(() => ChatTemplateLoader.Load(folder.Path));
     }

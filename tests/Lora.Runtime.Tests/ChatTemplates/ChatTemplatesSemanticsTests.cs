@@ -33,6 +33,7 @@ public sealed class ChatTemplatesSemanticsTests
     [InlineData("{{ '{}-{}'.format(1, 'a') }}{{ '{0}{1}{0}'.format('x', 2) }}{{ '{name}!{{}}'.format(name='n') }}[{{ 'abc'.center(6, '*') }}]",
         "1-ax2xn!{}[*abc**]")]
     [InlineData("{{ [{'role': 'u'}]|map(attribute='missing')|list }}{{ '%d chars, %s' % (3, none) }}", "[Undefined]3 chars, None")]
+    [InlineData("{{ false|select|list }}{{ 0.5 is odd }}{{ 3.0 is odd }}{{ (1, 'x') * 2 }}{{ 'plain' % [1] }}", "[]FalseTrue(1, 'x', 1, 'x')plain")]
     public void Renders_as_python_jinja(string template, string expected)
     {
         Assert.Equal(expected, ChatTemplate.Parse(template).Render(new Dictionary<string, object?>()).Text);

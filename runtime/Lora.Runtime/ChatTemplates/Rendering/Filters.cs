@@ -115,15 +115,18 @@ internal static partial class Filters
     {
         var attribute = arguments.Positional.Count > 0 ? arguments.Positional[0] : throw new ChatTemplateRenderException("Missing parameter for attribute name");
         var test = PickTest(arguments.Positional.Skip(1).ToList(), arguments.Named, state);
-        var picked = PyOps.Iterate(value).Where(item => test(LookupPath(item, attribute)) == keep).ToList();
+        var picked = IterateIfTrue(value).Where(item => test(LookupPath(item, attribute)) == keep).ToList();
         return new PyIterator(picked, "generator");
     }
 
     private static PyIterator Select(object? value, CallArguments arguments, RenderState state, bool keep)
     {
         var test = PickTest(arguments.Positional, arguments.Named, state);
-        return new PyIterator(PyOps.Iterate(value).Where(item => test(item) == keep).ToList(), "generator");
+        return new PyIterator(IterateIfTrue(value).Where(item => test(item) == keep).ToList(), "generator");
     }
+
+    // Jinja's select, reject, selectattr, rejectattr and map iterate the value only when it is true: false|select is empty.
+    private static IEnumerable<object?> IterateIfTrue(object? value) => PyOps.IsTrue(value) ? PyOps.Iterate(value) : [];
 
     // No test name: truthiness; else the named test with the remaining arguments.
     private static Func<object?, bool> PickTest(List<object?> rest, List<KeyValuePair<string, object?>> named, RenderState state)
@@ -144,7 +147,7 @@ internal static partial class Filters
             var attribute = arguments.Get(99, "attribute", null);
             var hasDefault = arguments.Has(99, "default");
             var fallback = arguments.Get(99, "default", null);
-            return new PyIterator(PyOps.Iterate(value).Select(item =>
+            return new PyIterator(IterateIfTrue(value).Select(item =>
                 LookupPath(item, attribute) is Undefined && hasDefault ? fallback : LookupPath(item, attribute)).ToList(), "generator");
         }
 
@@ -154,7 +157,7 @@ internal static partial class Filters
         if (!Supported.Contains(name))
             throw new ChatTemplateRenderException($"No filter named '{name}'.");
         var filterArguments = new CallArguments(arguments.Positional.Skip(1).ToList(), arguments.Named);
-        return new PyIterator(PyOps.Iterate(value).Select(item => Apply(name, item, filterArguments, state)).ToList(), "generator");
+        return new PyIterator(IterateIfTrue(value).Select(item => Apply(name, item, filterArguments, state)).ToList(), "generator");
     }
 
     private static object? Default(object? value, CallArguments arguments, RenderState state)
@@ -264,6 +267,7 @@ internal static partial class Filters
         var numberBase = arguments.Get(1, "base", 10L) is long b ? (int)b : 10;
         switch (value)
         {
+            case Undefined undefined: throw undefined.Fail();
             case bool flag: return flag ? 1L : 0L;
             case long l: return l;
             case double d: return double.IsFinite(d) ? (long)Math.Truncate(d) : fallback;
@@ -291,6 +295,7 @@ internal static partial class Filters
         var fallback = arguments.Get(0, "default", 0.0);
         return value switch
         {
+            Undefined undefined => throw undefined.Fail(),
             bool flag => flag ? 1.0 : 0.0,
             long l => (double)l,
             double d => d,
@@ -330,7 +335,10 @@ internal static partial class Filters
         var indentation = width is string w ? w : new string(' ', (int)(width is long n ? n : 4));
         var first = PyOps.IsTrue(arguments.Get(1, "first", false));
         var blank = PyOps.IsTrue(arguments.Get(2, "blank", false));
-        var text = PyFormat.Str(value) + "\n";
+        // Jinja appends "\n" to the value itself: only a string can be indented.
+        if (value is not string original)
+            throw value is Undefined undefined ? undefined.Fail() : new ChatTemplateRenderException($"unsupported operand type(s) for +=: '{PyFormat.TypeName(value)}' and 'str'");
+        var text = original + "\n";
         var lines = text.Split('\n').SkipLast(1).ToList();
         var builder = new StringBuilder();
         for (var i = 0; i < lines.Count; i++)

@@ -22,7 +22,7 @@ internal sealed partial class Renderer
             case DictExpr dict:
                 var result = new PyDict();
                 foreach (var (key, item) in dict.Pairs)
-                    result[PyDict.ToKey(Evaluate(key, scope, state))] = Evaluate(item, scope, state);
+                    result[PyDict.ToHashableKey(Evaluate(key, scope, state))] = Evaluate(item, scope, state);
                 return result;
             case AttributeExpr attribute:
                 return MemberAccess.GetAttribute(Evaluate(attribute.Owner, scope, state), attribute.Name);

@@ -25,9 +25,9 @@ internal static class TestFunctions
         ["callable"] = (v, _) => v is ICallableValue,
         ["lower"] = (v, _) => PyFormat.Str(v) is var s && s.Any(char.IsLetter) && !s.Any(char.IsUpper),
         ["upper"] = (v, _) => PyFormat.Str(v) is var s && s.Any(char.IsLetter) && !s.Any(char.IsLower),
-        ["even"] = (v, _) => Integer(v, "even") % 2 == 0,
-        ["odd"] = (v, _) => Integer(v, "odd") % 2 != 0,
-        ["divisibleby"] = (v, a) => Integer(v, "divisibleby") % Integer(a.Get(0, "num", null), "divisibleby") == 0,
+        ["even"] = (v, _) => PyOps.AreEqual(PyOps.Modulo(Number(v), 2L), 0L),
+        ["odd"] = (v, _) => PyOps.AreEqual(PyOps.Modulo(Number(v), 2L), 1L),
+        ["divisibleby"] = (v, a) => PyOps.AreEqual(PyOps.Modulo(Number(v), Number(a.Get(0, "num", null))), 0L),
         ["sameas"] = (v, a) => Same(v, a.Get(0, "other", null)),
         ["in"] = (v, a) => PyOps.Contains(a.Get(0, "seq", null), v),
         ["eq"] = Equal, ["equalto"] = Equal, ["=="] = Equal,
@@ -63,11 +63,11 @@ internal static class TestFunctions
         _ => ReferenceEquals(a, b),
     };
 
-    private static long Integer(object? value, string test) => value switch
+    // even/odd/divisibleby are Python's %: numbers only (a string % would be formatting).
+    private static object? Number(object? value) => value switch
     {
-        long l => l,
-        bool b => b ? 1 : 0,
+        bool or long or double => value,
         Undefined u => throw u.Fail(),
-        _ => throw new ChatTemplateRenderException($"test '{test}' needs an integer, got '{PyFormat.TypeName(value)}'"),
+        _ => throw new ChatTemplateRenderException($"unsupported operand type(s) for %: '{PyFormat.TypeName(value)}' and 'int'"),
     };
 }

@@ -52,7 +52,9 @@ internal static class PrintfFormat
             });
         }
 
-        if (next < values.Count)
+        // Python only complains about unused arguments when the right side is not mapping-like (a list, dict,
+        // range or undefined has __getitem__ and counts as one).
+        if (next < values.Count && arguments is not (List<object?> or PyDict or PyRange or Undefined))
             throw new ChatTemplateRenderException("not all arguments converted during string formatting");
         return builder.ToString();
     }

@@ -15,6 +15,11 @@ internal sealed class PyDict : OrderedDictionary<object, object?>
 
     public static object ToKey(object? key) => key ?? NoneKey;
 
+    /// <summary>A key for insertion or <c>in</c>: Python refuses unhashable ones (lists, dicts).</summary>
+    public static object ToHashableKey(object? key) => key is List<object?> or PyDict
+        ? throw new ChatTemplateRenderException($"unhashable type: '{PyFormat.TypeName(key)}'")
+        : ToKey(key);
+
     public static object? FromKey(object key) => ReferenceEquals(key, NoneKey) ? null : key;
 }
 

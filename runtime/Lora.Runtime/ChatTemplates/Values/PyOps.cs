@@ -153,9 +153,9 @@ internal static class PyOps
             return checked(ToLong(a) * ToLong(b));
         if (IsNumber(a) && IsNumber(b))
             return ToDouble(a) * ToDouble(b);
-        if (IsIntegral(b) && a is string or List<object?>)
+        if (IsIntegral(b) && a is string or List<object?> or PyTuple)
             return Repeat(a, ToLong(b));
-        if (IsIntegral(a) && b is string or List<object?>)
+        if (IsIntegral(a) && b is string or List<object?> or PyTuple)
             return Repeat(b, ToLong(a));
         throw BinaryError("*", a, b);
     }
@@ -165,11 +165,11 @@ internal static class PyOps
         times = Math.Max(0, times);
         if (sequence is string s)
             return string.Concat(Enumerable.Repeat(s, checked((int)times)));
-        var list = (List<object?>)sequence!;
+        var items = sequence is PyTuple tuple ? tuple.Items : (IReadOnlyList<object?>)sequence!;
         var result = new List<object?>();
         for (long i = 0; i < times; i++)
-            result.AddRange(list);
-        return result;
+            result.AddRange(items);
+        return sequence is PyTuple ? new PyTuple([.. result]) : result;
     }
 
     public static object? Divide(object? a, object? b)
@@ -229,6 +229,8 @@ internal static class PyOps
             return result;
         }
 
+        if (ToDouble(a) < 0 && ToDouble(b) != Math.Floor(ToDouble(b)))
+            throw new ChatTemplateRenderException("a negative number to a fractional power is complex in Python: not supported");
         return Math.Pow(ToDouble(a), ToDouble(b));
     }
 
@@ -260,7 +262,7 @@ internal static class PyOps
                     throw new ChatTemplateRenderException($"'in <string>' requires string as left operand, not {PyFormat.TypeName(item)}");
                 return s.Contains(t, StringComparison.Ordinal);
             case PyDict dict:
-                return dict.ContainsKey(PyDict.ToKey(item));
+                return dict.ContainsKey(PyDict.ToHashableKey(item));
             case Undefined:
                 // Undefined iterates as empty, so nothing is in it.
                 return false;
