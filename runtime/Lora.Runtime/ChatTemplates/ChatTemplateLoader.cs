@@ -1,0 +1,160 @@
+using System.Text.Json;
+
+namespace Lora.Runtime.ChatTemplates;
+
+/// <summary>
+/// Finds and parses a model folder's chat template as transformers does: <c>chat_template.jinja</c> first, then
+/// <c>chat_template.json</c>, then <c>chat_template</c> in <c>tokenizer_config.json</c>; a list of {name, template}
+/// (or a name → template object) uses the one named "default" ("tool_use" when tools are given).
+/// </summary>
+public static class ChatTemplateLoader
+{
+    private const string TokenizerConfigFile = "tokenizer_config.json";
+    private const string JinjaFile = "chat_template.jinja";
+    private const string JsonFile = "chat_template.json";
+
+    // PreTrainedTokenizerBase.SPECIAL_TOKENS_ATTRIBUTES, in its order.
+    private static readonly string[] SpecialTokenKeys =
+        ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token", "additional_special_tokens"];
+
+    /// <summary>Whether <paramref name="folder"/> has a chat template in any of the three places.</summary>
+    public static bool HasChatTemplate(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, JinjaFile)) || File.Exists(Path.Combine(folder, JsonFile)))
+            return true;
+        var config = Path.Combine(folder, TokenizerConfigFile);
+        if (!File.Exists(config))
+            return false;
+        using var document = JsonDocument.Parse(File.ReadAllText(config));
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("chat_template", out var template) && template.ValueKind != JsonValueKind.Null;
+    }
+
+    /// <exception cref="ChatTemplateException">No template, a malformed one, or one using unsupported features.</exception>
+    public static ModelChatTemplate Load(string folder)
+    {
+        var configPath = Path.Combine(folder, TokenizerConfigFile);
+        using var config = File.Exists(configPath) ? JsonDocument.Parse(File.ReadAllText(configPath)) : JsonDocument.Parse("{}");
+        var root = config.RootElement;
+
+        JsonElement? templateValue = null;
+        var jinjaPath = Path.Combine(folder, JinjaFile);
+        var jsonPath = Path.Combine(folder, JsonFile);
+        using var jsonDocument = File.Exists(jsonPath) && !File.Exists(jinjaPath) ? JsonDocument.Parse(File.ReadAllText(jsonPath)) : null;
+        string source;
+        if (File.Exists(jinjaPath))
+        {
+            return Build(new Dictionary<string, string> { [""] = File.ReadAllText(jinjaPath) }, root, jinjaPath);
+        }
+        else if (jsonDocument is not null)
+        {
+            if (!jsonDocument.RootElement.TryGetProperty("chat_template", out var fromJson))
+                throw new ChatTemplateException($"{jsonPath} has no \"chat_template\".");
+            templateValue = fromJson;
+            source = jsonPath;
+        }
+        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("chat_template", out var fromConfig)
+                 && fromConfig.ValueKind != JsonValueKind.Null)
+        {
+            templateValue = fromConfig;
+            source = configPath;
+        }
+        else
+        {
+            throw new ChatTemplateException(
+                $"{folder}: no chat template ({TokenizerConfigFile} \"chat_template\", {JinjaFile} or {JsonFile}).");
+        }
+
+        return Build(ReadTemplates(templateValue.Value, source), root, source);
+    }
+
+    /// <summary>A template string (key ""), or named templates from a list of {name, template} or an object.</summary>
+    private static Dictionary<string, string> ReadTemplates(JsonElement value, string source)
+    {
+        var templates = new Dictionary<string, string>(StringComparer.Ordinal);
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                templates[""] = value.GetString()!;
+                break;
+            case JsonValueKind.Array:
+                foreach (var entry in value.EnumerateArray())
+                {
+                    if (entry.ValueKind != JsonValueKind.Object
+                        || !entry.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+                        || !entry.TryGetProperty("template", out var template) || template.ValueKind != JsonValueKind.String)
+                        throw new ChatTemplateException($"{source}: each named chat template needs a string \"name\" and \"template\".");
+                    templates[name.GetString()!] = template.GetString()!;
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in value.EnumerateObject())
+                {
+                    if (property.Value.ValueKind != JsonValueKind.String)
+                        throw new ChatTemplateException($"{source}: chat template '{property.Name}' is not a string.");
+                    templates[property.Name] = property.Value.GetString()!;
+                }
+
+                break;
+            default:
+                throw new ChatTemplateException($"{source}: \"chat_template\" must be a string or a list of named templates.");
+        }
+
+        return templates;
+    }
+
+    private static ModelChatTemplate Build(Dictionary<string, string> templates, JsonElement config, string source)
+    {
+        var named = new Dictionary<string, ChatTemplate>(StringComparer.Ordinal);
+        foreach (var (name, text) in templates)
+        {
+            try
+            {
+                named[name] = ChatTemplate.Parse(text);
+            }
+            catch (ChatTemplateException e) when (e.Line > 0)
+            {
+                var which = name.Length == 0 ? "" : $" (template '{name}')";
+                throw new ChatTemplateException(e.Line, e.Column, $"{e.Problem} [{source}{which}]");
+            }
+        }
+
+        ChatTemplate main;
+        if (named.TryGetValue("", out var single))
+            main = single;
+        else if (named.TryGetValue("default", out var fallback))
+            main = fallback;
+        else
+            throw new ChatTemplateException(
+                $"{source}: multiple chat templates and no 'default': [{string.Join(", ", named.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]");
+        return new ModelChatTemplate(main, named, ReadSpecialTokens(config));
+    }
+
+    /// <summary>What <c>tokenizer.special_tokens_map</c> gives: the set ones, as strings (an AddedToken's content).</summary>
+    private static Dictionary<string, object?> ReadSpecialTokens(JsonElement config)
+    {
+        var tokens = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (config.ValueKind != JsonValueKind.Object)
+            return tokens;
+        foreach (var key in SpecialTokenKeys)
+        {
+            if (!config.TryGetProperty(key, out var value))
+                continue;
+            object? token = value.ValueKind switch
+            {
+                JsonValueKind.Object => value.TryGetProperty("content", out var content) ? TemplateValues.FromJson(content) : null,
+                JsonValueKind.Array => value.EnumerateArray()
+                    .Select(v => v.ValueKind == JsonValueKind.Object
+                        ? (v.TryGetProperty("content", out var c) ? TemplateValues.FromJson(c) : null)
+                        : TemplateValues.FromJson(v))
+                    .ToList(),
+                _ => TemplateValues.FromJson(value),
+            };
+            if (Values.PyOps.IsTrue(token))
+                tokens[key] = token;
+        }
+
+        return tokens;
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text;
+using Lora.Runtime.ChatTemplates.Syntax;
+using Lora.Runtime.ChatTemplates.Values;
+
+namespace Lora.Runtime.ChatTemplates.Rendering;
+
+/// <summary>Runs the statements of a parsed template; expressions are in Renderer.Expressions.cs.</summary>
+internal sealed partial class Renderer
+{
+    /// <summary>How a statement list ended: normally, or by break/continue unwinding to the loop.</summary>
+    internal enum Flow
+    {
+        Normal,
+        Break,
+        Continue,
+    }
+
+    public Flow Execute(List<Stmt> body, Scope scope, RenderState state)
+    {
+        foreach (var statement in body)
+        {
+            var flow = ExecuteOne(statement, scope, state);
+            if (flow != Flow.Normal)
+                return flow;
+        }
+
+        return Flow.Normal;
+    }
+
+    private Flow ExecuteOne(Stmt statement, Scope scope, RenderState state)
+    {
+        switch (statement)
+        {
+            case TextStmt text:
+                state.Output.Append(text.Text);
+                return Flow.Normal;
+            case PrintStmt print:
+                state.Output.Append(PyFormat.Str(Evaluate(print.Value, scope, state)));
+                return Flow.Normal;
+            case IfStmt conditional:
+                foreach (var (test, branch) in conditional.Branches)
+                {
+                    if (PyOps.IsTrue(Evaluate(test, scope, state)))
+                        return Execute(branch, scope, state);
+                }
+
+                return conditional.Else is null ? Flow.Normal : Execute(conditional.Else, scope, state);
+            case ForStmt loop:
+                ExecuteFor(loop, scope, state);
+                return Flow.Normal;
+            case SetStmt set:
+                Assign(set.Target, Evaluate(set.Value, scope, state), scope, state);
+                return Flow.Normal;
+            case SetBlockStmt setBlock:
+                var captured = Capture(setBlock.Body, scope, state);
+                Assign(setBlock.Target, setBlock.Filter is null ? captured : ApplyFilterChain(setBlock.Filter, captured, scope, state), scope, state);
+                return Flow.Normal;
+            case MacroStmt macro:
+                scope.Set(macro.Name, new MacroValue(macro.Name, macro.Parameters, macro.Body, scope, this));
+                return Flow.Normal;
+            case CallBlockStmt callBlock:
+                ExecuteCallBlock(callBlock, scope, state);
+                return Flow.Normal;
+            case FilterBlockStmt filterBlock:
+                var body = Capture(filterBlock.Body, scope, state);
+                state.Output.Append(PyFormat.Str(ApplyFilterChain(filterBlock.Filter, body, scope, state)));
+                return Flow.Normal;
+            case GenerationStmt generation:
+                return ExecuteGeneration(generation, scope, state);
+            case BreakStmt:
+                return Flow.Break;
+            case ContinueStmt:
+                return Flow.Continue;
+            default:
+                throw new InvalidOperationException($"Unknown statement {statement.GetType().Name}");
+        }
+    }
+
+    private void ExecuteFor(ForStmt loop, Scope scope, RenderState state)
+    {
+        var iterable = Evaluate(loop.Iterable, scope, state);
+        var items = new List<object?>();
+        foreach (var item in PyOps.Iterate(iterable))
+        {
+            if (loop.Filter is not null)
+            {
+                // The filter sees the loop target but not `loop` (Jinja evaluates it before the loop context exists).
+                var filterScope = new Scope(scope);
+                Assign(loop.Target, item, filterScope, state);
+                if (!PyOps.IsTrue(Evaluate(loop.Filter, filterScope, state)))
+                    continue;
+            }
+
+            items.Add(item);
+        }
+
+        var context = new LoopContext(items);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var iteration = new Scope(scope);
+            context.Index0 = i;
+            iteration.Set("loop", context);
+            Assign(loop.Target, items[i], iteration, state);
+            if (Execute(loop.Body, iteration, state) == Flow.Break)
+                break;
+        }
+
+        if (items.Count == 0 && loop.Else is not null)
+            Execute(loop.Else, scope, state);
+    }
+
+    private Flow ExecuteGeneration(GenerationStmt generation, Scope scope, RenderState state)
+    {
+        // Spans are offsets in the final text, so they are recorded only when the body goes straight to the output
+        // (not inside a macro or set block whose text lands elsewhere).
+        var direct = ReferenceEquals(state.Output, state.Root);
+        var start = state.Output.Length;
+        var flow = Execute(generation.Body, scope, state);
+        if (direct)
+            state.GenerationSpans.Add(new GenerationSpan(start, state.Output.Length));
+        return flow;
+    }
+
+    private void ExecuteCallBlock(CallBlockStmt callBlock, Scope scope, RenderState state)
+    {
+        var callee = Evaluate(callBlock.Call.Callee, scope, state);
+        var caller = new MacroValue("caller", callBlock.CallerParameters, callBlock.Body, scope, this);
+        var arguments = EvaluateArguments(callBlock.Call.Arguments, scope, state);
+        string text;
+        if (callee is MacroValue macro)
+            text = macro.Invoke(arguments, state, caller);
+        else
+            throw new ChatTemplateRenderException($"{callBlock.Call.Callee} in a call block is not a macro");
+        state.Output.Append(text);
+    }
+
+    private string Capture(List<Stmt> body, Scope scope, RenderState state)
+    {
+        var saved = state.Output;
+        state.Output = new StringBuilder();
+        try
+        {
+            Execute(body, scope, state);
+            return state.Output.ToString();
+        }
+        finally
+        {
+            state.Output = saved;
+        }
+    }
+
+    private static void Assign(Target target, object? value, Scope scope, RenderState state)
+    {
+        switch (target)
+        {
+            case NameTarget name:
+                scope.Set(name.Name, value);
+                break;
+            case TupleTarget tuple:
+                var items = PyOps.ToList(value);
+                if (items.Count != tuple.Items.Count)
+                {
+                    throw new ChatTemplateRenderException(items.Count < tuple.Items.Count
+                        ? $"not enough values to unpack (expected {tuple.Items.Count}, got {items.Count})"
+                        : $"too many values to unpack (expected {tuple.Items.Count})");
+                }
+
+                for (var i = 0; i < items.Count; i++)
+                    Assign(tuple.Items[i], items[i], scope, state);
+                break;
+            case NamespaceTarget attribute:
+                if (!scope.TryGet(attribute.Namespace, out var ns) || ns is not Namespace namespaceValue)
+                {
+                    throw new ChatTemplateRenderException(
+                        $"line {attribute.Line}, column {attribute.Column}: cannot assign attribute on non-namespace object");
+                }
+
+                namespaceValue.Attributes[attribute.Attribute] = value;
+                break;
+        }
+    }
+}
