@@ -40,6 +40,8 @@ public sealed class ChatTemplatesSemanticsTests
     [InlineData("{% set c %}{% set b = 1 %}{% endset %}[{{ b }}]{% for i in [1, 2] %}{% if true %}{% continue %}{% endif %}{% else %}E{% endfor %}"
         + "{% for i in [1] %}{% for j in [] %}{% else %}{% break %}{% endfor %}x{% endfor %}{% for i in [] %}{% else %}{% set z = 1 %}{% endfor %}[{{ z }}]",
         "[]E[]")]
+    [InlineData("{{ 1 // 0.1 }} {{ -7.5 // 2 }} {{ 'straße ﬁne İ ΟΔΟΣ ǆemal'|upper }}|{{ 'ΟΔΟΣ İ'|lower }}|{{ 'ǆemal ΟΔΟΣ'.title() }}|{{ 'e\u0301f a'|wordcount }}",
+        "9.0 -4.0 STRASSE FINE İ ΟΔΟΣ ǄEMAL|οδος i\u0307|ǅemal Οδος|3")]
     public void Renders_as_python_jinja(string template, string expected)
     {
         Assert.Equal(expected, ChatTemplate.Parse(template).Render(new Dictionary<string, object?>()).Text);
