@@ -57,7 +57,7 @@ internal sealed partial class Renderer
                 Assign(setBlock.Target, setBlock.Filter is null ? captured : ApplyFilterChain(setBlock.Filter, captured, scope, state), scope, state);
                 return Flow.Normal;
             case MacroStmt macro:
-                scope.Set(macro.Name, new MacroValue(macro.Name, macro.Parameters, macro.Body, scope, this));
+                scope.Set(macro.Name, new MacroValue(macro.Name, macro.Parameters, macro.Signature, macro.Body, scope, this));
                 return Flow.Normal;
             case CallBlockStmt callBlock:
                 ExecuteCallBlock(callBlock, scope, state);
@@ -135,7 +135,7 @@ internal sealed partial class Renderer
     private void ExecuteCallBlock(CallBlockStmt callBlock, Scope scope, RenderState state)
     {
         var callee = Evaluate(callBlock.Call.Callee, scope, state);
-        var caller = new MacroValue("caller", callBlock.CallerParameters, callBlock.Body, scope, this);
+        var caller = new MacroValue("caller", callBlock.CallerParameters, callBlock.CallerSignature, callBlock.Body, scope, this);
         var arguments = EvaluateArguments(callBlock.Call.Arguments, scope, state);
         string text;
         if (callee is MacroValue macro)
