@@ -7,7 +7,8 @@ namespace Lora.Runtime.ChatTemplates;
 /// A Hugging Face chat template, parsed once and rendered many times, with the semantics of the Jinja environment
 /// transformers uses (ImmutableSandboxedEnvironment, trim_blocks, lstrip_blocks, loop controls, the generation tag,
 /// its tojson, raise_exception and strftime_now). A template using a feature outside the supported subset is refused
-/// by <see cref="Parse"/> with a <see cref="ChatTemplateException"/> naming the line and column.
+/// by <see cref="Parse"/> with a <see cref="ChatTemplateException"/> naming the line and column. A parsed template is
+/// immutable: <see cref="Render"/> may run on several threads at once.
 /// </summary>
 public sealed class ChatTemplate
 {

@@ -34,38 +34,29 @@ public static class ChatTemplateLoader
     public static ModelChatTemplate Load(string folder)
     {
         var configPath = Path.Combine(folder, TokenizerConfigFile);
-        using var config = File.Exists(configPath) ? JsonDocument.Parse(File.ReadAllText(configPath)) : JsonDocument.Parse("{}");
+        using var config = JsonDocument.Parse(File.Exists(configPath) ? File.ReadAllText(configPath) : "{}");
         var root = config.RootElement;
 
-        JsonElement? templateValue = null;
+        // transformers' order: the .jinja file, then the .json file, then the config's own chat_template.
         var jinjaPath = Path.Combine(folder, JinjaFile);
-        var jsonPath = Path.Combine(folder, JsonFile);
-        using var jsonDocument = File.Exists(jsonPath) && !File.Exists(jinjaPath) ? JsonDocument.Parse(File.ReadAllText(jsonPath)) : null;
-        string source;
         if (File.Exists(jinjaPath))
-        {
             return Build(new Dictionary<string, string> { [""] = File.ReadAllText(jinjaPath) }, root, jinjaPath);
-        }
-        else if (jsonDocument is not null)
+
+        var jsonPath = Path.Combine(folder, JsonFile);
+        if (File.Exists(jsonPath))
         {
-            if (!jsonDocument.RootElement.TryGetProperty("chat_template", out var fromJson))
+            using var json = JsonDocument.Parse(File.ReadAllText(jsonPath));
+            if (json.RootElement.ValueKind != JsonValueKind.Object || !json.RootElement.TryGetProperty("chat_template", out var fromJson))
                 throw new ChatTemplateException($"{jsonPath} has no \"chat_template\".");
-            templateValue = fromJson;
-            source = jsonPath;
-        }
-        else if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("chat_template", out var fromConfig)
-                 && fromConfig.ValueKind != JsonValueKind.Null)
-        {
-            templateValue = fromConfig;
-            source = configPath;
-        }
-        else
-        {
-            throw new ChatTemplateException(
-                $"{folder}: no chat template ({TokenizerConfigFile} \"chat_template\", {JinjaFile} or {JsonFile}).");
+            return Build(ReadTemplates(fromJson, jsonPath), root, jsonPath);
         }
 
-        return Build(ReadTemplates(templateValue.Value, source), root, source);
+        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("chat_template", out var fromConfig)
+            && fromConfig.ValueKind != JsonValueKind.Null)
+            return Build(ReadTemplates(fromConfig, configPath), root, configPath);
+
+        throw new ChatTemplateException(
+            $"{folder}: no chat template ({TokenizerConfigFile} \"chat_template\", {JinjaFile} or {JsonFile}).");
     }
 
     /// <summary>A template string (key ""), or named templates from a list of {name, template} or an object.</summary>

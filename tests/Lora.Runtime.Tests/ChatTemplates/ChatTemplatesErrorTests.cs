@@ -56,6 +56,25 @@ public sealed class ChatTemplatesErrorTests
         Assert.Equal("'dict object' has no attribute 'missing'", error.Message);
     }
 
+    [Theory]
+    [InlineData("{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}", "macro 'm' takes not more than 1 argument(s)")]
+    [InlineData("{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, a=2) }}", "macro 'm' takes no keyword argument 'a'")]
+    [InlineData("{% macro m(a) %}{{ a }}{% endmacro %}{% call m(1) %}x{% endcall %}",
+        "macro 'm' was invoked with two values for the special caller argument. This is most likely a bug.")]
+    public void A_macro_binds_arguments_as_jinja_does(string template, string message)
+    {
+        var error = Assert.Throws<ChatTemplateRenderException>(() => ChatTemplate.Parse(template).Render(new Dictionary<string, object?>()));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_macro_that_reads_varargs_kwargs_and_caller_takes_them()
+    {
+        var template = ChatTemplate.Parse(
+            "{% macro m(a) %}{{ a }}{{ varargs }}{{ kwargs }}{{ caller() if caller is defined else '-' }}{% endmacro %}{{ m(1, 2, k=3) }}|{% call m(0) %}C{% endcall %}");
+        Assert.Equal("1(2,){'k': 3}-|0(){}C", template.Render(new Dictionary<string, object?>()).Text);
+    }
+
     [Fact]
     public void Named_templates_use_default_and_tool_use_only_with_tools()
     {

@@ -34,6 +34,14 @@ public sealed class ChatTemplatesSemanticsTests
         "1-ax2xn!{}[*abc**]")]
     [InlineData("{{ [{'role': 'u'}]|map(attribute='missing')|list }}{{ '%d chars, %s' % (3, none) }}", "[Undefined]3 chars, None")]
     [InlineData("{{ false|select|list }}{{ 0.5 is odd }}{{ 3.0 is odd }}{{ (1, 'x') * 2 }}{{ 'plain' % [1] }}", "[]FalseTrue(1, 'x', 1, 'x')plain")]
+    // Scoping found by comparing random statement nests with render.py: a set block and a loop's else block have their
+    // own scope; the else block runs when no iteration finished its body (continue counts as not finishing), and a
+    // break in it leaves the enclosing loop.
+    [InlineData("{% set c %}{% set b = 1 %}{% endset %}[{{ b }}]{% for i in [1, 2] %}{% if true %}{% continue %}{% endif %}{% else %}E{% endfor %}"
+        + "{% for i in [1] %}{% for j in [] %}{% else %}{% break %}{% endfor %}x{% endfor %}{% for i in [] %}{% else %}{% set z = 1 %}{% endfor %}[{{ z }}]",
+        "[]E[]")]
+    [InlineData("{{ 1 // 0.1 }} {{ -7.5 // 2 }} {{ 'straße ﬁne İ ΟΔΟΣ ǆemal'|upper }}|{{ 'ΟΔΟΣ İ'|lower }}|{{ 'ǆemal ΟΔΟΣ'.title() }}|{{ 'e\u0301f a'|wordcount }}",
+        "9.0 -4.0 STRASSE FINE İ ΟΔΟΣ ǄEMAL|οδος i\u0307|ǅemal Οδος|3")]
     public void Renders_as_python_jinja(string template, string expected)
     {
         Assert.Equal(expected, ChatTemplate.Parse(template).Render(new Dictionary<string, object?>()).Text);

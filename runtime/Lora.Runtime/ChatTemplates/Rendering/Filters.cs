@@ -34,8 +34,8 @@ internal static partial class Filters
         ["list"] = (v, _, _) => PyOps.ToList(v),
         ["string"] = (v, _, _) => PyFormat.Str(v),
         ["title"] = (v, _, _) => JinjaTitle(PyFormat.Str(v)),
-        ["upper"] = (v, _, _) => PyFormat.Str(v).ToUpperInvariant(),
-        ["lower"] = (v, _, _) => PyFormat.Str(v).ToLowerInvariant(),
+        ["upper"] = (v, _, _) => PyCase.Upper(PyFormat.Str(v)),
+        ["lower"] = (v, _, _) => PyCase.Lower(PyFormat.Str(v)),
         ["capitalize"] = (v, _, _) => PyText.Capitalize(PyFormat.Str(v)),
         ["replace"] = (v, a, _) => PyText.Replace(PyFormat.Str(v), PyFormat.Str(a.Expect("replace", "old", "new", "count").Get(0, "old", "")),
             PyFormat.Str(a.Get(1, "new", "")), a.Get(2, "count", null) is long n ? n : -1),
@@ -65,7 +65,7 @@ internal static partial class Filters
             _ => throw new ChatTemplateRenderException($"bad operand type for abs(): '{PyFormat.TypeName(v)}'"),
         },
         ["round"] = Round,
-        ["wordcount"] = (v, _, _) => (long)WordPattern().Count(PyFormat.Str(v)),
+        ["wordcount"] = (v, _, _) => WordCount(PyFormat.Str(v)),
         ["indent"] = Indent,
         ["sum"] = Sum,
         ["format"] = (v, a, _) => a.Named.Count > 0
@@ -171,8 +171,21 @@ internal static partial class Filters
     [GeneratedRegex(@"([-\s\(\{\[\<]+)")]
     private static partial Regex WordBeginning();
 
-    [GeneratedRegex(@"\w+")]
-    private static partial Regex WordPattern();
+    // Runs of Python's \w characters (.NET's \w also takes combining marks, Python's does not).
+    private static long WordCount(string s)
+    {
+        long words = 0;
+        var inWord = false;
+        foreach (var rune in s.EnumerateRunes())
+        {
+            var isWord = PyCase.IsWordCharacter(rune);
+            if (isWord && !inWord)
+                words++;
+            inWord = isWord;
+        }
+
+        return words;
+    }
 
     /// <summary>Jinja's title (not Python's): words start after whitespace, '-', '(', '{', '[' or '&lt;'.</summary>
     private static string JinjaTitle(string s)
@@ -182,7 +195,8 @@ internal static partial class Filters
         {
             if (part.Length == 0)
                 continue;
-            builder.Append(char.ToUpperInvariant(part[0])).Append(part[1..].ToLowerInvariant());
+            var first = System.Text.Rune.GetRuneAt(part, 0);
+            builder.Append(PyCase.Upper(first.ToString())).Append(PyCase.Lower(part[first.Utf16SequenceLength..]));
         }
 
         return builder.ToString();
@@ -198,7 +212,7 @@ internal static partial class Filters
         object? Key(object? item)
         {
             var key = attribute is null ? item : LookupPath(item, attribute);
-            return !caseSensitive && key is string s ? s.ToLowerInvariant() : key;
+            return !caseSensitive && key is string s ? PyCase.Lower(s) : key;
         }
 
         // A stable sort, as Python's; reverse keeps equal items in their order, as sorted(reverse=True) does.
@@ -228,7 +242,7 @@ internal static partial class Filters
         object? Key(PyTuple pair)
         {
             var key = pair.Items[byValue ? 1 : 0];
-            return !caseSensitive && key is string s ? s.ToLowerInvariant() : key;
+            return !caseSensitive && key is string s ? PyCase.Lower(s) : key;
         }
 
         pairs.Sort((x, y) =>
@@ -250,7 +264,7 @@ internal static partial class Filters
         {
             var key = attribute is null ? item : LookupPath(item, attribute);
             if (!caseSensitive && key is string s)
-                key = s.ToLowerInvariant();
+                key = PyCase.Lower(s);
             if (seen.Any(k => PyOps.AreEqual(k, key)))
                 continue;
             seen.Add(key);
@@ -376,7 +390,7 @@ internal static partial class Filters
         {
             var key = attribute is null ? item : LookupPath(item, attribute);
             if (!caseSensitive && key is string s)
-                key = s.ToLowerInvariant();
+                key = PyCase.Lower(s);
             if (!any || (wantMax ? PyOps.Compare(key, bestKey, ">") > 0 : PyOps.Compare(key, bestKey, "<") < 0))
             {
                 best = item;

@@ -46,23 +46,26 @@ internal sealed partial class Renderer
 
                 return conditional.Else is null ? Flow.Normal : Execute(conditional.Else, scope, state);
             case ForStmt loop:
-                ExecuteFor(loop, scope, state);
-                return Flow.Normal;
+                return ExecuteFor(loop, scope, state);
             case SetStmt set:
                 Assign(set.Target, Evaluate(set.Value, scope, state), scope, state);
                 return Flow.Normal;
             case SetBlockStmt setBlock:
-                var captured = Capture(setBlock.Body, scope, state);
+                var captured = Capture(setBlock.Body, scope, state, out var setFlow);
+                if (setFlow != Flow.Normal)
+                    return setFlow;
                 Assign(setBlock.Target, setBlock.Filter is null ? captured : ApplyFilterChain(setBlock.Filter, captured, scope, state), scope, state);
                 return Flow.Normal;
             case MacroStmt macro:
-                scope.Set(macro.Name, new MacroValue(macro.Name, macro.Parameters, macro.Body, scope, this));
+                scope.Set(macro.Name, new MacroValue(macro.Name, macro.Parameters, macro.Signature, macro.Body, scope, this));
                 return Flow.Normal;
             case CallBlockStmt callBlock:
                 ExecuteCallBlock(callBlock, scope, state);
                 return Flow.Normal;
             case FilterBlockStmt filterBlock:
-                var body = Capture(filterBlock.Body, scope, state);
+                var body = Capture(filterBlock.Body, scope, state, out var filterFlow);
+                if (filterFlow != Flow.Normal)
+                    return filterFlow;
                 state.Output.Append(PyFormat.Str(ApplyFilterChain(filterBlock.Filter, body, scope, state)));
                 return Flow.Normal;
             case GenerationStmt generation:
@@ -76,7 +79,8 @@ internal sealed partial class Renderer
         }
     }
 
-    private void ExecuteFor(ForStmt loop, Scope scope, RenderState state)
+    /// <summary>Runs a loop; the flow returned is its else block's, whose break/continue belong to an enclosing loop.</summary>
+    private Flow ExecuteFor(ForStmt loop, Scope scope, RenderState state)
     {
         var iterable = Evaluate(loop.Iterable, scope, state);
         var items = new List<object?>();
@@ -95,18 +99,25 @@ internal sealed partial class Renderer
         }
 
         var context = new LoopContext(items);
+        // Jinja clears its "run the else block" flag at the end of the body, so an iteration left by break or
+        // continue does not count: the else block runs unless some iteration ran its body to the end.
+        var completedAny = false;
         for (var i = 0; i < items.Count; i++)
         {
             var iteration = new Scope(scope);
             context.Index0 = i;
             iteration.Set("loop", context);
             Assign(loop.Target, items[i], iteration, state);
-            if (Execute(loop.Body, iteration, state) == Flow.Break)
+            var flow = Execute(loop.Body, iteration, state);
+            if (flow == Flow.Normal)
+                completedAny = true;
+            else if (flow == Flow.Break)
                 break;
         }
 
-        if (items.Count == 0 && loop.Else is not null)
-            Execute(loop.Else, scope, state);
+        // The else block is in the loop's scope too: its assignments do not leak. It runs after the loop, so a
+        // break or continue in it leaves the enclosing loop, as in Jinja's generated Python.
+        return !completedAny && loop.Else is not null ? Execute(loop.Else, new Scope(scope), state) : Flow.Normal;
     }
 
     private Flow ExecuteGeneration(GenerationStmt generation, Scope scope, RenderState state)
@@ -124,7 +135,7 @@ internal sealed partial class Renderer
     private void ExecuteCallBlock(CallBlockStmt callBlock, Scope scope, RenderState state)
     {
         var callee = Evaluate(callBlock.Call.Callee, scope, state);
-        var caller = new MacroValue("caller", callBlock.CallerParameters, callBlock.Body, scope, this);
+        var caller = new MacroValue("caller", callBlock.CallerParameters, callBlock.CallerSignature, callBlock.Body, scope, this);
         var arguments = EvaluateArguments(callBlock.Call.Arguments, scope, state);
         string text;
         if (callee is MacroValue macro)
@@ -134,13 +145,17 @@ internal sealed partial class Renderer
         state.Output.Append(text);
     }
 
-    private string Capture(List<Stmt> body, Scope scope, RenderState state)
+    /// <summary>
+    /// Renders a set or filter block's body into a string. Like Jinja, the body has its own scope (its assignments do
+    /// not leak), and a break/continue in it still leaves the enclosing loop (<paramref name="flow"/>).
+    /// </summary>
+    private string Capture(List<Stmt> body, Scope scope, RenderState state, out Flow flow)
     {
         var saved = state.Output;
         state.Output = new StringBuilder();
         try
         {
-            Execute(body, scope, state);
+            flow = Execute(body, new Scope(scope), state);
             return state.Output.ToString();
         }
         finally

@@ -20,11 +20,29 @@ internal sealed record SetBlockStmt(Target Target, List<Stmt> Body, FilterExpr? 
 
 internal sealed record MacroParameter(string Name, Expr? Default);
 
-internal sealed record MacroStmt(string Name, List<MacroParameter> Parameters, List<Stmt> Body, int Line, int Column) : Stmt(Line, Column);
+internal sealed record MacroStmt(string Name, List<MacroParameter> Parameters, List<Stmt> Body, int Line, int Column) : Stmt(Line, Column)
+{
+    /// <summary>What the body reads of varargs, kwargs and caller: Jinja accepts those arguments only then.</summary>
+    public MacroSignature Signature { get; } = MacroSignature.Of(Body);
+}
+
+/// <summary>Whether a macro body reads <c>varargs</c>, <c>kwargs</c> and <c>caller</c>.</summary>
+internal sealed record MacroSignature(bool CatchesVarargs, bool CatchesKwargs, bool UsesCaller)
+{
+    public static MacroSignature Of(List<Stmt> body)
+    {
+        var names = NameReferences.In(body);
+        return new MacroSignature(names.Contains("varargs"), names.Contains("kwargs"), names.Contains("caller"));
+    }
+}
 
 /// <summary><c>{% call(params) macro(args) %}body{% endcall %}</c>: the body is the macro's <c>caller()</c>.</summary>
 internal sealed record CallBlockStmt(CallExpr Call, List<MacroParameter> CallerParameters, List<Stmt> Body, int Line, int Column)
-    : Stmt(Line, Column);
+    : Stmt(Line, Column)
+{
+    /// <summary>The caller macro's: what its body reads of varargs, kwargs and caller.</summary>
+    public MacroSignature CallerSignature { get; } = MacroSignature.Of(Body);
+}
 
 /// <summary><c>{% filter upper %}body{% endfilter %}</c>: the filters' outermost node, whose innermost value is the body.</summary>
 internal sealed record FilterBlockStmt(FilterExpr Filter, List<Stmt> Body, int Line, int Column) : Stmt(Line, Column);

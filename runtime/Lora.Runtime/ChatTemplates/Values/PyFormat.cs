@@ -206,6 +206,10 @@ internal static class PyFormat
     public static string TypeDescription(object? value) => value switch
     {
         null => "None",
+        // Jinja's own classes are named with their module.
+        Namespace => "jinja2.utils.Namespace object",
+        LoopContext => "jinja2.runtime.LoopContext object",
+        Rendering.MacroValue => "jinja2.runtime.Macro object",
         _ => TypeName(value) + " object",
     };
 

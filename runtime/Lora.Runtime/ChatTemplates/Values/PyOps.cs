@@ -194,7 +194,16 @@ internal static class PyOps
             return (x % y != 0 && (x < 0) != (y < 0)) ? q - 1 : q;
         }
 
-        return Math.Floor(ToDouble(a) / ToDouble(b));
+        // CPython's float floor division goes through fmod, so 1 // 0.1 is 9.0 (floor(1 / 0.1) would be 10.0).
+        double dividend = ToDouble(a), divisor = ToDouble(b);
+        var mod = dividend % divisor;
+        var div = (dividend - mod) / divisor;
+        if (mod != 0 && (divisor < 0) != (mod < 0))
+            div -= 1.0;
+        if (div == 0)
+            return Math.CopySign(0.0, dividend / divisor);
+        var floor = Math.Floor(div);
+        return div - floor > 0.5 ? floor + 1.0 : floor;
     }
 
     public static object? Modulo(object? a, object? b)

@@ -99,25 +99,36 @@ internal static class PyText
         return parts;
     }
 
-    /// <summary>Python's str.title: a letter after a non-letter is upper-cased, others lower-cased.</summary>
+    /// <summary>Python's str.title: a cased letter after an uncased character takes its title form, the others lower case.</summary>
     public static string PythonTitle(string s)
     {
-        var chars = s.ToCharArray();
-        var previousIsLetter = false;
-        for (var i = 0; i < chars.Length; i++)
+        var builder = new System.Text.StringBuilder(s.Length);
+        var runes = s.EnumerateRunes().ToArray();
+        var previousCased = false;
+        for (var i = 0; i < runes.Length; i++)
         {
-            var c = chars[i];
-            var isCased = char.IsLetter(c);
-            chars[i] = isCased ? (previousIsLetter ? char.ToLowerInvariant(c) : char.ToUpperInvariant(c)) : c;
-            previousIsLetter = isCased;
+            var rune = runes[i];
+            var cased = PyCase.IsCased(rune);
+            if (!cased)
+                builder.Append(rune.ToString());
+            else if (!previousCased)
+                builder.Append(PyCase.Title(rune));
+            else
+                builder.Append(PyCase.LowerAt(runes, i));
+            previousCased = cased;
         }
 
-        return new string(chars);
+        return builder.ToString();
     }
 
-    /// <summary>Python's str.capitalize: first character upper-case, the rest lower-case.</summary>
-    public static string Capitalize(string s) =>
-        s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+    /// <summary>Python's str.capitalize: the first character in title form, the rest lower-case.</summary>
+    public static string Capitalize(string s)
+    {
+        if (s.Length == 0)
+            return s;
+        var first = System.Text.Rune.GetRuneAt(s, 0);
+        return PyCase.Title(first) + PyCase.Lower(s[first.Utf16SequenceLength..]);
+    }
 
     /// <summary>Python's str.replace with an optional count (negative: all).</summary>
     public static string Replace(string s, string old, string replacement, long count)
