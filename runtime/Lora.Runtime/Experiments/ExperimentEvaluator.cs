@@ -52,6 +52,17 @@ public static class ExperimentEvaluator
         return new Lora.EvaluationResult(tunedScores.Where(kv => Enum.TryParse<Lora.Metric>(kv.Key, out _)).ToDictionary(kv => Enum.Parse<Lora.Metric>(kv.Key), kv => kv.Value), eval.Count);
     }
 
+    /// <summary>The tuned model's metrics of the last evaluation, read back from eval.json; null when there is none.</summary>
+    public static Lora.EvaluationResult? Recorded(ExperimentPaths paths)
+    {
+        if (!File.Exists(paths.Eval)) return null;
+        var json = JsonNode.Parse(File.ReadAllText(paths.Eval))!;
+        var metrics = new Dictionary<Lora.Metric, double>();
+        foreach (var (key, value) in json["tuned"]!.AsObject())
+            if (Enum.TryParse<Lora.Metric>(key, out var metric) && value is not null) metrics[metric] = value.GetValue<double>();
+        return new Lora.EvaluationResult(metrics, json["rows"]!.GetValue<int>());
+    }
+
     /// <summary>Mean token loss over examples (labels as in training), in eval mode without gradients.</summary>
     public static double MeanLoss(CausalLanguageModel model, IReadOnlyList<TokenizedExample> examples, int batchSize, int padId, Device? device = null)
     {

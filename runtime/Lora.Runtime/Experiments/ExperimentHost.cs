@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json.Nodes;
-using Lora.Runtime.IO;
-using Lora.Runtime.Tensors;
 
 namespace Lora.Runtime.Experiments;
 

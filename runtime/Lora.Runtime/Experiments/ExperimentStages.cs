@@ -43,7 +43,7 @@ public sealed class ExperimentStages(RunnerOptions options)
         bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
         var clock = Stopwatch.StartNew();
         if (trained && merged && evaluated)
-            return Finish(config, Recorded(config, paths), RecordedMerge(config, paths), ReadEvaluation(paths), upToDate: true);
+            return Finish(config, RunRecord.Result(paths, config), RecordedMerge(config, paths), ExperimentEvaluator.Recorded(paths), upToDate: true);
 
         // The stages below compute: one build at a time on this device unless the project shares it.
         using var turn = options.ShareDevice ? null : ExperimentLock.AcquireDevice(device, config.FullName, options.Log, cancellationToken);
@@ -51,7 +51,7 @@ public sealed class ExperimentStages(RunnerOptions options)
         Lora.TrainResult training;
         if (trained)
         {
-            training = Recorded(config, paths);
+            training = RunRecord.Result(paths, config);
             Log($"adapter up to date (fingerprint {fingerprint[..12]}), not retrained");
         }
         else
@@ -78,31 +78,13 @@ public sealed class ExperimentStages(RunnerOptions options)
             evaluation = ExperimentEvaluator.Evaluate(config, training, paths, cancellationToken, options.Device);
             StageRecord.Complete(paths, StageRecord.Evaluate, evaluateFingerprint);
         }
-        else evaluation = ReadEvaluation(paths);
+        else evaluation = ExperimentEvaluator.Recorded(paths);
         return Finish(config, training, merge, evaluation, upToDate: false);
 
         Outcome Finish(Lora.ExperimentConfig c, Lora.TrainResult t, Lora.MergeResult? m, Lora.EvaluationResult? e, bool upToDate) =>
             new(new Lora.ExperimentRunResult(c, t, m, e, Lora.ExperimentPipeline.CheckExpectations(c, e)), upToDate, fingerprint, paths, clock.Elapsed);
     }
 
-    /// <summary>The training result of a current adapter, from its run.json: steps, last loss, eval loss.</summary>
-    static Lora.TrainResult Recorded(Lora.ExperimentConfig config, ExperimentPaths paths)
-    {
-        var run = File.Exists(paths.Run) ? JsonNode.Parse(File.ReadAllText(paths.Run)) : null;
-        return new Lora.TrainResult(config, paths.Adapter, run?["steps"]?.GetValue<int>() ?? 0, run?["final_loss"]?.GetValue<double>() ?? double.NaN,
-            run?["eval_loss"]?.GetValue<double>(), TimeSpan.Zero);
-    }
-
     static Lora.MergeResult? RecordedMerge(Lora.ExperimentConfig config, ExperimentPaths paths) =>
         config.Merge is { } merge ? new Lora.MergeResult(paths.Merged, merge.DType) : null;
-
-    static Lora.EvaluationResult? ReadEvaluation(ExperimentPaths paths)
-    {
-        if (!File.Exists(paths.Eval)) return null;
-        var json = JsonNode.Parse(File.ReadAllText(paths.Eval))!;
-        var metrics = new Dictionary<Lora.Metric, double>();
-        foreach (var (key, value) in json["tuned"]!.AsObject())
-            if (Enum.TryParse<Lora.Metric>(key, out var metric) && value is not null) metrics[metric] = value.GetValue<double>();
-        return new Lora.EvaluationResult(metrics, json["rows"]!.GetValue<int>());
-    }
 }

@@ -60,6 +60,14 @@ public static class RunRecord
             m["device"]?.GetValue<string>() ?? "cpu", m["device_reserved_mib"]?.GetValue<double>());
     }
 
+    /// <summary>The training result of the last completed run, from its run.json: steps, last loss, eval loss.</summary>
+    public static Lora.TrainResult Result(ExperimentPaths paths, Lora.ExperimentConfig config)
+    {
+        var run = File.Exists(paths.Run) ? JsonNode.Parse(File.ReadAllText(paths.Run)) : null;
+        return new Lora.TrainResult(config, paths.Adapter, run?["steps"]?.GetValue<int>() ?? 0, run?["final_loss"]?.GetValue<double>() ?? double.NaN,
+            run?["eval_loss"]?.GetValue<double>(), TimeSpan.Zero);
+    }
+
     public static IReadOnlyList<double> Losses(ExperimentPaths paths) =>
         JsonNode.Parse(File.ReadAllText(paths.Run))?["losses"]?.AsArray().Select(n => n!.GetValue<double>()).ToList() ?? [];
 }

@@ -153,9 +153,12 @@ sealed class TrainingRun : IDisposable
     {
         var last = new EvalPoint(_trainer.StepsDone, finalLoss ?? double.NaN);
         if (!_t.LoadBestModelAtEnd || finalLoss is null) return last;
-        var best = _evals.Where(e => e.Step < last.Step).OrderBy(e => e.Loss).ThenBy(e => e.Step).FirstOrDefault();
+        var best = BestEvaluation(_evals.Where(e => e.Step < last.Step));
         return best is not null && best.Loss < last.Loss ? best : last;
     }
+
+    /// <summary>The evaluation with the lowest eval loss, the earliest of equals; null when there is none.</summary>
+    static EvalPoint? BestEvaluation(IEnumerable<EvalPoint> evals) => evals.OrderBy(e => e.Loss).ThenBy(e => e.Step).FirstOrDefault();
 
     /// <summary>One optimizer step over its micro-batches; its loss and gradient norm stay on the device until <see cref="Flush"/>.</summary>
     void Step(int step)
@@ -235,7 +238,7 @@ sealed class TrainingRun : IDisposable
         Flush();
         Directory.CreateDirectory(_paths.Checkpoints);
         // Rotation spares the best evaluated checkpoint while LoadBestModelAtEnd may still keep it.
-        int? best = _t.LoadBestModelAtEnd ? _evals.OrderBy(e => e.Loss).ThenBy(e => e.Step).FirstOrDefault()?.Step : null;
+        int? best = _t.LoadBestModelAtEnd ? BestEvaluation(_evals)?.Step : null;
         TrainingCheckpoint.Save(_paths.Checkpoints, _model, ExperimentRunner.AdapterName, _settings, _trainer,
             new CheckpointState(_trainer.StepsDone, _fingerprint, [.. _losses], [.. _evals]), spare: best);
         _log($"checkpoint after step {_trainer.StepsDone}/{_plan.TotalSteps}");

@@ -1,10 +1,9 @@
 extern alias gen;
 using System.Collections.Immutable;
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+using Lora.Generators.Tests.Infrastructure;
 using Lora.Runtime.Experiments;
 using ExperimentGenerator = gen::Lora.Generators.ExperimentGenerator;
 
@@ -18,7 +17,6 @@ namespace Lora.Runtime.Tests.Contract;
 internal static class ExperimentCompiler
 {
     static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
-    static readonly IReadOnlyList<MetadataReference> References = LoadReferences();
     static int _compiled;
 
     /// <summary>The generator's and the compiler's diagnostics (errors, and LORA warnings), and the configurations when it compiled.</summary>
@@ -39,12 +37,12 @@ internal static class ExperimentCompiler
         File.WriteAllText(sourcePath, source);
         // One assembly name per compilation: the default load context keeps the first assembly of a name.
         string name = $"ContractExperiments{Interlocked.Increment(ref _compiled)}";
-        var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(source, ParseOptions, sourcePath)], References,
+        var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(source, ParseOptions, sourcePath)], References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var additional = Directory.EnumerateFiles(projectDirectory, "*.json*", SearchOption.AllDirectories)
             .Select(path => (AdditionalText)new FileText(path)).ToImmutableArray();
         var driver = CSharpGeneratorDriver.Create([new ExperimentGenerator().AsSourceGenerator()], additional, ParseOptions,
-            new BuildProperties(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory }));
+            new GlobalOptionsProvider(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory }));
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var diagnostics = generatorDiagnostics.Concat(output.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error || d.Id.StartsWith("LORA", StringComparison.Ordinal)).ToList();
@@ -57,34 +55,9 @@ internal static class ExperimentCompiler
         return new Result(source, diagnostics, ExperimentHost.Discover(assemblyPath));
     }
 
-    /// <summary>The running framework's assemblies and Lora.Abstractions, as a project referencing the SDK compiles against.</summary>
-    static IReadOnlyList<MetadataReference> LoadReferences()
-    {
-        var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        return ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetDirectoryName(p) == framework)
-            .Append(typeof(Lora.ExperimentConfig).Assembly.Location)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
-    }
-
     sealed class FileText(string path) : AdditionalText
     {
         public override string Path => path;
         public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(File.ReadAllText(path));
-    }
-
-    /// <summary>The build properties MSBuild passes to generators (build_property.*).</summary>
-    sealed class BuildProperties(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptionsProvider
-    {
-        readonly Options _global = new(values);
-        public override AnalyzerConfigOptions GlobalOptions => _global;
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
-
-        sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-        {
-            public static readonly Options Empty = new(new Dictionary<string, string>());
-            public override bool TryGetValue(string key, [NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
-        }
     }
 }
