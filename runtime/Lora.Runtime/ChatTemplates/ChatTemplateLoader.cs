@@ -59,6 +59,20 @@ public static class ChatTemplateLoader
             $"{folder}: no chat template ({TokenizerConfigFile} \"chat_template\", {JinjaFile} or {JsonFile}).");
     }
 
+    /// <summary>
+    /// <paramref name="template"/> with <paramref name="folder"/>'s special tokens (from its <c>tokenizer_config.json</c>):
+    /// a template the folder does not hold, such as <see cref="Lora.DefaultChatTemplate"/> for a model without one.
+    /// </summary>
+    /// <param name="folder">The model folder whose special tokens the template sees.</param>
+    /// <param name="template">The template's text.</param>
+    /// <param name="source">What the template is, for messages.</param>
+    public static ModelChatTemplate FromText(string folder, string template, string source)
+    {
+        var configPath = Path.Combine(folder, TokenizerConfigFile);
+        using var config = JsonDocument.Parse(File.Exists(configPath) ? File.ReadAllText(configPath) : "{}");
+        return Build(new Dictionary<string, string> { [""] = template }, config.RootElement, source);
+    }
+
     /// <summary>A template string (key ""), or named templates from a list of {name, template} or an object.</summary>
     private static Dictionary<string, string> ReadTemplates(JsonElement value, string source)
     {
@@ -119,7 +133,7 @@ public static class ChatTemplateLoader
         else
             throw new ChatTemplateException(
                 $"{source}: multiple chat templates and no 'default': [{string.Join(", ", named.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]");
-        return new ModelChatTemplate(main, named, ReadSpecialTokens(config));
+        return new ModelChatTemplate(main, named, ReadSpecialTokens(config), source);
     }
 
     /// <summary>What <c>tokenizer.special_tokens_map</c> gives: the set ones, as strings (an AddedToken's content).</summary>

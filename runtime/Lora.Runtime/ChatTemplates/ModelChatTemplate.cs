@@ -9,15 +9,20 @@ public sealed class ModelChatTemplate
 {
     private readonly IReadOnlyDictionary<string, ChatTemplate> _named;
 
-    internal ModelChatTemplate(ChatTemplate template, IReadOnlyDictionary<string, ChatTemplate> named, IReadOnlyDictionary<string, object?> specialTokens)
+    internal ModelChatTemplate(ChatTemplate template, IReadOnlyDictionary<string, ChatTemplate> named, IReadOnlyDictionary<string, object?> specialTokens,
+        string source)
     {
         Template = template;
+        Source = source;
         _named = named;
         SpecialTokens = specialTokens;
     }
 
     /// <summary>The template used without tools (the only one, or the one named "default").</summary>
     public ChatTemplate Template { get; }
+
+    /// <summary>The file the template was read from (or what else it came from), for messages.</summary>
+    public string Source { get; }
 
     /// <summary>Special tokens passed as variables, in transformers' order; an AddedToken contributes its content.</summary>
     public IReadOnlyDictionary<string, object?> SpecialTokens { get; }

@@ -4,11 +4,15 @@ namespace Lora.Runtime.Data;
 
 /// <summary>
 /// Turns dataset rows into token ids and labels for each format, with the loss masked on prompt tokens
-/// (completion-only) unless asked otherwise, EOS appended to every completion, and truncation counted.
+/// (completion-only) unless asked otherwise, EOS appended to every completion, and truncation counted. Chat rows are
+/// rendered with the model's chat format (<paramref name="chat"/>), which writes its own turn ends.
 /// </summary>
-public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings settings)
+public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings settings, ChatFormat? chat = null)
 {
     public const long Ignore = -100;
+
+    /// <summary>The chat format Chat rows are rendered with; null for other formats.</summary>
+    public ChatFormat? Chat => chat;
     /// <summary>Examples cut to <see cref="DatasetSettings.MaxLength"/> so far.</summary>
     public int Truncated { get; private set; }
 
@@ -39,13 +43,26 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         return example;
     }
 
-    /// <summary>The prompt text and the reference completion (without EOS) of a row, for generation-based metrics; null for formats without one.</summary>
+    /// <summary>
+    /// The prompt text and the reference completion (without EOS) of a row, for generation-based metrics; null for
+    /// formats without one. A chat row's prompt is the conversation before its last (assistant) message, rendered with
+    /// the generation prompt; its completion is that message's content.
+    /// </summary>
     public (string Prompt, string Completion)? PromptAndCompletion(JsonlRow row) => settings.Format switch
     {
+        DatasetFormat.Chat => ChatOf(row).PromptAndCompletion(Messages(row), row.Where),
         DatasetFormat.Alpaca => (PromptTemplates.Fill(AlpacaTemplate(row), row), PromptTemplates.Fill("{output}", row)),
         DatasetFormat.Jsonl when settings.Prompt is not null => (PromptTemplates.Fill(settings.Prompt, row), PromptTemplates.Fill(settings.Completion ?? "", row)),
         _ => null,
     };
+
+    /// <summary>A prompt from <see cref="PromptAndCompletion"/> as token ids: with BOS by the model's rule, except a
+    /// chat prompt, whose template writes BOS itself.</summary>
+    public IReadOnlyList<int> EncodePrompt(string prompt)
+    {
+        var tok = tokenizer ?? throw new InvalidOperationException("Prompts are encoded with the base model's tokenizer, and its folder has none.");
+        return tok.Encode(prompt, addBos: settings.Format != DatasetFormat.Chat && tok.AddsBos);
+    }
 
     /// <summary>The Stanford Alpaca prompt: the variant with an input section only when the row has a non-empty input.</summary>
     static string AlpacaTemplate(JsonlRow row) =>
@@ -85,32 +102,34 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         return Truncate(ids, labels, row.Where);
     }
 
-    /// <summary>Chat rows: {"messages": [{"role", "content"}, …]}; only assistant turns carry loss.</summary>
+    /// <summary>
+    /// Chat rows: {"messages": [{"role", "content"}, …]}, rendered with the model's chat template; the assistant's turns
+    /// (content and the template's end-of-turn marker) carry loss, the rest only with TrainOnInputs.
+    /// </summary>
     TokenizedExample FromChat(JsonlRow row)
+    {
+        var (ids, assistant) = ChatOf(row).Tokenize(Messages(row), row.Where, everyToken: settings.TrainOnInputs);
+        var labels = ids.Select((id, i) => assistant[i] ? id : Ignore).ToArray();
+        return Truncate(ids.ToArray(), labels, row.Where);
+    }
+
+    /// <summary>A chat row's messages, each an object with a string "role" and a "content".</summary>
+    static System.Text.Json.Nodes.JsonArray Messages(JsonlRow row)
     {
         if (row.Value["messages"] is not System.Text.Json.Nodes.JsonArray messages || messages.Count == 0)
             throw new DatasetException($"{row.Where}: field 'messages' must be a non-empty array of {{\"role\", \"content\"}} objects.");
-        var tok = Tokenizer(row);
-        var ids = new List<int>();
-        var labels = new List<long>();
-        if (tok.AddsBos && tok.BosId is int bos) { ids.Add(bos); labels.Add(Ignore); }
         foreach (var node in messages)
         {
             var message = new JsonlRow(row.File, row.Line, node as System.Text.Json.Nodes.JsonObject
                 ?? throw new DatasetException($"{row.Where}: each message must be an object with 'role' and 'content'."));
-            string role = message.Text("role");
-            // A ChatML-style rendering; the assistant's reply and its end marker carry loss, role headers and other
-            // turns only with TrainOnInputs.
-            var header = tok.Encode($"<|{role}|>\n", addBos: false);
-            var body = tok.Encode(message.Text("content") + "\n", addBos: false).ToList();
-            if (role == "assistant" && settings.AddEos && tok.EosId is int eos) body.Add(eos);
-            ids.AddRange(header);
-            labels.AddRange(header.Select(h => settings.TrainOnInputs ? h : Ignore));
-            ids.AddRange(body);
-            labels.AddRange(body.Select(b => role == "assistant" || settings.TrainOnInputs ? b : Ignore));
+            message.Text("role");
+            message.Text("content");
         }
-        return Truncate(ids.ToArray(), labels.ToArray(), row.Where);
+        return messages;
     }
+
+    ChatFormat ChatOf(JsonlRow row) => chat
+        ?? throw new DatasetException($"{row.Where}: the Chat format needs the base model's tokenizer and chat format, and its folder has no tokenizer.");
 
     TokenizedExample Truncate(int[] ids, long[] labels, string source)
     {

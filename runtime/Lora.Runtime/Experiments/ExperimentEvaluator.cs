@@ -124,11 +124,14 @@ public static class ExperimentEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (data.Builder.PromptAndCompletion(row) is not { } pair) continue;
-            var promptIds = data.Tokenizer.Encode(pair.Prompt, data.Tokenizer.AddsBos).Select(i => (long)i).ToArray();
-            using var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, new SamplingOptions { MaxNewTokens = maxNew }).cpu();
+            var promptIds = data.Builder.EncodePrompt(pair.Prompt).Select(i => (long)i).ToArray();
+            // A chat reply also ends at the template's end-of-turn token, which is not always the model's EOS.
+            var sampling = new SamplingOptions { MaxNewTokens = maxNew, EosTokenIds = data.Builder.Chat is { } chat ? model.Config.EosTokenIds.Union(chat.StopIds).ToList() : null };
+            using var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, sampling).cpu();
             var newIds = output[0].data<long>().ToArray()[promptIds.Length..].Select(i => (int)i).ToList();
             generatedTokens += newIds.Count;
-            predicted.Add(data.Tokenizer.Decode(newIds));
+            var text = data.Tokenizer.Decode(newIds);
+            predicted.Add(data.Builder.Chat?.CutAtEndOfTurn(text) ?? text);
             reference.Add(pair.Completion);
             predictions.Add(new Prediction(row.Where, pair.Completion, predicted[^1]));
         }

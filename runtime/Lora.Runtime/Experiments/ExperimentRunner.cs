@@ -65,9 +65,14 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             Lora.MergeDType.BFloat16 => ScalarType.BFloat16,
             Lora.MergeDType.Float16 => ScalarType.Float16,
             _ => ScalarType.Float32,
-        }, baseFolder);
+        }, baseFolder, DefaultChatTemplate(config, baseFolder));
         return new Lora.MergeResult(paths.Merged, dtype);
     }
+
+    /// <summary>The default chat template a chat experiment on a base model without one was trained with, which the merged
+    /// model must carry; null otherwise (a base model's own template is among the files the merged model copies).</summary>
+    static string? DefaultChatTemplate(Lora.ExperimentConfig config, string baseFolder) =>
+        config.Dataset.Format == Lora.DatasetFormat.Chat && !ChatTemplates.ChatTemplateLoader.HasChatTemplate(baseFolder) ? Lora.DefaultChatTemplate.ChatMl : null;
 
     /// <summary>
     /// The base model in the run's compute type, on <paramref name="device"/>, with the experiment's adapter attached there:

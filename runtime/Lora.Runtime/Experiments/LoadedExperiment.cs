@@ -13,7 +13,9 @@ public sealed record LoadedExperiment(
     {
         var baseFolder = BaseModelLocator.Resolve(config);
         var tokenizer = ModelTokenizer.LoadIfPresent(baseFolder);
-        var builder = new ExampleBuilder(tokenizer, config.Dataset);
+        // One date for the run: a template's strftime_now must render every row, and a resumed run's, the same.
+        var chat = config.Dataset.Format == Lora.DatasetFormat.Chat && tokenizer is not null ? ChatFormat.Load(baseFolder, tokenizer, DateTime.Today) : null;
+        var builder = new ExampleBuilder(tokenizer, config.Dataset, chat);
         // The model's own vocabulary bounds every id: a tokenizer may have added tokens the embedding has no row for.
         string configPath = Path.Combine(baseFolder, "config.json");
         int vocab = ModelConfig.Load(configPath).VocabSize;

@@ -49,8 +49,9 @@ public static class TrainingCheckpoint
             Directory.Delete(old, recursive: true);
     }
 
-    /// <summary>Copies the adapter of step <paramref name="step"/>'s checkpoint to <paramref name="target"/>, whole or not at all.</summary>
-    public static void CopyAdapter(string checkpointsDir, int step, string target)
+    /// <summary>Copies the adapter of step <paramref name="step"/>'s checkpoint to <paramref name="target"/>, whole or not at all,
+    /// with the chat template the run trained with (<see cref="PeftAdapter.Save"/>'s), if any.</summary>
+    public static void CopyAdapter(string checkpointsDir, int step, string target, string? chatTemplate = null)
     {
         var source = Path.Combine(FolderOf(checkpointsDir, step), "adapter");
         if (!Directory.Exists(source))
@@ -58,6 +59,7 @@ public static class TrainingCheckpoint
         AtomicFolder.Write(target, staging =>
         {
             foreach (var file in Directory.EnumerateFiles(source)) File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+            if (chatTemplate is not null) File.WriteAllText(Path.Combine(staging, PeftAdapter.ChatTemplateFileName), chatTemplate);
         });
     }
 

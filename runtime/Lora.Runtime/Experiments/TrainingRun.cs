@@ -68,6 +68,9 @@ sealed class TrainingRun : IDisposable
         var computeType = ExperimentRunner.ComputeDType(config, device);
         if ((config.Quantization?.ComputeType ?? config.Training.Precision) == Lora.ComputeType.Auto) Log($"computing in {computeType} (Auto on {choice})");
         var data = LoadedExperiment.Load(config);
+        if (data.Builder.Chat is { } chat)
+            Log(chat.IsDefault ? $"the base model has no chat template: chat rows are rendered with {chat.Source}, which the adapter and the merged model carry along"
+                : $"chat rows are rendered with the chat template of {chat.Source}");
         fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder, computeType);
         // Batches are padded to their longest row, so every step has the same shapes only when every row has one length.
         bool fixedShapes = data.Train.Select(e => e.Example.InputIds.Length).Distinct().Count() <= 1;
@@ -131,10 +134,10 @@ sealed class TrainingRun : IDisposable
         double? evalLoss = _data.Eval.Count > 0 ? EvalLoss(_trainer.StepsDone) : null;
         var kept = KeptEvaluation(evalLoss);
         if (kept.Step == _trainer.StepsDone)
-            PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source);
+            PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source, _data.Builder.Chat?.TemplateText);
         else
         {
-            TrainingCheckpoint.CopyAdapter(_paths.Checkpoints, kept.Step, _paths.Adapter);
+            TrainingCheckpoint.CopyAdapter(_paths.Checkpoints, kept.Step, _paths.Adapter, _data.Builder.Chat?.TemplateText);
             _log($"kept the adapter of step {kept.Step} (eval loss {kept.Loss:F4}; after the last step {evalLoss:F4})");
             evalLoss = kept.Loss;
         }

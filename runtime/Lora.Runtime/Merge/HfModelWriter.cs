@@ -15,14 +15,20 @@ public static class HfModelWriter
     public static readonly IReadOnlyList<string> CompanionFiles =
     [
         "generation_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
-        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "chat_template.jinja",
+        "tokenizer.model", "vocab.json", "merges.txt", "added_tokens.json", "chat_template.jinja", "chat_template.json",
     ];
 
     /// <summary>
     /// Writes <c>config.json</c> (the source config with its dtype updated), <c>model.safetensors</c> in
     /// <paramref name="dtype"/> and the companion files, atomically. A tied LM head is not written, as transformers does.
     /// </summary>
-    public static void Save(CausalLanguageModel model, string folder, ScalarType dtype, string? sourceFolder = null)
+    /// <param name="model">The model whose base weights are written.</param>
+    /// <param name="folder">The folder to write, replaced whole.</param>
+    /// <param name="dtype">The weights' type.</param>
+    /// <param name="sourceFolder">The folder the companion files are copied from; null for none.</param>
+    /// <param name="chatTemplate">A chat template the source folder does not have (the default one a chat experiment was
+    /// trained with), written as <c>chat_template.jinja</c>; null for none.</param>
+    public static void Save(CausalLanguageModel model, string folder, ScalarType dtype, string? sourceFolder = null, string? chatTemplate = null)
     {
         if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16))
             throw new ArgumentException($"Merged models are saved as fp32, bf16 or fp16; got {dtype}.", nameof(dtype));
@@ -50,12 +56,13 @@ public static class HfModelWriter
                     : [(p.Key, q.Module.FullWeight(dtype))]);
             TensorFiles.Write(Path.Combine(staging, "model.safetensors"), tensors, new Dictionary<string, string> { ["format"] = "pt" });
             File.WriteAllText(Path.Combine(staging, "config.json"), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            if (sourceFolder is null) return;
-            foreach (var name in CompanionFiles)
+            foreach (var name in sourceFolder is null ? [] : CompanionFiles)
             {
-                var source = Path.Combine(sourceFolder, name);
+                var source = Path.Combine(sourceFolder!, name);
                 if (File.Exists(source)) File.Copy(source, Path.Combine(staging, name));
             }
+            var templatePath = Path.Combine(staging, Peft.PeftAdapter.ChatTemplateFileName);
+            if (chatTemplate is not null && !File.Exists(templatePath)) File.WriteAllText(templatePath, chatTemplate);
         });
     }
 }

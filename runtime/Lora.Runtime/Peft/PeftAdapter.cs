@@ -54,8 +54,19 @@ public static class PeftAdapter
         return settings;
     }
 
+    /// <summary>The file an adapter carries its chat template in, as transformers' <c>save_pretrained</c> writes it.</summary>
+    public const string ChatTemplateFileName = "chat_template.jinja";
+
     /// <summary>Writes adapter <paramref name="name"/> as a PEFT folder, atomically.</summary>
-    public static void Save(CausalLanguageModel model, string name, LoraConfig settings, string folder, string? baseModelNameOrPath = null)
+    /// <param name="model">The model the adapter is attached to.</param>
+    /// <param name="name">The adapter's name in the model.</param>
+    /// <param name="settings">Its settings, written as adapter_config.json.</param>
+    /// <param name="folder">The folder to write, replaced whole.</param>
+    /// <param name="baseModelNameOrPath">adapter_config.json's base_model_name_or_path.</param>
+    /// <param name="chatTemplate">The chat template the adapter was trained with, written as <see cref="ChatTemplateFileName"/>
+    /// so that whoever loads the adapter renders conversations the same way; null for none.</param>
+    public static void Save(CausalLanguageModel model, string name, LoraConfig settings, string folder, string? baseModelNameOrPath = null,
+        string? chatTemplate = null)
     {
         var layers = model.Projections().Where(p => p.Layer.HasAdapter(name)).ToList();
         if (layers.Count == 0) throw new ArgumentException($"The model has no adapter named '{name}'.", nameof(name));
@@ -67,6 +78,7 @@ public static class PeftAdapter
         {
             TensorFiles.Write(Path.Combine(staging, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
             File.WriteAllText(Path.Combine(staging, PeftAdapterConfig.FileName), PeftAdapterConfig.Serialize(settings, fanInFanOut, baseModelNameOrPath));
+            if (chatTemplate is not null) File.WriteAllText(Path.Combine(staging, ChatTemplateFileName), chatTemplate);
         });
     }
 }

@@ -106,6 +106,13 @@ public sealed class ModelTokenizer
         return ids;
     }
 
+    /// <summary>
+    /// The id of the added or special token that <paramref name="text"/> starts with (a chat template's
+    /// "&lt;|im_end|&gt;" after a reply), or null when it starts with plain text.
+    /// </summary>
+    public int? LeadingAddedToken(string text) =>
+        text.Length > 0 && _addedTokens.Split(text).FirstOrDefault() is { Token: { } token } ? token.Id : null;
+
     /// <summary>Decodes ids to text.</summary>
     /// <param name="ids">Token ids, as <see cref="Encode"/> or a model produced them.</param>
     /// <param name="skipSpecial">Leave out special tokens (BOS, EOS, PAD, chat markers).</param>

@@ -84,32 +84,6 @@ public class PromptMaskingTests
     }
 
     [Fact]
-    public void Chat_rows_train_on_assistant_replies_only()
-    {
-        var example = Build(Settings(Lora.DatasetFormat.Chat),
-            """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
-
-        // "<|user|>\n" = 27 91 7220 91 29 198 | "Hi\n" = 17250 198 | "<|assistant|>\n" = 27 91 562 10167 91 29 198 | "Hello\n" = 15496 198, EOS
-        Assert.Equal([27, 91, 7220, 91, 29, 198, 17250, 198, 27, 91, 562, 10167, 91, 29, 198, 15496, 198, EndOfText], example.InputIds);
-        Assert.Equal([.. Enumerable.Repeat(Ignore, 15), 15496, 198, EndOfText], example.Labels);
-    }
-
-    [Fact]
-    public void Chat_rows_with_several_turns_train_on_each_assistant_reply()
-    {
-        var example = Build(Settings(Lora.DatasetFormat.Chat),
-            """{"messages": [{"role": "assistant", "content": "Hi"}, {"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
-
-        // header(assistant) 7 tokens | "Hi\n" EOS | header(user) 6 | "Hi\n" | header(assistant) 7 | "Hello\n" EOS
-        long[] expected =
-        [
-            .. Enumerable.Repeat(Ignore, 7), 17250, 198, EndOfText,
-            .. Enumerable.Repeat(Ignore, 6 + 2 + 7), 15496, 198, EndOfText,
-        ];
-        Assert.Equal(expected, example.Labels);
-    }
-
-    [Fact]
     public void Token_id_rows_train_on_every_id_as_given()
     {
         var example = Build(Settings(Lora.DatasetFormat.TokenIds), """{"input_ids": [464, 3797, 3332]}""");
@@ -136,15 +110,6 @@ public class PromptMaskingTests
     {
         var settings = Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\nLabel:", completion: " {label}", trainOnInputs: true);
         var example = Build(settings, """{"subject": "Win cash now", "label": "spam"}""");
-
-        Assert.Equal(example.InputIds.Select(i => (long)i), example.Labels);
-    }
-
-    [Fact]
-    public void Train_on_inputs_labels_every_chat_token_headers_included()
-    {
-        var example = Build(Settings(Lora.DatasetFormat.Chat, trainOnInputs: true),
-            """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""");
 
         Assert.Equal(example.InputIds.Select(i => (long)i), example.Labels);
     }
