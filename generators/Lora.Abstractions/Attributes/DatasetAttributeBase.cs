@@ -30,7 +30,8 @@ namespace Lora
         /// <summary>Also compute the loss on prompt tokens (Axolotl <c>train_on_inputs</c>). Default false: completion-only loss.</summary>
         public bool TrainOnInputs { get; set; }
 
-        /// <summary>Append the tokenizer's end-of-sequence token to every completion. Default true.</summary>
+        /// <summary>Append the tokenizer's end-of-sequence token to every completion. Default true. Chat rows end each turn as
+        /// their chat template writes it, and token-id rows as written.</summary>
         public bool AddEos { get; set; } = SettingDefaults.AddEos;
     }
 }

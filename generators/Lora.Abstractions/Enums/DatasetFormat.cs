@@ -9,7 +9,12 @@ namespace Lora
         /// <summary>One text field per line (<c>"text"</c> unless <see cref="DatasetAttribute.TextField"/> says otherwise); plain language modelling.</summary>
         Jsonl,
 
-        /// <summary><c>{"messages": [{"role": "user", "content": ...}, ...]}</c>, rendered with the tokenizer's chat template; the loss covers assistant turns.</summary>
+        /// <summary>
+        /// <c>{"messages": [{"role": "user", "content": ...}, ...]}</c>, rendered with the model's chat template (the
+        /// default ChatML one, <see cref="DefaultChatTemplate"/>, when it has none); the loss covers the assistant's turns
+        /// and the template's end-of-turn marker after each. Evaluation generates the last assistant message from the
+        /// conversation before it.
+        /// </summary>
         Chat,
 
         /// <summary><c>{"input_ids": [1, 2, ...]}</c>: pre-tokenized rows, trained with labels equal to the ids.</summary>

@@ -39,6 +39,10 @@ namespace Lora.Generators.Resolving
             {
                 Report(context, settings, dataset, "AddEos", "token-id rows are used as written (put the end-of-sequence id in the rows)");
             }
+            else if (format == "Chat")
+            {
+                Report(context, settings, dataset, "AddEos", "chat rows end each turn as the model's chat template writes it (its end-of-turn token carries the loss)");
+            }
 
             var evalPath = settings.Get(dataset, "EvalPath").Text;
             if (evalPath is not null)

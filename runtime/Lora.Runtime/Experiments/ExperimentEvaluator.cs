@@ -84,8 +84,8 @@ public static class ExperimentEvaluator
     }
 
     /// <summary>
-    /// predictions.jsonl: for each eval row a generative metric scored, where it came from, the reference completion and what
-    /// the base and the tuned model generated, so a metric can be read against the texts behind it. None without such a metric.
+    /// predictions.jsonl: for each eval row a generative metric scored, where it came from, the prompt the model was given
+    /// (a chat row's conversation with the generation prompt), the reference completion and what the base and the tuned model generated, so a metric can be read against the texts behind it. None without such a metric.
     /// </summary>
     static void WritePredictions(ExperimentPaths paths, IReadOnlyList<Prediction> basePredictions, IReadOnlyList<Prediction> tunedPredictions)
     {
@@ -96,13 +96,13 @@ public static class ExperimentEvaluator
         }
         var lines = basePredictions.Zip(tunedPredictions, (b, t) => new JsonObject
         {
-            ["row"] = t.Where, ["reference"] = t.Reference, ["base"] = b.Text, ["tuned"] = t.Text,
+            ["row"] = t.Where, ["prompt"] = t.Prompt, ["reference"] = t.Reference, ["base"] = b.Text, ["tuned"] = t.Text,
         }.ToJsonString());
         AtomicFolder.WriteText(paths.Predictions, string.Join("\n", lines) + "\n");
     }
 
-    /// <summary>One generated completion: the row's place (file:line), the reference and the generated text.</summary>
-    sealed record Prediction(string Where, string Reference, string Text);
+    /// <summary>One generated completion: the row's place (file:line), the prompt, the reference and the generated text.</summary>
+    sealed record Prediction(string Where, string Prompt, string Reference, string Text);
 
     static (Dictionary<string, double> Scores, List<Prediction> Predictions) Score(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data,
         IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> eval, IReadOnlyList<Lora.Metric> metrics, CancellationToken cancellationToken)
@@ -133,7 +133,7 @@ public static class ExperimentEvaluator
             var text = data.Tokenizer.Decode(newIds);
             predicted.Add(data.Builder.Chat?.CutAtEndOfTurn(text) ?? text);
             reference.Add(pair.Completion);
-            predictions.Add(new Prediction(row.Where, pair.Completion, predicted[^1]));
+            predictions.Add(new Prediction(row.Where, pair.Prompt, pair.Completion, predicted[^1]));
         }
         if (predicted.Count == 0) return (scores, predictions);
         scores["MsPerGeneratedToken"] = clock.Elapsed.TotalMilliseconds / Math.Max(1, generatedTokens);
