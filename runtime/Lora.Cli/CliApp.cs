@@ -16,6 +16,12 @@ public static class CliApp
     /// <summary>Exit code of a failed command: wrong arguments (with usage help) or an error while running.</summary>
     public const int Failure = Lora.Runtime.Experiments.RunnerProtocol.ExitCode.Failure;
 
+    /// <summary>
+    /// Exit code of <c>lora chat-template</c> when the template called <c>raise_exception</c> (it refuses the conversation),
+    /// as the reference renderer render.py exits.
+    /// </summary>
+    public const int TemplateRaised = 3;
+
     /// <summary>Runs <c>lora</c> with <paramref name="args"/>; output goes to the given writers, never to the console.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -53,6 +59,7 @@ public static class CliApp
             GenerateCommand.Create(),
             MergeCommand.Create(),
             InspectCommand.Create(),
+            ChatTemplateCommand.Create(),
             ExperimentCommand.Create(),
             QuantizeCommand.Create(),
             DataCommand.Create(),

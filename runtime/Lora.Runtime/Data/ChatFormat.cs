@@ -60,10 +60,22 @@ public sealed class ChatFormat
     /// of a run, and a resumed run, sees the same text.</param>
     /// <exception cref="ChatTemplateException">The folder's template does not parse or uses an unsupported feature.</exception>
     public static ChatFormat Load(string modelFolder, ModelTokenizer tokenizer, DateTime now) =>
-        ChatTemplateLoader.HasChatTemplate(modelFolder)
-            ? new ChatFormat(ChatTemplateLoader.Load(modelFolder), tokenizer, isDefault: false, now)
-            : new ChatFormat(ChatTemplateLoader.FromText(modelFolder, Lora.DefaultChatTemplate.ChatMl,
-                $"the default {Lora.DefaultChatTemplate.Name} template"), tokenizer, isDefault: true, now);
+        new(TemplateOf(modelFolder, out bool isDefault), tokenizer, isDefault, now);
+
+    /// <summary>
+    /// The template Chat rows of the model in <paramref name="modelFolder"/> are rendered with: the folder's own, or
+    /// <see cref="Lora.DefaultChatTemplate.ChatMl"/> with the folder's special tokens when it has none. Needs no tokenizer.
+    /// </summary>
+    /// <param name="modelFolder">The base model's folder.</param>
+    /// <param name="isDefault">Whether the folder has no template and the default is used.</param>
+    /// <exception cref="ChatTemplateException">The folder's template does not parse or uses an unsupported feature.</exception>
+    public static ModelChatTemplate TemplateOf(string modelFolder, out bool isDefault)
+    {
+        isDefault = !ChatTemplateLoader.HasChatTemplate(modelFolder);
+        return isDefault
+            ? ChatTemplateLoader.FromText(modelFolder, Lora.DefaultChatTemplate.ChatMl, $"the default {Lora.DefaultChatTemplate.Name} template")
+            : ChatTemplateLoader.Load(modelFolder);
+    }
 
     /// <summary>
     /// A conversation's token ids and, per id, whether it is the assistant's text (which carries the loss).

@@ -34,24 +34,65 @@ public class ExecutableTests
         Assert.False(tiered.GetBoolean());
     }
 
+    [Fact]
+    public void The_lora_program_prints_a_chat_template_rendering_as_utf8_bytes_whatever_the_locale()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("tokenizer_config.json"), """{"bos_token": "<s>"}""");
+        File.WriteAllText(folder.File("chat_template.jinja"),
+            "{{ bos_token }}{% for m in messages %}{% if m.role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}" +
+            "[{{ m.role }}] {{ m.content }}\n{% endfor %}{% if add_generation_prompt %}[assistant]{% endif %}");
+        // From standard input (--messages -), as a Chat dataset row; a Latin-1 locale must not change the bytes.
+        var latin1 = new Dictionary<string, string> { ["LC_ALL"] = "en_US.ISO-8859-1", ["LANG"] = "en_US.ISO-8859-1" };
+
+        var (exitCode, stdout, stderr) = RunLoraBytes("""{"messages": [{"role": "user", "content": "Grüße 🙂\r\nok"}]}""", latin1,
+            "chat-template", "--model", folder.Path, "--messages", "-", "--add-generation-prompt");
+
+        Assert.True(exitCode == 0, $"lora exited {exitCode}: {stderr}");
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("<s>[user] Grüße 🙂\r\nok\n[assistant]"), stdout);
+
+        var (raisedExit, raisedStdout, raisedStderr) = RunLoraBytes("""[{"role": "system", "content": "S"}]""", null,
+            "chat-template", "--model", folder.Path, "--messages", "-");
+        Assert.Equal(3, raisedExit);
+        Assert.Empty(raisedStdout);
+        Assert.Equal("lora: chat template: System role not supported", raisedStderr.TrimEnd());
+    }
+
     private static (int ExitCode, string Stdout, string Stderr) RunLora(params string[] args)
     {
+        var (exitCode, stdout, stderr) = RunLoraBytes(null, null, args);
+        return (exitCode, System.Text.Encoding.UTF8.GetString(stdout), stderr);
+    }
+
+    /// <summary>Runs the program with <paramref name="stdin"/> on its standard input (none when null) and extra environment variables;
+    /// returns standard output as the bytes written.</summary>
+    private static (int ExitCode, byte[] Stdout, string Stderr) RunLoraBytes(string? stdin, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
         var (program, dll) = LoraProgram();
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
         if (dll is not null) start.ArgumentList.Add(dll);
         // The launcher finds .NET through DOTNET_ROOT when it is installed somewhere unusual: point it at the runtime running these tests.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_ROOT")))
             start.Environment["DOTNET_ROOT"] = DotnetRoot();
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdout = new MemoryStream();
+        var copying = process.StandardOutput.BaseStream.CopyToAsync(stdout);
         var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            var bytes = new System.Text.UTF8Encoding(false).GetBytes(stdin);
+            process.StandardInput.BaseStream.Write(bytes);
+            process.StandardInput.Close();
+        }
         if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
         {
             process.Kill(entireProcessTree: true);
             Assert.Fail("lora did not finish within 60 s");
         }
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        copying.Wait();
+        return (process.ExitCode, stdout.ToArray(), stderr.Result);
     }
 
     /// <summary>The .NET installation folder: the runtime directory is &lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/.</summary>
