@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis;
 namespace Lora.Generators
 {
     /// <summary>
-    /// Wires the pipeline: [Experiment] records → specs → (with build options and AdditionalFiles) resolved
+    /// Wires the pipeline: [Experiment] records → specs → (with build options, AdditionalFiles and their parsed chat templates) resolved
     /// experiments → generated sources, registry and diagnostics. Each stage lives in its own folder.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -52,10 +52,19 @@ namespace Lora.Generators
                 .Select(static (all, _) => new ProjectFiles(all.ToEquatableArray()))
                 .WithTrackingName(TrackingNames.ProjectFiles);
 
+            // Each distinct chat template text is parsed once, whichever experiments use it and however often they change.
+            var chatTemplates = files
+                .SelectMany(static (all, _) => all.ChatTemplateTexts())
+                .Select(static (text, _) => ParsedChatTemplate.Parse(text))
+                .WithTrackingName(TrackingNames.ChatTemplates)
+                .Collect()
+                .Select(static (all, _) => new ParsedChatTemplates(all.ToEquatableArray()));
+
             var resolved = specs
                 .Combine(options)
                 .Combine(files)
-                .Select(static (input, ct) => ExperimentResolver.Resolve(input.Left.Left, input.Left.Right, input.Right, ct))
+                .Combine(chatTemplates)
+                .Select(static (input, ct) => ExperimentResolver.Resolve(input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right, ct))
                 .WithTrackingName(TrackingNames.ResolvedExperiments);
 
             var models = resolved

@@ -8,6 +8,7 @@ namespace Lora.Generators
         public const string ReferencedPaths = nameof(ReferencedPaths);
         public const string ProjectFile = nameof(ProjectFile);
         public const string ProjectFiles = nameof(ProjectFiles);
+        public const string ChatTemplates = nameof(ChatTemplates);
         public const string ResolvedExperiments = nameof(ResolvedExperiments);
         public const string ExperimentModels = nameof(ExperimentModels);
         public const string ExperimentDiagnostics = nameof(ExperimentDiagnostics);

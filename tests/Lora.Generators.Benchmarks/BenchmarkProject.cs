@@ -25,10 +25,14 @@ internal static class BenchmarkProject
     {
         var root = FindRepository();
         var fixtures = Path.Combine(root, "..", "shared", "fixtures", "peft");
+        var templates = Path.Combine(root, "tests", "Lora.Runtime.Tests", "ChatTemplates", "Corpus");
         var files = new List<AdditionalText>
         {
             new Text(Directory + "/models/tiny-llama/config.json", File.ReadAllText(Path.Combine(fixtures, "tiny-llama", "base", "config.json"))),
             new Text(Directory + "/models/tiny-gpt2/config.json", File.ReadAllText(Path.Combine(fixtures, "tiny-gpt2", "base", "config.json"))),
+            // Real chat templates (the runtime's corpus), which the Chat experiments' rows are rendered with.
+            new Text(Directory + "/models/tiny-llama/tokenizer_config.json", File.ReadAllText(Path.Combine(templates, "llama2", "tokenizer_config.json"))),
+            new Text(Directory + "/models/tiny-gpt2/tokenizer_config.json", File.ReadAllText(Path.Combine(templates, "zephyr", "tokenizer_config.json"))),
             new Text(Directory + "/data/alpaca.jsonl", Rows(i => $$"""{"instruction": "Classify review {{i}}.", "input": "Battery life is fine, screen {{i}} is sharp.", "output": "{{(i % 2 == 0 ? "positive" : "negative")}}"}""")),
             new Text(Directory + "/data/mail.jsonl", Rows(i => $$"""{"subject": "Offer {{i}}", "body": "Claim reward number {{i}} now.", "label": "{{(i % 3 == 0 ? "ham" : "spam")}}"}""")),
             new Text(Directory + "/data/chat.jsonl", Rows(i => $$"""{"messages": [{"role": "user", "content": "What is {{i}} + 1?"}, {"role": "assistant", "content": "{{i + 1}}"}]}""")),

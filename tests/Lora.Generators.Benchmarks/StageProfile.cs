@@ -6,6 +6,8 @@ using ExperimentEmitter = gen::Lora.Generators.Emitting.ExperimentEmitter;
 using ExperimentModel = gen::Lora.Generators.Model.ExperimentModel;
 using ExperimentResolver = gen::Lora.Generators.Resolving.ExperimentResolver;
 using ExperimentSpec = gen::Lora.Generators.Parsing.ExperimentSpec;
+using ParsedChatTemplate = gen::Lora.Generators.Files.ParsedChatTemplate;
+using ParsedChatTemplates = gen::Lora.Generators.Files.ParsedChatTemplates;
 using ProjectFiles = gen::Lora.Generators.Files.ProjectFiles;
 using TrackingNames = gen::Lora.Generators.TrackingNames;
 
@@ -20,10 +22,12 @@ internal static class StageProfile
         var specs = Values<ExperimentSpec>(result, TrackingNames.ExperimentSpecs);
         var options = Values<BuildOptions>(result, TrackingNames.BuildOptions).Single();
         var files = Values<ProjectFiles>(result, TrackingNames.ProjectFiles).Single();
+        var templates = new ParsedChatTemplates(gen::Lora.Generators.Common.EquatableArray.ToEquatableArray(
+            result.TrackedSteps.ContainsKey(TrackingNames.ChatTemplates) ? Values<ParsedChatTemplate>(result, TrackingNames.ChatTemplates) : []));
         var models = Values<ExperimentModel?>(result, TrackingNames.ExperimentModels).Where(m => m is not null).Select(m => m!).ToList();
         var sources = models.Select(ExperimentEmitter.Emit).ToList();
 
-        var resolve = median(() => specs.Sum(s => ExperimentResolver.Resolve(s, options, files, CancellationToken.None).Diagnostics.Count));
+        var resolve = median(() => specs.Sum(s => ExperimentResolver.Resolve(s, options, files, templates, CancellationToken.None).Diagnostics.Count));
         var emit = median(() => models.Sum(m => ExperimentEmitter.Emit(m).Length));
         var parse = median(() => sources.Sum(s => CSharpSyntaxTree.ParseText(s, BenchmarkProject.ParseOptions).Length));
         Console.WriteLine($"  stages (CPU ms for all {specs.Count}): resolve {resolve:F1}, emit {emit:F1}, compiler parse of generated files {parse:F1}");

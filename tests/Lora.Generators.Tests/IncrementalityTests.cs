@@ -100,6 +100,38 @@ public sealed class IncrementalityTests
         Assert.Null(result.Results.Single().Exception);
     }
 
+    [Fact]
+    public void A_chat_template_is_parsed_once_while_the_experiment_changes()
+    {
+        var project = new TestProject().WithChatTemplate("models/tiny-gpt2").WithSource(Samples.Gpt2Chat);
+        var first = project.Compilation();
+        var driver = project.Driver().RunGenerators(first);
+
+        var tree = first.SyntaxTrees.Single();
+        var text = tree.GetText().ToString();
+        var edited = first.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(text.Replace("MaxLength = 64", "MaxLength = 32", StringComparison.Ordinal))));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAll(result, TrackingNames.ResolvedExperiments, IncrementalStepRunReason.Modified);
+        AssertAll(result, TrackingNames.ChatTemplates, IncrementalStepRunReason.Cached);
+    }
+
+    [Fact]
+    public void Changing_a_chat_template_parses_it_again_and_re_resolves()
+    {
+        var project = new TestProject().WithChatTemplate("models/tiny-gpt2").WithSource(Samples.Gpt2Chat);
+        var compilation = project.Compilation();
+        var driver = project.Driver().RunGenerators(compilation);
+
+        var template = project.AdditionalTexts().Single(t => t.Path.EndsWith("/models/tiny-gpt2/chat_template.jinja", StringComparison.Ordinal));
+        var changed = new InMemoryAdditionalText(template.Path, "{{ raise_exception('no chat here') }}");
+        var run = driver.ReplaceAdditionalText(template, changed).RunGenerators(compilation).GetRunResult();
+
+        AssertAll(run.Results.Single(), TrackingNames.ChatTemplates, IncrementalStepRunReason.Modified);
+        AssertAll(run.Results.Single(), TrackingNames.ExperimentModels, IncrementalStepRunReason.Unchanged);
+        Assert.Contains(run.Diagnostics, d => d.Id == "LORA0072" && d.GetMessage().Contains("no chat here", StringComparison.Ordinal));
+    }
+
     private static void AssertAll(GeneratorRunResult result, string step, params IncrementalStepRunReason[] allowed)
     {
         var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();

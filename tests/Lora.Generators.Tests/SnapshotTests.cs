@@ -22,7 +22,7 @@ public sealed class SnapshotTests
     [Fact]
     public void Nested_record_struct_with_two_sweeps()
     {
-        var run = new TestProject().Verify(Samples.Gpt2Chat);
+        var run = new TestProject().WithChatTemplate("models/tiny-gpt2").Verify(Samples.Gpt2Chat);
         Snapshot.Verify("Gpt2Chat", run.Generated("App.Experiments.Catalog.Gpt2Chat.g.cs"));
     }
 
@@ -30,6 +30,7 @@ public sealed class SnapshotTests
     public void Registry_lists_every_experiment_by_name()
     {
         var run = new TestProject()
+            .WithChatTemplate("models/tiny-gpt2")
             .WithSource(Samples.SpamFilter)
             .WithSource(Samples.Minimal)
             .WithSource(Samples.Gpt2Chat)

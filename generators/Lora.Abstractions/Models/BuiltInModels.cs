@@ -12,7 +12,7 @@ namespace Lora
         /// <summary>Every built-in model.</summary>
         public static IReadOnlyList<BuiltInModel> All { get; } = new[]
         {
-            new BuiltInModel("lora-tiny-en", "llama"),
+            new BuiltInModel("lora-tiny-en", "llama", HasChatTemplate: false),
         };
 
         /// <summary>Whether a <see cref="BaseModelAttribute"/> source is written as a built-in name (no slash) rather than a path.</summary>

@@ -14,6 +14,7 @@ namespace Lora.Generators.Diagnostics
         private const string BaseModel = "Lora.BaseModel";
         private const string Dataset = "Lora.Dataset";
         private const string Memory = "Lora.Memory";
+        private const string ChatTemplate = "Lora.ChatTemplate";
 
         public static readonly DiagnosticDescriptor ExperimentNotPartial = Error(
             DiagnosticIds.ExperimentNotPartial, Declaration,
@@ -194,6 +195,21 @@ namespace Lora.Generators.Diagnostics
             DiagnosticIds.InvalidMemoryBudget, Memory,
             "LoraMemoryBudget is not a size",
             "LoraMemoryBudget '{0}' is not a size; expected a number with a unit such as 8GB, 24GiB or 512MB. Fix the property in the project file.");
+
+        public static readonly DiagnosticDescriptor ChatDatasetWithoutTemplate = Warning(
+            DiagnosticIds.ChatDatasetWithoutTemplate, ChatTemplate,
+            "Chat dataset on a model without a chat template",
+            "Format = DatasetFormat.Chat, but {0} has no chat template ({1}); the runtime renders the conversations with the default ChatML template ('<|im_start|>' role, content, '<|im_end|>' per message), which this model was not trained on. Use an instruct model's folder, or add the chat_template.jinja the model should learn to its folder.");
+
+        public static readonly DiagnosticDescriptor ChatTemplateInvalid = Error(
+            DiagnosticIds.ChatTemplateInvalid, ChatTemplate,
+            "Chat template cannot be used",
+            "The chat template of {0} cannot be used: {1}; the runtime refuses it when it loads the model for the Chat dataset. Fix the template (docs/chat-templates.md lists the Jinja it supports), or use another model.");
+
+        public static readonly DiagnosticDescriptor ChatTemplateFailsOnRow = Error(
+            DiagnosticIds.ChatTemplateFailsOnRow, ChatTemplate,
+            "Chat template fails on a dataset row",
+            "Line {0} of '{1}': the chat template of {2} {3}: {4}; the runtime stops at this row. {5}");
 
         private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
             new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);

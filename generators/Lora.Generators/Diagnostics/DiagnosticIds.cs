@@ -48,6 +48,10 @@ namespace Lora.Generators.Diagnostics
         public const string MemoryOverBudget = "LORA0060";
         public const string InvalidMemoryBudget = "LORA0061";
 
+        public const string ChatDatasetWithoutTemplate = "LORA0070";
+        public const string ChatTemplateInvalid = "LORA0071";
+        public const string ChatTemplateFailsOnRow = "LORA0072";
+
         /// <summary>The <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> key holding a suggested replacement.</summary>
         public const string SuggestionProperty = "Suggestion";
     }

@@ -9,7 +9,7 @@ namespace Lora.Generators.Files
     /// <summary>Reads the AdditionalFiles the experiments refer to.</summary>
     internal static class AdditionalFileReader
     {
-        /// <summary>Reads a referenced file: a config.json is parsed, any other file keeps its first lines.</summary>
+        /// <summary>Reads a referenced file: a config.json or a file of a chat template is parsed, any other file keeps its first lines.</summary>
         /// <param name="file">The additional file: the file itself, or a dataset's head (<see cref="DatasetHead"/>).</param>
         /// <param name="path">The path it stands for: the dataset's own for a head.</param>
         /// <param name="cancellationToken">Cancels the read.</param>
@@ -20,12 +20,18 @@ namespace Lora.Generators.Files
             var text = file.GetText(cancellationToken);
             if (text is null)
             {
-                return new ProjectFile(path, null, EquatableArray<DatasetLine>.Empty);
+                return new ProjectFile(path, null, null, EquatableArray<DatasetLine>.Empty);
             }
 
-            if (string.Equals(ProjectPath.FileName(path), "config.json", StringComparison.OrdinalIgnoreCase))
+            var fileName = ProjectPath.FileName(path);
+            if (string.Equals(fileName, "config.json", StringComparison.OrdinalIgnoreCase))
             {
-                return new ProjectFile(path, ModelConfigReader.Read(text.ToString()), EquatableArray<DatasetLine>.Empty);
+                return new ProjectFile(path, ModelConfigReader.Read(text.ToString()), null, EquatableArray<DatasetLine>.Empty);
+            }
+
+            if (ChatTemplateFiles.IsChatTemplateFile(fileName))
+            {
+                return new ProjectFile(path, null, ChatTemplateFiles.Read(fileName, text.ToString()), EquatableArray<DatasetLine>.Empty);
             }
 
             var head = new List<DatasetLine>();
@@ -45,7 +51,7 @@ namespace Lora.Generators.Files
                 }
             }
 
-            return new ProjectFile(path, null, head.ToEquatableArray());
+            return new ProjectFile(path, null, null, head.ToEquatableArray());
         }
     }
 }

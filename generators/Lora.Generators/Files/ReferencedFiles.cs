@@ -8,8 +8,9 @@ using Lora.Generators.Parsing;
 namespace Lora.Generators.Files
 {
     /// <summary>
-    /// The AdditionalFiles the experiments point at: each base model's config.json and each dataset. Only these are
-    /// read, so large files that merely sit among the AdditionalFiles (tokenizer.json, weights indexes) cost nothing.
+    /// The AdditionalFiles the experiments point at: each base model's config.json and the files of its chat template
+    /// beside it, and each dataset. Only these are read, so large files that merely sit among the AdditionalFiles
+    /// (tokenizer.json, weights indexes) cost nothing.
     /// </summary>
     internal static class ReferencedFiles
     {
@@ -23,7 +24,12 @@ namespace Lora.Generators.Files
             var paths = new List<string>();
             if (spec.Find(AttributeKind.BaseModel)?.Find("Source")?.Value.Text is { } source)
             {
-                paths.Add(ConfigPath(directory, source));
+                var config = ConfigPath(directory, source);
+                paths.Add(config);
+                foreach (var name in ChatTemplateFiles.Names)
+                {
+                    paths.Add(ProjectPath.Combine(ProjectPath.DirectoryOf(config), name));
+                }
             }
 
             foreach (var dataset in new[] { AttributeKind.Dataset, AttributeKind.TypedDataset })

@@ -45,10 +45,10 @@ namespace Lora.Generators.Resolving
             if (family is null)
             {
                 context.Report(DiagnosticDescriptors.UnsupportedModelType, argument.Location, display, config.ModelType ?? "", string.Join(", ", ModelFamilies.ModelTypes));
-                return new BaseModelInfo(false, config.ModelType, null, null, display);
+                return new BaseModelInfo(false, config.ModelType, null, null, display, Common.ProjectPath.DirectoryOf(configPath));
             }
 
-            return new BaseModelInfo(false, config.ModelType, family, config.Dimensions, display);
+            return new BaseModelInfo(false, config.ModelType, family, config.Dimensions, display, Common.ProjectPath.DirectoryOf(configPath));
         }
 
         private static BaseModelInfo ResolveBuiltIn(ResolutionContext context, string source, ArgumentSpec argument)

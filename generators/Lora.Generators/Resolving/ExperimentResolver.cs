@@ -15,11 +15,12 @@ namespace Lora.Generators.Resolving
         /// <param name="spec">The parsed experiment.</param>
         /// <param name="options">The build options.</param>
         /// <param name="files">The cross-checked AdditionalFiles.</param>
+        /// <param name="chatTemplates">The chat templates among them, parsed.</param>
         /// <param name="cancellationToken">Cancels the work.</param>
         /// <returns>The model, identity and diagnostics.</returns>
-        public static ResolvedExperiment Resolve(ExperimentSpec spec, BuildOptions options, ProjectFiles files, CancellationToken cancellationToken)
+        public static ResolvedExperiment Resolve(ExperimentSpec spec, BuildOptions options, ProjectFiles files, ParsedChatTemplates chatTemplates, CancellationToken cancellationToken)
         {
-            var context = new ResolutionContext(spec, options, files);
+            var context = new ResolutionContext(spec, options, files, chatTemplates);
             var canEmit = DeclarationValidator.Validate(context);
             var name = ExperimentNameRules.Validate(context);
             var settings = SettingResolver.Resolve(context);
@@ -34,6 +35,8 @@ namespace Lora.Generators.Resolving
             ModelLimitValidator.Validate(context, settings, model, targets, axes);
             var placeholders = TemplateValidator.Validate(context, settings);
             DatasetValidator.Validate(context, settings, DatasetRequirements.For(settings, placeholders));
+            cancellationToken.ThrowIfCancellationRequested();
+            ChatTemplateValidator.Validate(context, settings, model);
             cancellationToken.ThrowIfCancellationRequested();
 
             var experimentName = name ?? spec.Type.Name;

@@ -16,11 +16,13 @@ namespace Lora.Generators.Resolving
         /// <param name="spec">The parsed experiment.</param>
         /// <param name="options">The build options.</param>
         /// <param name="files">The cross-checked AdditionalFiles.</param>
-        public ResolutionContext(ExperimentSpec spec, BuildOptions options, ProjectFiles files)
+        /// <param name="chatTemplates">The chat templates among them, parsed.</param>
+        public ResolutionContext(ExperimentSpec spec, BuildOptions options, ProjectFiles files, ParsedChatTemplates chatTemplates)
         {
             Spec = spec;
             Options = options;
             Files = files;
+            ChatTemplates = chatTemplates;
             ProjectDirectory = options.DirectoryFor(spec.SourcePath);
         }
 
@@ -32,6 +34,9 @@ namespace Lora.Generators.Resolving
 
         /// <summary>The cross-checked AdditionalFiles.</summary>
         public ProjectFiles Files { get; }
+
+        /// <summary>The chat templates among the AdditionalFiles, parsed.</summary>
+        public ParsedChatTemplates ChatTemplates { get; }
 
         /// <summary>The directory relative attribute paths resolve against: the project's, else the source file's.</summary>
         public string ProjectDirectory { get; }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using Lora.Runtime.ChatTemplates.Rendering;
 using Lora.Runtime.ChatTemplates.Syntax;
 

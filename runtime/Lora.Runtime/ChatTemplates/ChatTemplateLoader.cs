@@ -13,10 +13,6 @@ public static class ChatTemplateLoader
     private const string JinjaFile = "chat_template.jinja";
     private const string JsonFile = "chat_template.json";
 
-    // PreTrainedTokenizerBase.SPECIAL_TOKENS_ATTRIBUTES, in its order.
-    private static readonly string[] SpecialTokenKeys =
-        ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token", "additional_special_tokens"];
-
     /// <summary>Whether <paramref name="folder"/> has a chat template in any of the three places.</summary>
     public static bool HasChatTemplate(string folder)
     {
@@ -125,15 +121,9 @@ public static class ChatTemplateLoader
             }
         }
 
-        ChatTemplate main;
-        if (named.TryGetValue("", out var single))
-            main = single;
-        else if (named.TryGetValue("default", out var fallback))
-            main = fallback;
-        else
-            throw new ChatTemplateException(
-                $"{source}: multiple chat templates and no 'default': [{string.Join(", ", named.Keys.Order(StringComparer.Ordinal).Select(k => $"'{k}'"))}]");
-        return new ModelChatTemplate(main, named, ReadSpecialTokens(config), source);
+        if (ModelChatTemplate.MainTemplateName(named.Keys, out var problem) is not { } main)
+            throw new ChatTemplateException($"{source}: {problem}");
+        return new ModelChatTemplate(named[main], named, ReadSpecialTokens(config), source);
     }
 
     /// <summary>What <c>tokenizer.special_tokens_map</c> gives: the set ones, as strings (an AddedToken's content).</summary>
@@ -142,7 +132,7 @@ public static class ChatTemplateLoader
         var tokens = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (config.ValueKind != JsonValueKind.Object)
             return tokens;
-        foreach (var key in SpecialTokenKeys)
+        foreach (var key in ModelChatTemplate.SpecialTokenNames)
         {
             if (!config.TryGetProperty(key, out var value))
                 continue;

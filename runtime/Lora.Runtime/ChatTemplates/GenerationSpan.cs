@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Lora.Runtime.ChatTemplates;
 
 /// <summary>

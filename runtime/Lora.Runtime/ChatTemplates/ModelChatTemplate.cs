@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Lora.Runtime.ChatTemplates;
 
 /// <summary>
@@ -7,6 +11,10 @@ namespace Lora.Runtime.ChatTemplates;
 /// </summary>
 public sealed class ModelChatTemplate
 {
+    /// <summary>PreTrainedTokenizerBase.SPECIAL_TOKENS_ATTRIBUTES, in its order: the special tokens passed as variables when set.</summary>
+    internal static readonly string[] SpecialTokenNames =
+        ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token", "additional_special_tokens"];
+
     private readonly IReadOnlyDictionary<string, ChatTemplate> _named;
 
     internal ModelChatTemplate(ChatTemplate template, IReadOnlyDictionary<string, ChatTemplate> named, IReadOnlyDictionary<string, object?> specialTokens,
@@ -44,5 +52,22 @@ public sealed class ModelChatTemplate
         foreach (var (name, value) in SpecialTokens)
             variables[name] = value;
         return template.Render(variables, now);
+    }
+
+    /// <summary>
+    /// Which of a model's templates renders without tools: the only one (named ""), else the one named "default".
+    /// </summary>
+    /// <param name="names">The names of the model's templates ("" for a single template).</param>
+    /// <param name="problem">Why none can be chosen; null when one is.</param>
+    /// <returns>The chosen name, or null.</returns>
+    internal static string? MainTemplateName(ICollection<string> names, out string? problem)
+    {
+        problem = null;
+        if (names.Contains(""))
+            return "";
+        if (names.Contains("default"))
+            return "default";
+        problem = $"multiple chat templates and no 'default': [{string.Join(", ", names.OrderBy(n => n, StringComparer.Ordinal).Select(n => $"'{n}'"))}]";
+        return null;
     }
 }

@@ -83,14 +83,15 @@ public sealed class ChatFormat
     /// <param name="messages">The row's <c>messages</c>.</param>
     /// <param name="where">The row's file:line, for errors.</param>
     /// <param name="everyToken">Every token carries loss (TrainOnInputs): no assistant spans are needed.</param>
-    public (List<int> Ids, List<bool> Assistant) Tokenize(JsonArray messages, string where, bool everyToken)
+    /// <param name="tools">The row's <c>tools</c>, passed to the template as TRL passes a dataset's tools column; null for none.</param>
+    public (List<int> Ids, List<bool> Assistant) Tokenize(JsonArray messages, string where, bool everyToken, JsonNode? tools = null)
     {
         var conversation = messages.ToList();
-        var rendering = Render(conversation, addGenerationPrompt: false, where);
+        var rendering = Render(conversation, tools, addGenerationPrompt: false, where);
         string text = rendering.Text;
         var spans = everyToken ? new List<(int Start, int End)> { (0, text.Length) }
             : rendering.GenerationSpans.Count > 0 ? Merged(rendering.GenerationSpans.Select(s => (s.Start, s.End)))
-            : PrefixSpans(conversation, text, where);
+            : PrefixSpans(conversation, tools, text, where);
 
         var ids = new List<int>();
         var assistant = new List<bool>();
@@ -117,11 +118,11 @@ public sealed class ChatFormat
     /// The prompt a reply to the conversation's last message is generated from (the conversation before it, with the
     /// generation prompt), and that reply's reference text; null when the conversation does not end with the assistant.
     /// </summary>
-    public (string Prompt, string Completion)? PromptAndCompletion(JsonArray messages, string where)
+    public (string Prompt, string Completion)? PromptAndCompletion(JsonArray messages, string where, JsonNode? tools = null)
     {
         var conversation = messages.ToList();
         if (conversation.Count < 2 || Role(conversation[^1]) != "assistant") return null;
-        return (Render(conversation[..^1], addGenerationPrompt: true, where).Text, Content(conversation[^1]));
+        return (Render(conversation[..^1], tools, addGenerationPrompt: true, where).Text, Content(conversation[^1]));
     }
 
     /// <summary>A generated reply up to the end-of-turn marker, for a tokenizer that does not have it as one token
@@ -130,14 +131,14 @@ public sealed class ChatFormat
         EndOfTurn is not null && reply.IndexOf(EndOfTurn, StringComparison.Ordinal) is var at and >= 0 ? reply[..at] : reply;
 
     /// <summary>The assistant spans of a template without generation blocks, found by rendering prefixes.</summary>
-    List<(int Start, int End)> PrefixSpans(List<JsonNode?> conversation, string text, string where)
+    List<(int Start, int End)> PrefixSpans(List<JsonNode?> conversation, JsonNode? tools, string text, string where)
     {
         var spans = new List<(int, int)>();
         for (int i = 0; i < conversation.Count; i++)
         {
             if (Role(conversation[i]) != "assistant") continue;
-            string prompt = Render(conversation[..i], addGenerationPrompt: true, where).Text;
-            string turn = Render(conversation[..(i + 1)], addGenerationPrompt: false, where).Text;
+            string prompt = Render(conversation[..i], tools, addGenerationPrompt: true, where).Text;
+            string turn = Render(conversation[..(i + 1)], tools, addGenerationPrompt: false, where).Text;
             if (!turn.StartsWith(prompt, StringComparison.Ordinal) || !text.StartsWith(turn, StringComparison.Ordinal))
                 throw new DatasetException(
                     $"{where}: the chat template ({Source}) does not render the first {i + 1} messages of this conversation as the start of " +
@@ -164,11 +165,11 @@ public sealed class ChatFormat
         return merged;
     }
 
-    ChatTemplateRendering Render(List<JsonNode?> conversation, bool addGenerationPrompt, string where)
+    ChatTemplateRendering Render(List<JsonNode?> conversation, JsonNode? tools, bool addGenerationPrompt, string where)
     {
         try
         {
-            return _template.Render(conversation, addGenerationPrompt, now: _now);
+            return _template.Render(conversation, addGenerationPrompt, tools, now: _now);
         }
         catch (ChatTemplateRaisedException e)
         {

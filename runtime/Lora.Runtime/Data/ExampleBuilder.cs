@@ -50,7 +50,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
     /// </summary>
     public (string Prompt, string Completion)? PromptAndCompletion(JsonlRow row) => settings.Format switch
     {
-        DatasetFormat.Chat => ChatOf(row).PromptAndCompletion(Messages(row), row.Where),
+        DatasetFormat.Chat => ChatOf(row).PromptAndCompletion(Messages(row), row.Where, Tools(row)),
         DatasetFormat.Alpaca => (PromptTemplates.Fill(AlpacaTemplate(row), row), PromptTemplates.Fill("{output}", row)),
         DatasetFormat.Jsonl when settings.Prompt is not null => (PromptTemplates.Fill(settings.Prompt, row), PromptTemplates.Fill(settings.Completion ?? "", row)),
         _ => null,
@@ -108,7 +108,7 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
     /// </summary>
     TokenizedExample FromChat(JsonlRow row)
     {
-        var (ids, assistant) = ChatOf(row).Tokenize(Messages(row), row.Where, everyToken: settings.TrainOnInputs);
+        var (ids, assistant) = ChatOf(row).Tokenize(Messages(row), row.Where, everyToken: settings.TrainOnInputs, Tools(row));
         var labels = ids.Select((id, i) => assistant[i] ? id : Ignore).ToArray();
         return Truncate(ids.ToArray(), labels, row.Where);
     }
@@ -127,6 +127,9 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         }
         return messages;
     }
+
+    /// <summary>A chat row's <c>tools</c> (function definitions the template may render), null when it has none.</summary>
+    static System.Text.Json.Nodes.JsonNode? Tools(JsonlRow row) => row.Value["tools"];
 
     ChatFormat ChatOf(JsonlRow row) => chat
         ?? throw new DatasetException($"{row.Where}: the Chat format needs the base model's tokenizer and chat format, and its folder has no tokenizer.");

@@ -1,3 +1,5 @@
+extern alias gen;
+
 namespace Lora.Generators.Tests.Infrastructure;
 
 /// <summary>The real model configs from ../shared/fixtures/peft and small real JSONL datasets, placed in the virtual project.</summary>
@@ -43,6 +45,18 @@ internal static class Fixtures
     public static readonly string TextJsonl = Lines(
         """{"text": "LoRA trains two small matrices per adapted layer."}""",
         """{"text": "QLoRA keeps the base weights in 4-bit NormalFloat."}""");
+
+    /// <summary>The runtime's default chat template (ChatML), which renders any roles.</summary>
+    public const string ChatMlTemplate = gen::Lora.DefaultChatTemplate.ChatMl;
+
+    /// <summary>The runtime's chat template corpus: real models' tokenizer_config.json and template files (tests/Lora.Runtime.Tests/ChatTemplates/Corpus).</summary>
+    public static string ChatTemplateCorpus => Path.Combine(RepoPaths.Root, "tests", "Lora.Runtime.Tests", "ChatTemplates", "Corpus");
+
+    /// <summary>A file of the chat template corpus.</summary>
+    /// <param name="model">The corpus folder, e.g. llama2.</param>
+    /// <param name="file">The file, e.g. tokenizer_config.json.</param>
+    /// <returns>Its text.</returns>
+    public static string CorpusFile(string model, string file) => File.ReadAllText(Path.Combine(ChatTemplateCorpus, model, file));
 
     /// <summary>The default AdditionalFiles of a test project: both model configs and every dataset above.</summary>
     public static IReadOnlyDictionary<string, string> DefaultFiles { get; } = new Dictionary<string, string>

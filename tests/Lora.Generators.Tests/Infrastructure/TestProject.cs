@@ -40,6 +40,13 @@ internal sealed class TestProject
         return this;
     }
 
+    /// <summary>Gives a model folder a chat_template.jinja, so that Chat datasets on it are not on a model without a template (LORA0070).</summary>
+    /// <param name="modelFolder">The model folder under the project directory.</param>
+    /// <param name="template">The template; the runtime's ChatML by default, which renders any roles.</param>
+    /// <returns>This project.</returns>
+    public TestProject WithChatTemplate(string modelFolder = "models/tiny-llama", string template = Fixtures.ChatMlTemplate) =>
+        WithFile(modelFolder + "/chat_template.jinja", template);
+
     /// <summary>Sets an AdditionalFiles entry's metadata visible to the generator (build_metadata.AdditionalFiles.&lt;name&gt;).</summary>
     /// <param name="relativePath">The entry's path under the project directory.</param>
     /// <param name="name">The metadata name, e.g. LoraSourcePath.</param>

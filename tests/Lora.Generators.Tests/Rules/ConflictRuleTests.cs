@@ -98,7 +98,6 @@ public sealed class ConflictRuleTests
     [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, {|LORA0016:TextField = \"body\"|})]", "only Format = DatasetFormat.Jsonl reads a text field")]
     [InlineData("[Dataset(\"data/tokens.jsonl\", Format = DatasetFormat.TokenIds, MaxLength = 128, {|LORA0016:TrainOnInputs = true|})]", "TokenIds rows have no prompt")]
     [InlineData("[Dataset(\"data/tokens.jsonl\", Format = DatasetFormat.TokenIds, MaxLength = 128, {|LORA0016:AddEos = false|})]", "token-id rows are used as written")]
-    [InlineData("[Dataset(\"data/chat.jsonl\", Format = DatasetFormat.Chat, MaxLength = 128, {|LORA0016:AddEos = true|})]", "as the model's chat template writes it")]
     [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, EvalPath = \"data/train.jsonl\", {|LORA0016:EvalFraction = 0.1|})]", "holds the eval rows")]
     [InlineData("[Training({|LORA0016:EarlyStoppingPatience = 2|})]", "there are no eval rows")]
     [InlineData("[Training({|LORA0016:EvalSteps = 10|})]", "there are no eval rows")]
@@ -108,6 +107,14 @@ public sealed class ConflictRuleTests
     {
         var run = new TestProject().Verify(Experiments.With(line));
         Assert.Contains(why, run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0016_add_eos_on_chat_rows_is_reported_at_the_argument()
+    {
+        var run = new TestProject().WithChatTemplate()
+            .Verify(Experiments.With("[Dataset(\"data/chat.jsonl\", Format = DatasetFormat.Chat, MaxLength = 128, {|LORA0016:AddEos = true|})]"));
+        Assert.Contains("as the model's chat template writes it", run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]

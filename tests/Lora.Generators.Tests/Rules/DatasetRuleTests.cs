@@ -85,7 +85,7 @@ public sealed class DatasetRuleTests
     [InlineData("data/chat.jsonl", "Jsonl", "has no field 'text' (a string), which DatasetFormat.Jsonl with TextField = \"text\" needs")]
     public void LORA0052_lines_lack_what_the_format_needs(string path, string format, string message)
     {
-        var run = new TestProject().Verify(Experiments.With("[Dataset({|LORA0052:\"" + path + "\"|}, Format = DatasetFormat." + format + ", MaxLength = 128)]"));
+        var run = new TestProject().WithChatTemplate().Verify(Experiments.With("[Dataset({|LORA0052:\"" + path + "\"|}, Format = DatasetFormat." + format + ", MaxLength = 128)]"));
         Assert.Contains(message, run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
@@ -96,6 +96,7 @@ public sealed class DatasetRuleTests
             """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}""",
             """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant"}]}""");
         var run = new TestProject()
+            .WithChatTemplate()
             .WithFile("data/chat.jsonl", chat)
             .Verify(Experiments.With("[Dataset({|LORA0052:\"data/chat.jsonl\"|}, Format = DatasetFormat.Chat, MaxLength = 128)]"));
         Assert.Contains("Line 2 of 'data/chat.jsonl' has no field 'messages[1].content' (a string)", run.Single.GetMessage(), StringComparison.Ordinal);
@@ -118,7 +119,7 @@ public sealed class DatasetRuleTests
     [InlineData("data/text.jsonl", "Jsonl")]
     public void LORA0052_not_reported_for_matching_formats(string path, string format)
     {
-        new TestProject().Verify(Experiments.With("[Dataset(\"" + path + "\", Format = DatasetFormat." + format + ", MaxLength = 128)]"));
+        new TestProject().WithChatTemplate().Verify(Experiments.With("[Dataset(\"" + path + "\", Format = DatasetFormat." + format + ", MaxLength = 128)]"));
     }
 
     [Fact]

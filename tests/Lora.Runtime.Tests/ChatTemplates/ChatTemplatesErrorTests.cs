@@ -39,6 +39,22 @@ public sealed class ChatTemplatesErrorTests
     }
 
     [Fact]
+    public void Nesting_deeper_than_the_stack_allows_is_refused_instead_of_overflowing_it()
+    {
+        var error = Assert.Throws<ChatTemplateException>(() => ChatTemplate.Parse("{{ " + new string('(', 200_000) + "1" + new string(')', 200_000) + " }}"));
+        Assert.Equal("the template nests too deeply", error.Problem);
+        Assert.Equal(1, error.Line);
+    }
+
+    [Fact]
+    public void A_macro_that_calls_itself_without_end_is_a_render_error_instead_of_a_stack_overflow()
+    {
+        var template = ChatTemplate.Parse("{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}{{ again(0) }}");
+        var error = Assert.ThrowsAny<ChatTemplateRenderException>(() => template.Render(new Dictionary<string, object?>()));
+        Assert.Equal("maximum recursion depth exceeded", error.Message);
+    }
+
+    [Fact]
     public void Raise_exception_throws_the_templates_message()
     {
         var template = ChatTemplate.Parse("{{ raise_exception('Roles must alternate (' ~ 3 ~ ')') }}");

@@ -47,6 +47,26 @@ public sealed class BadInputTests(PackedSdk sdk)
     }
 
     [Fact]
+    public void A_chat_row_the_models_template_refuses_fails_the_build_naming_the_line()
+    {
+        // A model folder outside the project, listed by its config.json only: its chat_template.jinja comes along.
+        var model = System.IO.Path.Combine(sdk.Root, "models", "tiny-llama-chat");
+        foreach (var file in Directory.GetFiles(sdk.TextModel))
+            File.Copy(file, System.IO.Path.Combine(model, System.IO.Path.GetFileName(file)).EnsureFolder(), overwrite: true);
+        File.WriteAllText(System.IO.Path.Combine(model, "chat_template.jinja"),
+            "{% for m in messages %}{% if m['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}{{ m['content'] }}{% endfor %}");
+        var project = Project("ChatRefused", model);
+        project.Replace("Experiment.cs", @"MaxLength = 64", "Format = DatasetFormat.Chat, MaxLength = 64");
+        project.Write("data/train.jsonl", """
+            {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}
+            {"messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}]}
+
+            """);
+
+        project.Build("-p:LoraTrainOnBuild=false").ShouldFail().ShouldSay("error LORA0072", "Line 2 of 'data/train.jsonl'", "System role not supported");
+    }
+
+    [Fact]
     public void An_artifacts_folder_that_cannot_be_written_fails_the_build_naming_the_folder()
     {
         // A file where a folder must go: unwritable even for root, for whom permission bits do not count.

@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using Lora.Runtime.ChatTemplates.Values;
@@ -47,7 +50,7 @@ internal static partial class Filters
             : PyOps.ToList(v) is { Count: > 0 } list ? list[^1] : new Undefined("No last item, sequence was empty."),
         ["reverse"] = (v, _, _) => v switch
         {
-            string s => string.Concat(PyText.CodePoints(s).Reverse()),
+            string s => string.Concat(Enumerable.Reverse(PyText.CodePoints(s))),
             List<object?> list => new PyIterator(Enumerable.Reverse(list).ToList(), "list_reverseiterator"),
             // Python's reversed() fails on a generator; Jinja then reverses a list copy.
             PyIterator => Enumerable.Reverse(PyOps.ToList(v)).ToList(),
@@ -168,8 +171,8 @@ internal static partial class Filters
         return value is Undefined || (boolean && !PyOps.IsTrue(value)) ? fallback : value;
     }
 
-    [GeneratedRegex(@"([-\s\(\{\[\<]+)")]
-    private static partial Regex WordBeginning();
+    // Interpreted: see Lexer's patterns.
+    private static readonly Regex WordBeginning = new(@"([-\s\(\{\[\<]+)");
 
     // Runs of Python's \w characters (.NET's \w also takes combining marks, Python's does not).
     private static long WordCount(string s)
@@ -191,7 +194,7 @@ internal static partial class Filters
     private static string JinjaTitle(string s)
     {
         var builder = new StringBuilder();
-        foreach (var part in WordBeginning().Split(s))
+        foreach (var part in WordBeginning.Split(s))
         {
             if (part.Length == 0)
                 continue;

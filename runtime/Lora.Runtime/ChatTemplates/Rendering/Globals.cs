@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using Lora.Runtime.ChatTemplates.Values;
 
 namespace Lora.Runtime.ChatTemplates.Rendering;

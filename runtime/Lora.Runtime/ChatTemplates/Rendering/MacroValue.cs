@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Lora.Runtime.ChatTemplates.Syntax;
 using Lora.Runtime.ChatTemplates.Values;
@@ -20,6 +24,17 @@ internal sealed class MacroValue(
     /// <summary>Renders the body with <paramref name="arguments"/>; <paramref name="caller"/> is the call block's body, if any.</summary>
     public string Invoke(CallArguments arguments, RenderState state, MacroValue? caller)
     {
+        // Python ends a runaway recursion with RecursionError; unchecked, a macro that calls itself without end would
+        // overflow the stack and end the process (the compiler's, when the generator renders a dataset's rows).
+        try
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw new ChatTemplateRenderException("maximum recursion depth exceeded");
+        }
+
         var scope = new Scope(definedIn);
         var keywords = new List<KeyValuePair<string, object?>>(arguments.Named);
         if (caller is not null)

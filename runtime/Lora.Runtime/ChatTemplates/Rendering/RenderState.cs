@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace Lora.Runtime.ChatTemplates.Rendering;

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Text;
 using Lora.Runtime.ChatTemplates.Syntax;
 using Lora.Runtime.ChatTemplates.Values;

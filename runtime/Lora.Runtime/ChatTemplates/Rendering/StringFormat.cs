@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text;
 using Lora.Runtime.ChatTemplates.Values;
 

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Lora.Runtime.ChatTemplates.Syntax;
 
 /// <summary>An expression of the template, with where it starts (for error messages).</summary>

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Lora.Runtime.ChatTemplates.Values;
@@ -14,14 +16,13 @@ internal sealed partial class Lexer
         "+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|", ";",
     ];
 
-    [GeneratedRegex(@"\G(?<![.])(\d+_)*\d+((\.(\d+_)*\d+)?[eE][+\-]?(\d+_)*\d+|\.(\d+_)*\d+)")]
-    private static partial Regex FloatPattern();
+    // Interpreted rather than [GeneratedRegex]: the generator compiles this file for netstandard2.0, which has no regex
+    // source generator; a template is lexed once.
+    private static readonly Regex FloatPattern = new(@"\G(?<![.])(\d+_)*\d+((\.(\d+_)*\d+)?[eE][+\-]?(\d+_)*\d+|\.(\d+_)*\d+)");
 
-    [GeneratedRegex(@"\G(0[bB](_?[01])+|0[oO](_?[0-7])+|0[xX](_?[\da-fA-F])+|[1-9](_?\d)*|0(_?0)*)")]
-    private static partial Regex IntegerPattern();
+    private static readonly Regex IntegerPattern = new(@"\G(0[bB](_?[01])+|0[oO](_?[0-7])+|0[xX](_?[\da-fA-F])+|[1-9](_?\d)*|0(_?0)*)");
 
-    [GeneratedRegex(@"\G[a-zA-Z_][a-zA-Z0-9_]*")]
-    private static partial Regex NamePattern();
+    private static readonly Regex NamePattern = new(@"\G[a-zA-Z_][a-zA-Z0-9_]*");
 
     private void LexTag(int tag, char kind, char sign)
     {
@@ -50,7 +51,7 @@ internal sealed partial class Lexer
             }
 
             Match number;
-            if (char.IsAsciiDigit(c) && (number = FloatPattern().Match(_source, pos)).Success)
+            if (char.IsAsciiDigit(c) && (number = FloatPattern.Match(_source, pos)).Success)
             {
                 var text = number.Value.Replace("_", "", StringComparison.Ordinal);
                 _tokens.Add(new Token(TokenKind.Float, number.Value, line, column) { Value = double.Parse(text, CultureInfo.InvariantCulture) });
@@ -58,14 +59,14 @@ internal sealed partial class Lexer
                 continue;
             }
 
-            if (char.IsAsciiDigit(c) && (number = IntegerPattern().Match(_source, pos)).Success)
+            if (char.IsAsciiDigit(c) && (number = IntegerPattern.Match(_source, pos)).Success)
             {
                 _tokens.Add(new Token(TokenKind.Integer, number.Value, line, column) { Value = ParseInteger(number.Value, pos) });
                 pos += number.Length;
                 continue;
             }
 
-            var name = NamePattern().Match(_source, pos);
+            var name = NamePattern.Match(_source, pos);
             if (name.Success)
             {
                 _tokens.Add(new Token(TokenKind.Name, name.Value, line, column));

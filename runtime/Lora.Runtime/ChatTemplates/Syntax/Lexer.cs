@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text.RegularExpressions;
 using Lora.Runtime.ChatTemplates.Values;
 
@@ -41,11 +44,9 @@ internal sealed partial class Lexer
         return text.EndsWith('\n') ? text[..^1] : text;
     }
 
-    [GeneratedRegex(@"\G\{%([-+]?)\s*raw\s*(-%\}|%\})")]
-    private static partial Regex RawBeginPattern();
+    private static readonly Regex RawBeginPattern = new(@"\G\{%([-+]?)\s*raw\s*(-%\}|%\})");
 
-    [GeneratedRegex(@"\{%([-+]?)\s*endraw\s*(\+%\}|-%\}|%\})")]
-    private static partial Regex RawEndPattern();
+    private static readonly Regex RawEndPattern = new(@"\{%([-+]?)\s*endraw\s*(\+%\}|-%\}|%\})");
 
     private void Run()
     {
@@ -62,7 +63,7 @@ internal sealed partial class Lexer
             var sign = tag + 2 < _source.Length && _source[tag + 2] is '-' or '+' ? _source[tag + 2] : '\0';
             AddData(ApplyLeftWhitespaceControl(_source[_pos..tag], sign, kind != '{'), _pos);
 
-            var raw = kind == '%' ? RawBeginPattern().Match(_source, tag) : Match.Empty;
+            var raw = kind == '%' ? RawBeginPattern.Match(_source, tag) : Match.Empty;
             if (raw.Success)
                 LexRaw(raw);
             else if (kind == '#')
@@ -155,7 +156,7 @@ internal sealed partial class Lexer
                 contentStart++;
         }
 
-        var end = RawEndPattern().Match(_source, contentStart);
+        var end = RawEndPattern.Match(_source, contentStart);
         if (!end.Success)
             throw Error(begin.Index, "missing end of raw directive");
         var sign = end.Groups[1].Value.Length > 0 ? end.Groups[1].Value[0] : '\0';

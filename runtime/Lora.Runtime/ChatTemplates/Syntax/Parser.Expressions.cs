@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Lora.Runtime.ChatTemplates.Rendering;
 
 namespace Lora.Runtime.ChatTemplates.Syntax;
@@ -204,6 +206,7 @@ internal sealed partial class Parser
     private Expr ParsePrimary()
     {
         var token = Current;
+        EnsureStack(token);
         switch (token.Kind)
         {
             case TokenKind.Name:

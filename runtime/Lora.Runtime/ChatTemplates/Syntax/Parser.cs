@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using Lora.Runtime.ChatTemplates.Rendering;
 
 namespace Lora.Runtime.ChatTemplates.Syntax;
@@ -32,6 +36,22 @@ internal sealed partial class Parser
     private Token Next() => _tokens[_index++];
 
     private static ChatTemplateException Error(Token at, string problem) => new(at.Line, at.Column, problem);
+
+    /// <summary>
+    /// Refuses nesting deeper than the stack allows, as Python's parser does with RecursionError, instead of overflowing
+    /// it and ending the process (the compiler's, when the generator parses a model's template).
+    /// </summary>
+    private static void EnsureStack(Token at)
+    {
+        try
+        {
+            RuntimeHelpers.EnsureSufficientExecutionStack();
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw Error(at, "the template nests too deeply");
+        }
+    }
 
     private Token Expect(TokenKind kind, string? text = null)
     {
@@ -111,6 +131,7 @@ internal sealed partial class Parser
     private Stmt ParseStatement(Token begin)
     {
         var tag = Current;
+        EnsureStack(tag);
         switch (tag.Text)
         {
             case "for": return ParseFor(begin);

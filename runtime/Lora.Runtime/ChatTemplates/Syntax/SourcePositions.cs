@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Lora.Runtime.ChatTemplates.Syntax;
 
 /// <summary>Maps an offset in the (newline-normalized) template to its 1-based line and column.</summary>

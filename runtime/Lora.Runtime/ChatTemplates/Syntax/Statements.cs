@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Lora.Runtime.ChatTemplates.Syntax;
 
 /// <summary>A node of the template body.</summary>

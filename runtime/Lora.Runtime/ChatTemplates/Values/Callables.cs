@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
 using Lora.Runtime.ChatTemplates.Rendering;
 
 namespace Lora.Runtime.ChatTemplates.Values;

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Lora.Runtime.ChatTemplates.Values;
 
 /// <summary>The <c>loop</c> variable of a for loop: position, first/last, length, neighbours, <c>cycle</c>.</summary>

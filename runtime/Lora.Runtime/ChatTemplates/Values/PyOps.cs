@@ -1,3 +1,7 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Lora.Runtime.ChatTemplates.Values;
 
 /// <summary>Python semantics of the operators templates use: truthiness, ==, ordering, arithmetic, in, len, iteration.</summary>

@@ -1,3 +1,6 @@
+using System;
+using System.Collections.Generic;
+
 namespace Lora.Runtime.ChatTemplates.Values;
 
 /// <summary><c>range(start, stop, step)</c> as Python has it: lazy, indexable, prints as "range(0, 3)".</summary>
