@@ -50,7 +50,8 @@ public sealed class LoraChatClient : IChatClient
     readonly bool _ownsModel;
     readonly string _modelFolder;
     volatile ChatModel[] _models = [];
-    bool _disposed;
+    volatile bool _disposed;
+    bool _modelFreed;
 
     /// <summary>Loads the model in <paramref name="modelFolder"/> (a Hugging Face folder with a tokenizer) and the adapters over it.</summary>
     /// <param name="modelFolder">The base model's folder.</param>
@@ -181,7 +182,7 @@ public sealed class LoraChatClient : IChatClient
         }
         finally
         {
-            _gate.Release();
+            Release();
         }
     }
 
@@ -231,7 +232,7 @@ public sealed class LoraChatClient : IChatClient
         }
         finally
         {
-            _gate.Release();
+            Release();
         }
     }
 
@@ -259,7 +260,7 @@ public sealed class LoraChatClient : IChatClient
         }
         finally
         {
-            _gate.Release();
+            Release();
         }
     }
 
@@ -276,20 +277,24 @@ public sealed class LoraChatClient : IChatClient
         return serviceType.IsInstanceOfType(Tokenizer) ? Tokenizer : null;
     }
 
-    /// <summary>Frees the model when the client loaded it, after the request in progress, if any, has ended.</summary>
+    /// <summary>Frees the model when the client loaded it: now when no request is in progress, else when that request ends.
+    /// Requests made or waiting after it throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        _gate.Wait();
-        try
+        if (_disposed) return;
+        _disposed = true;
+        if (_gate.Wait(0)) Release();
+    }
+
+    /// <summary>Ends a turn with the model, freeing it when the client was disposed meanwhile.</summary>
+    void Release()
+    {
+        if (_disposed && _ownsModel && !_modelFreed)
         {
-            if (_disposed) return;
-            _disposed = true;
-            if (_ownsModel) Model.Dispose();
+            _modelFreed = true;
+            Model.Dispose();
         }
-        finally
-        {
-            _gate.Release();
-        }
+        _gate.Release();
     }
 
     ChatRequest Prepare(IEnumerable<ChatMessage> messages, ChatOptions? options)

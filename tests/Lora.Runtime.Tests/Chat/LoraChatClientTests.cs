@@ -250,6 +250,20 @@ public sealed class LoraChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Disposing_during_a_stream_lets_it_finish_then_refuses_requests()
+    {
+        var client = Client();
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in client.GetStreamingResponseAsync(Conversation, new ChatOptions { MaxOutputTokens = 8 }))
+        {
+            if (text.Length == 0) client.Dispose();
+            text.Append(update.Text);
+        }
+        Assert.Equal(Text(Reference(8)), text.ToString());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => client.GetResponseAsync(Conversation));
+    }
+
+    [Fact]
     public async Task Unknown_model_ids_unsupported_content_and_options_are_refused_with_what_to_do()
     {
         using var client = Client();
