@@ -70,11 +70,16 @@ namespace Lora.Generators
             var models = resolved
                 .Select(static (experiment, _) => experiment.Model)
                 .WithTrackingName(TrackingNames.ExperimentModels);
-            context.RegisterSourceOutput(models, static (spc, model) =>
+            // CreateChatClient() needs the runtime's chat client, which a project has through Lora.Runtime (a Lora.Sdk project
+            // always does); one that references only Lora.Abstractions gets the pipeline methods without it.
+            var chatClient = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.GetTypeByMetadataName(PipelineEmitter.ChatClientMetadataName) is not null)
+                .WithTrackingName(TrackingNames.ChatClientRuntime);
+            context.RegisterSourceOutput(models.Combine(chatClient), static (spc, input) =>
             {
-                if (model is not null)
+                if (input.Left is { } model)
                 {
-                    spc.AddSource(model.Type.HintName, ExperimentEmitter.Emit(model));
+                    spc.AddSource(model.Type.HintName, ExperimentEmitter.Emit(model, input.Right));
                 }
             });
 

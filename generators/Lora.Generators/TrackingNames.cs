@@ -14,5 +14,6 @@ namespace Lora.Generators
         public const string ExperimentDiagnostics = nameof(ExperimentDiagnostics);
         public const string RegistryEntries = nameof(RegistryEntries);
         public const string DuplicateNames = nameof(DuplicateNames);
+        public const string ChatClientRuntime = nameof(ChatClientRuntime);
     }
 }

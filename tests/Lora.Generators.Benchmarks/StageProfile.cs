@@ -25,7 +25,7 @@ internal static class StageProfile
         var templates = new ParsedChatTemplates(gen::Lora.Generators.Common.EquatableArray.ToEquatableArray(
             result.TrackedSteps.ContainsKey(TrackingNames.ChatTemplates) ? Values<ParsedChatTemplate>(result, TrackingNames.ChatTemplates) : []));
         var models = Values<ExperimentModel?>(result, TrackingNames.ExperimentModels).Where(m => m is not null).Select(m => m!).ToList();
-        var sources = models.Select(ExperimentEmitter.Emit).ToList();
+        var sources = models.Select(m => ExperimentEmitter.Emit(m)).ToList();
 
         var resolve = median(() => specs.Sum(s => ExperimentResolver.Resolve(s, options, files, templates, CancellationToken.None).Diagnostics.Count));
         var emit = median(() => models.Sum(m => ExperimentEmitter.Emit(m).Length));

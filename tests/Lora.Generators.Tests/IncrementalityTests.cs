@@ -18,12 +18,13 @@ public sealed class IncrementalityTests
         TrackingNames.ReferencedPaths,
         TrackingNames.ProjectFiles,
         TrackingNames.BuildOptions,
+        TrackingNames.ChatClientRuntime,
     };
 
     [Fact]
     public void Unrelated_edit_leaves_every_step_cached()
     {
-        var project = new TestProject().WithSource(Samples.SpamFilter).WithSource("namespace App; public static class Helpers { }");
+        var project = new TestProject().WithRuntime().WithSource(Samples.SpamFilter).WithSource("namespace App; public static class Helpers { }");
         var first = project.Compilation();
         var driver = project.Driver().RunGenerators(first);
 

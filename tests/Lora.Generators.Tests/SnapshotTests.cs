@@ -15,15 +15,22 @@ public sealed class SnapshotTests
     [Fact]
     public void Issue_example_with_typed_rows_qlora_and_rank_sweep()
     {
-        var run = new TestProject().Verify(Samples.SpamFilter);
+        var run = new TestProject().WithRuntime().Verify(Samples.SpamFilter);
         Snapshot.Verify("SpamFilter", run.Generated("App.SpamFilter.g.cs"));
     }
 
     [Fact]
     public void Nested_record_struct_with_two_sweeps()
     {
-        var run = new TestProject().WithChatTemplate("models/tiny-gpt2").Verify(Samples.Gpt2Chat);
+        var run = new TestProject().WithChatTemplate("models/tiny-gpt2").WithRuntime().Verify(Samples.Gpt2Chat);
         Snapshot.Verify("Gpt2Chat", run.Generated("App.Experiments.Catalog.Gpt2Chat.g.cs"));
+    }
+
+    [Fact]
+    public void Create_chat_client_only_where_the_runtime_is_referenced()
+    {
+        Assert.Contains("CreateChatClient(", new TestProject().WithRuntime().Verify(Samples.Minimal).Generated("App.Hello.g.cs"));
+        Assert.DoesNotContain("CreateChatClient", new TestProject().Verify(Samples.Minimal).Generated("App.Hello.g.cs"));
     }
 
     [Fact]

@@ -2,18 +2,26 @@ using Lora.Generators.Model;
 
 namespace Lora.Generators.Emitting
 {
-    /// <summary>Writes the typed pipeline methods; Merge and Evaluate exist only when the experiment declares them.</summary>
+    /// <summary>
+    /// Writes the typed pipeline methods; Merge and Evaluate exist only when the experiment declares them, CreateChatClient only
+    /// when the compilation has the runtime's chat client.
+    /// </summary>
     internal static class PipelineEmitter
     {
         private const string Runner = "global::Lora.IExperimentRunner";
         private const string Token = "global::System.Threading.CancellationToken";
         private const string Progress = "global::System.IProgress<global::Lora.TrainingProgress>?";
         private const string Pipeline = "global::Lora.ExperimentPipeline";
+        private const string ChatClient = "global::Lora.Runtime.Chat.LoraChatClient";
 
-        /// <summary>Writes Train, Merge, Evaluate and Run.</summary>
+        /// <summary>The runtime's chat client, whose presence in the compilation turns on <c>CreateChatClient</c>.</summary>
+        public const string ChatClientMetadataName = "Lora.Runtime.Chat.LoraChatClient";
+
+        /// <summary>Writes Train, Merge, Evaluate, Run and CreateChatClient.</summary>
         /// <param name="w">The writer.</param>
         /// <param name="model">The experiment.</param>
-        public static void Write(SourceWriter w, ExperimentModel model)
+        /// <param name="chatClient">Whether to write CreateChatClient.</param>
+        public static void Write(SourceWriter w, ExperimentModel model, bool chatClient)
         {
             WriteTrain(w);
             if (model.Merge is not null)
@@ -27,6 +35,10 @@ namespace Lora.Generators.Emitting
             }
 
             WriteRun(w);
+            if (chatClient)
+            {
+                WriteChatClient(w, model);
+            }
         }
 
         private static void WriteTrain(SourceWriter w)
@@ -92,6 +104,34 @@ namespace Lora.Generators.Emitting
             w.Line(Token + " cancellationToken = default) =>");
             w.Line(Pipeline + ".RunAsync(Variants.All, runner, progress, cancellationToken);");
             w.Outdent();
+        }
+
+        private static void WriteChatClient(SourceWriter w, ExperimentModel model)
+        {
+            var trained = model.Merge is null
+                ? "its adapter over the base model"
+                : "its merged model when the merge is current, else its adapter over the base model";
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// A chat client (Microsoft.Extensions.AI's <c>IChatClient</c>) over the trained model of <see cref=\"Config\"/>, or of one of");
+            w.Line("/// <see cref=\"Variants\"/>: " + trained + ", answering as the configuration's");
+            w.Line("/// <see cref=\"global::Lora.ExperimentConfig.FullName\"/>. Throws <see cref=\"global::System.InvalidOperationException\"/> when it has not been");
+            w.Line(model.Variants.Count > 0
+                ? "/// trained yet: under [Sweep] the variants are trained, not <see cref=\"Config\"/>, so pass one of them."
+                : "/// trained yet.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"variant\">A configuration from <see cref=\"Variants\"/>; null uses <see cref=\"Config\"/>.</param>");
+            w.Line("/// <param name=\"options\">Device, compute type and model ids; null for the defaults.</param>");
+            w.Line("/// <param name=\"artifactsRoot\">The artifacts folder; null for artifacts/lora in the project folder (pass it when the project sets LoraArtifactsDir).</param>");
+            w.Line("/// <returns>The client, which holds the model until it is disposed.</returns>");
+            w.Line("public static " + ChatClient + " CreateChatClient(").Indent();
+            w.Line("global::Lora.ExperimentConfig? variant = null,");
+            w.Line("global::Lora.Runtime.Chat.LoraChatClientOptions? options = null,");
+            w.Line("string? artifactsRoot = null)");
+            w.Outdent().Open();
+            w.Line("var config = variant is null ? Config : " + Pipeline + ".EnsureBelongsTo(variant, ExperimentName, nameof(variant));");
+            w.Line("return " + ChatClient + ".ForExperiment(config, options, artifactsRoot);");
+            w.Close();
         }
     }
 }

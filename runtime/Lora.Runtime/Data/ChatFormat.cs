@@ -41,6 +41,9 @@ public sealed class ChatFormat
     /// <summary>Where the template came from: the model folder's file, or the default's name.</summary>
     public string Source => _template.Source;
 
+    /// <summary>The template itself, with the model's special tokens: what a chat client renders a request's conversation with.</summary>
+    public ModelChatTemplate Template => _template;
+
     /// <summary>The template's text, as a merged model or an adapter carries it in <c>chat_template.jinja</c>.</summary>
     public string TemplateText => _template.Template.Source;
 
@@ -61,6 +64,24 @@ public sealed class ChatFormat
     /// <exception cref="ChatTemplateException">The folder's template does not parse or uses an unsupported feature.</exception>
     public static ChatFormat Load(string modelFolder, ModelTokenizer tokenizer, DateTime now) =>
         new(TemplateOf(modelFolder, out bool isDefault), tokenizer, isDefault, now);
+
+    /// <summary>
+    /// The chat format of an adapter over the model in <paramref name="modelFolder"/>: the template the adapter carries
+    /// (<see cref="Peft.PeftAdapter.ChatTemplateFileName"/>, the one it was trained with) with the model's special tokens, or
+    /// the model's own format (<see cref="Load"/>) when the adapter carries none.
+    /// </summary>
+    /// <param name="modelFolder">The base model's folder.</param>
+    /// <param name="adapterFolder">The PEFT adapter's folder.</param>
+    /// <param name="tokenizer">The base model's tokenizer.</param>
+    /// <param name="now">What the template's <c>strftime_now</c> gives.</param>
+    /// <exception cref="ChatTemplateException">A template does not parse or uses an unsupported feature.</exception>
+    public static ChatFormat ForAdapter(string modelFolder, string adapterFolder, ModelTokenizer tokenizer, DateTime now)
+    {
+        var carried = Path.Combine(adapterFolder, Peft.PeftAdapter.ChatTemplateFileName);
+        return File.Exists(carried)
+            ? new(ChatTemplateLoader.FromText(modelFolder, File.ReadAllText(carried), carried), tokenizer, isDefault: false, now)
+            : Load(modelFolder, tokenizer, now);
+    }
 
     /// <summary>
     /// The template Chat rows of the model in <paramref name="modelFolder"/> are rendered with: the folder's own, or

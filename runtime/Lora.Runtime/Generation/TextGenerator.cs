@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Lora.Runtime.Generation;
 
-/// <summary>Autoregressive generation with a KV cache, greedy or sampled, batched with left padding.</summary>
+/// <summary>
+/// Autoregressive generation with a KV cache, greedy or sampled: a left-padded batch with all ids at the end
+/// (<see cref="Generate"/>), or one sequence token by token (<see cref="Stream"/>). Both run <see cref="DecodingSession"/>.
+/// </summary>
 public static class TextGenerator
 {
     /// <summary>
@@ -13,40 +16,51 @@ public static class TextGenerator
     /// </summary>
     public static Tensor Generate(CausalLanguageModel model, Tensor inputIds, Tensor? attentionMask, SamplingOptions options)
     {
-        options.Validate();
         using var outer = NewDisposeScope();
-        using var noGrad = no_grad();
-        var device = model.Device;
-        var ids = inputIds.to(device);
-        long batch = ids.shape[0];
-        var mask = (attentionMask ?? ones_like(ids)).to(device).to_type(ScalarType.Int64);
-        var eos = (options.EosTokenIds ?? model.Config.EosTokenIds).ToArray();
-        long pad = options.PadTokenId ?? model.Config.PadTokenId ?? (eos.Length > 0 ? eos[0] : 0);
-        var eosTensor = eos.Length > 0 ? tensor(eos.Select(e => (long)e).ToArray(), device: device) : null;
-        Generator? generator = options.Seed is { } seed ? new Generator((ulong)seed, device) : null;
-
-        // transformers' position ids under left padding: count of real tokens so far, pads at 1.
-        var positions = mask.cumsum(-1) - 1;
-        positions = positions.masked_fill(mask.eq(0), 1);
-        using var cache = new KvCache(model.NumLayers);
-        var finished = zeros(batch, ScalarType.Bool, device: device);
+        using var session = new DecodingSession(model, inputIds, attentionMask, options);
         var generated = new List<Tensor>();
-        var step = ids;
-        var stepPositions = positions;
         for (int i = 0; i < options.MaxNewTokens; i++)
         {
-            using var scope = NewDisposeScope();
-            var logits = model.Forward(step, mask, stepPositions, cache);                   // (B, t, V)
-            var next = TokenSampler.Next(logits.select(1, -1), options, generator);         // (B)
-            next = next.masked_fill(finished, pad);
-            if (eosTensor is not null) finished = finished.logical_or(isin(next, eosTensor));
-            generated.Add(next.unsqueeze(1).MoveToOuterDisposeScope());
-            finished = finished.MoveToOuterDisposeScope();
-            mask = cat([mask, ones(batch, 1, ScalarType.Int64, device: device)], 1).MoveToOuterDisposeScope();
-            stepPositions = (stepPositions.select(1, -1).unsqueeze(1) + 1).MoveToOuterDisposeScope();
-            step = generated[^1];
-            if (finished.all().item<bool>()) break;   // one host sync per token: generation, not training
+            generated.Add(session.Step().unsqueeze(1));
+            if (session.AllFinished) break;   // one host sync per token: generation, not training
         }
-        return cat([ids, .. generated], 1).MoveToOuterDisposeScope();
+        return cat([inputIds.to(model.Device), .. generated], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Generates after one prompt and yields each new id as soon as it is sampled, the end id included (an id of
+    /// <see cref="SamplingOptions.EosTokenIds"/>, else of the model's EOS ids), then stops; or after
+    /// <see cref="SamplingOptions.MaxNewTokens"/> ids. The same ids as <see cref="Generate"/> gives for the prompt alone.
+    /// Stopping the enumeration early (disposing it) frees the KV cache at once.
+    /// </summary>
+    /// <param name="model">The model, with the adapter to generate with active.</param>
+    /// <param name="promptIds">The prompt's ids, BOS included when the model wants one.</param>
+    /// <param name="options">How tokens are chosen.</param>
+    /// <param name="cancellationToken">Checked before each token.</param>
+    public static IEnumerable<int> Stream(CausalLanguageModel model, IReadOnlyList<int> promptIds, SamplingOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(promptIds);
+        if (promptIds.Count == 0) throw new ArgumentException("The prompt has no ids; generation needs at least one.", nameof(promptIds));
+        options.Validate();
+        return Iterate();
+
+        IEnumerable<int> Iterate()
+        {
+            DecodingSession session;
+            using (NewDisposeScope())
+                session = new DecodingSession(model, tensor(promptIds.Select(i => (long)i).ToArray()).unsqueeze(0), null, options);
+            using (session)
+            {
+                for (int i = 0; i < options.MaxNewTokens; i++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int id;
+                    using (var next = session.Step()) id = (int)next.item<long>();
+                    yield return id;
+                    if (session.AllFinished) yield break;
+                }
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ internal sealed class TestProject
     private readonly Dictionary<string, string> _files = new(Fixtures.DefaultFiles);
     private IReadOnlyList<AdditionalText>? _texts;
     private readonly Dictionary<string, Dictionary<string, string>> _fileMetadata = new();
+    private IReadOnlyList<MetadataReference> _references = References.All;
     private readonly Dictionary<string, string> _properties = new()
     {
         ["build_property.MSBuildProjectDirectory"] = Fixtures.ProjectDirectory,
@@ -79,12 +80,20 @@ internal sealed class TestProject
         return this;
     }
 
+    /// <summary>References Lora.Runtime too, as a Lora.Sdk project does (the generator then writes CreateChatClient).</summary>
+    /// <returns>This project.</returns>
+    public TestProject WithRuntime()
+    {
+        _references = References.WithRuntime;
+        return this;
+    }
+
     /// <summary>Builds the compilation without generated code.</summary>
     /// <returns>The compilation.</returns>
     public CSharpCompilation Compilation() => CSharpCompilation.Create(
         "App",
         _sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)),
-        References.All,
+        _references,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     /// <summary>The AdditionalFiles as the driver sees them (created on first use).</summary>

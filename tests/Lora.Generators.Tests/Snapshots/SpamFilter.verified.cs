@@ -200,5 +200,24 @@ namespace App
             global::System.IProgress<global::Lora.TrainingProgress>? progress = null,
             global::System.Threading.CancellationToken cancellationToken = default) =>
             global::Lora.ExperimentPipeline.RunAsync(Variants.All, runner, progress, cancellationToken);
+
+        /// <summary>
+        /// A chat client (Microsoft.Extensions.AI's <c>IChatClient</c>) over the trained model of <see cref="Config"/>, or of one of
+        /// <see cref="Variants"/>: its merged model when the merge is current, else its adapter over the base model, answering as the configuration's
+        /// <see cref="global::Lora.ExperimentConfig.FullName"/>. Throws <see cref="global::System.InvalidOperationException"/> when it has not been
+        /// trained yet: under [Sweep] the variants are trained, not <see cref="Config"/>, so pass one of them.
+        /// </summary>
+        /// <param name="variant">A configuration from <see cref="Variants"/>; null uses <see cref="Config"/>.</param>
+        /// <param name="options">Device, compute type and model ids; null for the defaults.</param>
+        /// <param name="artifactsRoot">The artifacts folder; null for artifacts/lora in the project folder (pass it when the project sets LoraArtifactsDir).</param>
+        /// <returns>The client, which holds the model until it is disposed.</returns>
+        public static global::Lora.Runtime.Chat.LoraChatClient CreateChatClient(
+            global::Lora.ExperimentConfig? variant = null,
+            global::Lora.Runtime.Chat.LoraChatClientOptions? options = null,
+            string? artifactsRoot = null)
+        {
+            var config = variant is null ? Config : global::Lora.ExperimentPipeline.EnsureBelongsTo(variant, ExperimentName, nameof(variant));
+            return global::Lora.Runtime.Chat.LoraChatClient.ForExperiment(config, options, artifactsRoot);
+        }
     }
 }

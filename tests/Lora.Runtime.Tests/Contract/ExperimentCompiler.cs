@@ -22,6 +22,9 @@ internal static class ExperimentCompiler
     /// <summary>The generator's and the compiler's diagnostics (errors, and LORA warnings), and the configurations when it compiled.</summary>
     public sealed record Result(string Source, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<Lora.ExperimentConfig> Configs)
     {
+        /// <summary>The compiled assembly, once it compiled.</summary>
+        public string? AssemblyPath { get; init; }
+
         public bool Compiled => Diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
 
         /// <summary>The source text a diagnostic points at (the generator's locations carry the file's path, not its tree).</summary>
@@ -31,13 +34,16 @@ internal static class ExperimentCompiler
         public string Describe() => string.Join("; ", Diagnostics.Select(d => $"{d.Id} at '{At(d)}': {d.GetMessage()}"));
     }
 
-    public static Result Compile(string projectDirectory, string source)
+    /// <param name="projectDirectory">The project folder.</param>
+    /// <param name="source">The experiments' source.</param>
+    /// <param name="references">What it compiles against; null: <see cref="References.All"/> (no runtime).</param>
+    public static Result Compile(string projectDirectory, string source, IReadOnlyList<MetadataReference>? references = null)
     {
         var sourcePath = Path.Combine(projectDirectory, "Experiments.cs");
         File.WriteAllText(sourcePath, source);
         // One assembly name per compilation: the default load context keeps the first assembly of a name.
         string name = $"ContractExperiments{Interlocked.Increment(ref _compiled)}";
-        var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(source, ParseOptions, sourcePath)], References.All,
+        var compilation = CSharpCompilation.Create(name, [CSharpSyntaxTree.ParseText(source, ParseOptions, sourcePath)], references ?? References.All,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var additional = Directory.EnumerateFiles(projectDirectory, "*.json*", SearchOption.AllDirectories)
             .Select(path => (AdditionalText)new FileText(path)).ToImmutableArray();
@@ -52,7 +58,7 @@ internal static class ExperimentCompiler
         Directory.CreateDirectory(Path.GetDirectoryName(assemblyPath)!);
         var emitted = output.Emit(assemblyPath);
         if (!emitted.Success) return new Result(source, [.. diagnostics, .. emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)], []);
-        return new Result(source, diagnostics, ExperimentHost.Discover(assemblyPath));
+        return new Result(source, diagnostics, ExperimentHost.Discover(assemblyPath)) { AssemblyPath = assemblyPath };
     }
 
     sealed class FileText(string path) : AdditionalText

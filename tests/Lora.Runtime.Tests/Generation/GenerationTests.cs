@@ -74,6 +74,44 @@ public class GenerationTests
     }
 
     [Fact]
+    public void Streaming_yields_the_ids_Generate_gives_and_ends_after_eos()
+    {
+        using var model = Model();
+        var prompt = new long[] { 5, 9, 13 };
+        foreach (var options in new[]
+                 {
+                     new SamplingOptions { MaxNewTokens = 12, EosTokenIds = [] },
+                     new SamplingOptions { MaxNewTokens = 12, DoSample = true, Temperature = 1.5, TopK = 50, Seed = 42, EosTokenIds = [] },
+                 })
+        {
+            var whole = TextGenerator.Generate(model, tensor(prompt).unsqueeze(0), null, options).data<long>().ToArray()[3..];
+            var streamed = TextGenerator.Stream(model, prompt.Select(i => (int)i).ToList(), options).ToList();
+            Assert.Equal(whole.Select(i => (int)i), streamed);
+
+            var third = streamed[2];
+            var stopped = TextGenerator.Stream(model, prompt.Select(i => (int)i).ToList(), options with { EosTokenIds = [third] }).ToList();
+            Assert.Equal(streamed.Take(streamed.IndexOf(third) + 1), stopped);
+        }
+    }
+
+    [Fact]
+    public void A_cancelled_stream_stops_before_the_next_token()
+    {
+        using var model = Model();
+        using var cancellation = new CancellationTokenSource();
+        var ids = new List<int>();
+        Assert.Throws<OperationCanceledException>(() =>
+        {
+            foreach (int id in TextGenerator.Stream(model, [5, 9, 13], new SamplingOptions { MaxNewTokens = 50, EosTokenIds = [] }, cancellation.Token))
+            {
+                ids.Add(id);
+                if (ids.Count == 3) cancellation.Cancel();
+            }
+        });
+        Assert.Equal(3, ids.Count);
+    }
+
+    [Fact]
     public void Top_p_keeps_the_smallest_set_reaching_p()
     {
         // probabilities 0.5, 0.3, 0.15, 0.05: top-p 0.7 keeps the first two only.
