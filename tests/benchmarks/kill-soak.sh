@@ -6,18 +6,23 @@
 # Packs Lora.Sdk into a local feed, makes a `dotnet new lora-experiment` project on the built-in base model, shrinks it
 # (ROWS rows, STEPS steps, a checkpoint every SAVE steps; merge and evaluation kept, so kills land in every stage),
 # restores and compiles it without training, then builds it once uninterrupted: the reference adapter and the reference
-# duration D. Then builds in series, each on what the one before left: at a moment drawn uniformly from [0, D] (seeded
-# by SEED: the same seed draws the same fractions of D) the build's whole process tree (dotnet build, any MSBuild node,
-# the runner) gets SIGKILL, and the next build resumes. A build that ends before its moment is checked as a completed
-# build, and the experiment's artifacts are then removed so that the next series trains from scratch. After KILLS kills
-# one last build runs to its end and is checked. Prints a line per build and a summary; exit code 0 when every check
-# passed, 1 otherwise.
-# Usage: tests/benchmarks/kill-soak.sh [WORK_FOLDER]   Environment: KILLS (20), SEED (1), ROWS (100), STEPS (60), SAVE (5).
+# duration D. Then, KILLS times: a build starts, and at a moment drawn uniformly from [0, D] (seeded by SEED: the same
+# seed draws the same fractions of D) its whole process tree (dotnet build, any MSBuild node, the runner) gets SIGKILL.
+# With CHECK_EACH=1 (the default) the next build then runs uninterrupted to its end on what the killed one left
+# (resuming from its last checkpoint, or redoing the stage it was killed in) and is checked, so that every kill is
+# followed by a checked build; the experiment's artifacts are then removed, so that the next kill lands in a build from
+# scratch, at the stage its moment reaches. With CHECK_EACH=0 builds run in series instead, each killed one resumed by
+# the next, itself killed in turn, so that kills also land in resumptions; only a build that ends before its moment and
+# one last build after the KILLS kills are checked. Either way a build that ends before its moment is checked as a
+# completed build and the artifacts are then removed. Prints a line per build and a summary; exit code 0 when every
+# check passed, 1 otherwise.
+# Usage: tests/benchmarks/kill-soak.sh [WORK_FOLDER]
+# Environment: KILLS (20), CHECK_EACH (1), SEED (1), ROWS (100), STEPS (60), SAVE (5).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-$(mktemp -d -t lora-kill-soak-XXXX)}
 mkdir -p "$work" && work=$(cd "$work" && pwd)
-kills_wanted=${KILLS:-20} seed=${SEED:-1} rows=${ROWS:-100} steps=${STEPS:-60} save=${SAVE:-5}
+kills_wanted=${KILLS:-20} check_each=${CHECK_EACH:-1} seed=${SEED:-1} rows=${ROWS:-100} steps=${STEPS:-60} save=${SAVE:-5}
 project="$work/KillSoak" experiment=kill-soak logs="$work/logs"
 artifacts="$project/artifacts/lora/$experiment" adapter_file=adapter/adapter_model.safetensors
 mkdir -p "$logs"
@@ -117,7 +122,7 @@ resumed_from() {
 }
 
 failures=() kill_moments=() max_rel=0 max_abs=0 resumes=0 leftovers_after_kills=0 leftovers_removed=0 leftovers_left=0
-internal=0 survivors=0 completed=0
+internal=0 survivors=0 completed=0 kills_checked=0
 fail() { failures+=("$1"); echo "  FAIL: $1"; }
 
 # Checks a build that ran to its end: exit code 0, the reference adapter, no leftovers.
@@ -185,6 +190,19 @@ while (( kills < kills_wanted )); do
     echo "#$build_no kill $kills at $at s (drawn $moment s): $stage; $left leftover(s) on disk"
     [[ $alive == 0 ]] || fail "build $build_no: $alive process(es) of the killed tree still alive"
     scan_log "$log"
+    if [[ $check_each == 1 ]]; then
+      # The killed build's state, taken up by one build to its end: the resumption this soak is about, checked each time.
+      resumed_log="$logs/build-$(printf %02d "$build_no")-resumed.log"
+      t0=$(now)
+      code=0; "${build_env[@]}" dotnet "${build_args[@]}" >"$resumed_log" 2>&1 </dev/null || code=$?
+      echo "  then to the end in $(seconds_since "$t0") s; exit $code; $(resumed_from "$resumed_log")"
+      scan_log "$resumed_log"
+      completed_before=$completed
+      check_completed "$resumed_log" "$code" "the build after kill $kills"
+      (( completed == completed_before )) || kills_checked=$((kills_checked + 1))
+      rm -rf "$artifacts"
+      series_kills=0
+    fi
   else
     code=0; wait "$build_pid" || code=$?
     echo "#$build_no ended by itself in $(seconds_since "$t0") s (drawn $moment s) after $series_kills kill(s) in this series; exit $code; $(resumed_from "$log")"
@@ -195,12 +213,15 @@ while (( kills < kills_wanted )); do
   fi
 done
 
-echo "Final build to the end"
-t0=$(now)
-code=0; "${build_env[@]}" dotnet "${build_args[@]}" >"$logs/final.log" 2>&1 || code=$?
-echo "  ended in $(seconds_since "$t0") s after $series_kills kill(s) in this series; exit $code; $(resumed_from "$logs/final.log")"
-scan_log "$logs/final.log"
-check_completed "$logs/final.log" "$code" "the final build"
+# In series, the last kills are followed by one build to the end; with CHECK_EACH every kill already was.
+if [[ $check_each != 1 ]]; then
+  echo "Final build to the end"
+  t0=$(now)
+  code=0; "${build_env[@]}" dotnet "${build_args[@]}" >"$logs/final.log" 2>&1 || code=$?
+  echo "  ended in $(seconds_since "$t0") s after $series_kills kill(s) in this series; exit $code; $(resumed_from "$logs/final.log")"
+  scan_log "$logs/final.log"
+  check_completed "$logs/final.log" "$code" "the final build"
+fi
 
 echo
 echo "=== kill-soak summary ==="
@@ -208,6 +229,8 @@ echo "reference build: $duration s ($steps steps, checkpoint every $save, $rows 
 echo "kills: $kills of $kills_wanted wanted, over $build_no builds; processes surviving a kill: $survivors"
 for i in "${!kill_moments[@]}"; do echo "  kill $((i + 1)): ${kill_moments[$i]}"; done
 echo "completed builds checked: $completed; resumes seen: $resumes"
+if [[ $check_each == 1 ]]; then echo "kills followed by a checked build to the end: $kills_checked of $kills (CHECK_EACH=1)"
+else echo "kills in series, one build to the end after the last (CHECK_EACH=0)"; fi
 echo "adapter against the reference: max relative error $max_rel, max abs difference $max_abs (tolerance 1e-5 relative)"
 echo "staging leftovers: $leftovers_after_kills on disk after kills, $leftovers_removed removed by the next build, $leftovers_left after completed builds"
 echo "internal errors: $internal"
@@ -217,4 +240,5 @@ if (( ${#failures[@]} > 0 )); then
   exit 1
 fi
 (( kills == kills_wanted )) || exit 1
+[[ $check_each != 1 ]] || (( kills_checked == kills )) || exit 1
 echo "PASSED"

@@ -24,7 +24,7 @@ public static class ExperimentEvaluator
         string device = "cpu")
     {
         var on = Devices.Resolve(device, out _);
-        var data = LoadedExperiment.Load(config);
+        using var data = LoadedExperiment.Load(config, paths.Root);
         var metrics = config.Evaluation?.Metrics ?? [Lora.Metric.Perplexity];
         using var model = ModelLoader.Load(data.BaseFolder, on.type == DeviceType.CPU ? ScalarType.Float32 : ExperimentRunner.ComputeDType(config, on),
             ExperimentRunner.Quantization(config), cancellationToken);
@@ -105,11 +105,11 @@ public static class ExperimentEvaluator
     sealed record Prediction(string Where, string Prompt, string Reference, string Text);
 
     static (Dictionary<string, double> Scores, List<Prediction> Predictions) Score(CausalLanguageModel model, Lora.ExperimentConfig config, LoadedExperiment data,
-        IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> eval, IReadOnlyList<Lora.Metric> metrics, CancellationToken cancellationToken)
+        ExampleSet eval, IReadOnlyList<Lora.Metric> metrics, CancellationToken cancellationToken)
     {
         var scores = new Dictionary<string, double>();
         var predictions = new List<Prediction>();
-        double loss = MeanLoss(model, eval.Select(e => e.Example).ToList(), config.Training.EvalBatchSize, data.PadId, model.Device);
+        double loss = MeanLoss(model, eval, config.Training.EvalBatchSize, data.PadId, model.Device);
         scores[nameof(Lora.Metric.EvalLoss)] = loss;
         scores[nameof(Lora.Metric.Perplexity)] = TextMetrics.Perplexity(loss);
 
@@ -120,9 +120,11 @@ public static class ExperimentEvaluator
         var clock = Stopwatch.StartNew();
         long generatedTokens = 0;
         int maxNew = (config.Evaluation ?? throw new ArgumentException($"{config.FullName}: generative metrics need [Evaluate] settings.")).MaxNewTokens;
-        foreach (var (row, _) in eval)
+        // Each row's JSON is read again from its line (the loaded data keeps none): an eval split of any size in bounded memory.
+        for (int i = 0; i < eval.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var row = eval.Row(i);
             if (data.Builder.PromptAndCompletion(row) is not { } pair) continue;
             var promptIds = data.Builder.EncodePrompt(pair.Prompt).Select(i => (long)i).ToArray();
             // A chat reply also ends at the template's end-of-turn token, which is not always the model's EOS.

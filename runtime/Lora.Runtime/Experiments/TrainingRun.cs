@@ -40,7 +40,6 @@ sealed class TrainingRun : IDisposable
     readonly List<double> _losses = [];
     readonly List<EvalPoint> _evals = [];
     readonly List<PendingStep> _pending = [];
-    readonly List<TokenizedExample> _evalExamples;
     long _tokens;
 
     TrainingRun(Lora.ExperimentConfig config, Action<string> log, IProgress<Lora.TrainingProgress>? progress, ExperimentPaths paths, Device device,
@@ -51,7 +50,6 @@ sealed class TrainingRun : IDisposable
             (config, config.Training, log, progress, paths, device, computeType, fingerprint, data);
         (_heap, _clock, _baselineMiB, _contextMiB, _model, _settings) = (heap, clock, baselineMiB, contextMiB, model, settings);
         _plan = TrainingPlan.From(_t, data.Train.Count, config.Dataset.Shuffle);
-        _evalExamples = data.Eval.Select(e => e.Example).ToList();
         _options = _plan.Options(_t);
         _trainer = new LoraTrainer(model, ExperimentRunner.AdapterName, _options);
         _earlyStop = _t.EarlyStoppingPatience > 0 && data.Eval.Count > 0 ? new EarlyStopping(_t.EarlyStoppingPatience) : null;
@@ -67,25 +65,27 @@ sealed class TrainingRun : IDisposable
         if (options.Device == "auto") Log($"device {choice}");
         var computeType = ExperimentRunner.ComputeDType(config, device);
         if ((config.Quantization?.ComputeType ?? config.Training.Precision) == Lora.ComputeType.Auto) Log($"computing in {computeType} (Auto on {choice})");
-        var data = LoadedExperiment.Load(config);
+        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
+        var data = LoadedExperiment.Load(config, paths.Root);
         if (data.Builder.Chat is { } chat)
             Log(chat.IsDefault ? $"the base model has no chat template: chat rows are rendered with {chat.Source}, which the adapter and the merged model carry along"
                 : $"chat rows are rendered with the chat template of {chat.Source}");
-        fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder, computeType);
-        // Batches are padded to their longest row, so every step has the same shapes only when every row has one length.
-        bool fixedShapes = data.Train.Select(e => e.Example.InputIds.Length).Distinct().Count() <= 1;
-        var heap = NativeHeap.ForTraining(memoryLean: config.Quantization is not null || config.Training.GradientCheckpointing, fixedShapes);
+        IDisposable? heap = null;
         try
         {
+            fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder, computeType);
+            // Batches are padded to their longest row, so every step has the same shapes only when every row has one length.
+            bool fixedShapes = data.Train.Lengths.Distinct().Count() <= 1;
+            heap = NativeHeap.ForTraining(memoryLean: config.Quantization is not null || config.Training.GradientCheckpointing, fixedShapes);
             double baselineMiB = ProcessMemory.ResidentMiB();
             double? contextMiB = DeviceUsedMiB(device);   // the CUDA context alone, before the model
             var model = ExperimentRunner.LoadForTraining(config, data.BaseFolder, device, out var settings, cancellationToken);
-            return new TrainingRun(config, Log, progress, ExperimentPaths.For(options.ArtifactsRoot, config), device, computeType, fingerprint, data,
-                heap, clock, baselineMiB, contextMiB, model, settings);
+            return new TrainingRun(config, Log, progress, paths, device, computeType, fingerprint, data, heap, clock, baselineMiB, contextMiB, model, settings);
         }
         catch
         {
-            heap.Dispose();
+            heap?.Dispose();
+            data.Dispose();
             throw;
         }
     }
@@ -170,7 +170,7 @@ sealed class TrainingRun : IDisposable
         manual_seed(_t.Seed * 1_000_003L + step);
         var rows = Enumerable.Range(0, _plan.GradientAccumulation)
             .Select(i => _plan.MicroBatch(step * _plan.GradientAccumulation + i, _data.Train.Count).ToList()).ToList();
-        var examples = rows.Select(batch => batch.Select(j => _data.Train[j].Example).ToList()).ToList();
+        var examples = rows.Select(batch => batch.Select(j => _data.Train[j]).ToList()).ToList();
         _tokens += examples.Sum(batch => batch.Sum(e => (long)e.InputIds.Length));   // counted on the host: no device sync
         var result = _trainer.Step(examples.Select(batch => BatchCollator.Collate(batch, _data.PadId, _device)).ToList());
         _pending.Add(new PendingStep(step, result.LearningRate, result.MicroLosses.mean().DetachFromDisposeScope(), result.GradNorm.DetachFromDisposeScope(),
@@ -189,7 +189,7 @@ sealed class TrainingRun : IDisposable
             double loss = p.Loss.item<float>(), norm = p.GradNorm.item<float>();
             if (!double.IsFinite(loss) || !double.IsFinite(norm))
                 throw NonFiniteTrainingException.At(_config.FullName, p.Step + 1, _plan.TotalSteps, loss, norm, p.Lr, _computeType.ToString(),
-                    p.Rows.Select(j => _data.Train[j].Row.Where).ToList(), TrainingCheckpoint.Latest(_paths.Checkpoints, _fingerprint)?.Folder);
+                    p.Rows.Select(_data.Train.Where).ToList(), TrainingCheckpoint.Latest(_paths.Checkpoints, _fingerprint)?.Folder);
         }
         Report();
     }
@@ -228,7 +228,7 @@ sealed class TrainingRun : IDisposable
     /// <summary>The mean loss over the eval rows after <paramref name="step"/> steps; a non-finite one stops the run.</summary>
     double EvalLoss(int step)
     {
-        double loss = ExperimentEvaluator.MeanLoss(_model, _evalExamples, _plan.EvalBatchSize, _data.PadId, _device);
+        double loss = ExperimentEvaluator.MeanLoss(_model, _data.Eval, _plan.EvalBatchSize, _data.PadId, _device);
         if (!double.IsFinite(loss))
             throw new NonFiniteTrainingException($"{_config.FullName}: the eval loss after step {step}/{_plan.TotalSteps} is {loss}: the adapter " +
                 $"no longer gives finite values on the eval rows of {_config.Dataset.EvalPath ?? _config.Dataset.Path}; nothing of it was saved.");
@@ -261,7 +261,7 @@ sealed class TrainingRun : IDisposable
     RunMemory Memory()
     {
         bool cpu = _device.type == DeviceType.CPU;
-        int length = _data.Train.Count == 0 ? _config.Dataset.MaxLength : _data.Train.Max(e => e.Example.InputIds.Length);
+        int length = _data.Train.Count == 0 ? _config.Dataset.MaxLength : _data.Train.Lengths.Max();
         var estimate = MemoryPrediction.Estimate(_model.Config, _config.Adapter.Rank, _config.Adapter.Targets, _t.BatchSize, length,
             _model.DType, ExperimentRunner.Quantization(_config), Lora.MemoryEstimator.OptimizerBytesPerParameter(_t.Optimizer == Lora.OptimizerType.AdamW8Bit),
             _t.GradientCheckpointing, cpu ? (long)(_baselineMiB * 1048576) : 0);
@@ -291,5 +291,6 @@ sealed class TrainingRun : IDisposable
         _trainer.Dispose();
         _model.Dispose();
         _heap.Dispose();
+        _data.Dispose();
     }
 }

@@ -118,5 +118,35 @@ public sealed class JsonlReaderTests : IDisposable
         Assert.Equal("true", rows[0].Text("ok"));
     }
 
+    [Fact]
+    public void Streamed_rows_read_again_at_their_offsets_equal_those_first_read()
+    {
+        var path = _temp.Child("mixed.jsonl");
+        // A byte-order mark, CRLF and LF breaks, blank lines, multi-byte characters and no break after the last line.
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. "{\"text\": \"a\"}\r\n\r\n{\"text\": \"é—ü\"}\n  \n{\"text\": \"c\", \"n\": 1}\n{\"text\": \"d\"}"u8]);
+
+        var streamed = JsonlReader.Stream(path).ToList();
+
+        Assert.Equal([1, 3, 5, 6], streamed.Select(r => r.Row.Line));
+        foreach (var (row, offset) in streamed)
+        {
+            var again = JsonlReader.ReadAt(path, row.Line, offset);
+            Assert.Equal(row.Where, again.Where);
+            Assert.Equal(row.Value.ToJsonString(), again.Value.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public void A_row_read_again_after_its_line_was_removed_is_an_error_naming_it()
+    {
+        var path = Write("{\"text\": \"a\"}\n{\"text\": \"b\"}\n");
+        var (row, offset) = JsonlReader.Stream(path).Last();
+        File.WriteAllText(path, "{\"text\": \"a\"}\n\n");
+
+        var error = Assert.Throws<DatasetException>(() => JsonlReader.ReadAt(path, row.Line, offset));
+
+        Assert.StartsWith($"{path}:2: the line is blank or missing; the file changed", error.Message);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

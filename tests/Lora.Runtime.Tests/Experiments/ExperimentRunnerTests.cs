@@ -181,10 +181,10 @@ public class ExperimentRunnerTests
         Assert.Null(last.Run["plan"]!["best_step"]);
 
         // The kept adapter scores that loss on the eval rows when loaded back, and is not the last one.
-        var data = LoadedExperiment.Load(config);
+        using var data = LoadedExperiment.Load(config);
         using var model = Lora.Runtime.Models.ModelLoader.Load(data.BaseFolder, TorchSharp.torch.ScalarType.Float32);
         PeftAdapter.Load(model, best.Adapter);
-        double scored = ExperimentEvaluator.MeanLoss(model, data.Eval.Select(e => e.Example).ToList(), 4, data.PadId);
+        double scored = ExperimentEvaluator.MeanLoss(model, data.Eval, 4, data.PadId);
         Assert.Equal(lowest.Loss, scored, 5);
         Assert.NotEqual(File.ReadAllBytes(Path.Combine(last.Adapter, PeftAdapter.WeightsFileName)), File.ReadAllBytes(Path.Combine(best.Adapter, PeftAdapter.WeightsFileName)));
         Assert.False(Directory.Exists(Path.Combine(dir.Child("best"), "train-tiny-llama", "checkpoints")));
