@@ -63,6 +63,15 @@ namespace Lora
             return value is null ? null : value.Kind == ConfigValueKind.Number ? value.Number : throw Wrong(key, value, "a number");
         }
 
+        /// <summary>
+        /// A number that JSON null switches off: <paramref name="whenAbsent"/> when the key is absent, null when it is written
+        /// as null (as transformers reads Gemma 2's soft-capping keys: None means no capping, an absent key the default).
+        /// </summary>
+        /// <param name="key">The key.</param>
+        /// <param name="whenAbsent">The config class's default.</param>
+        /// <returns>The number, the default, or null.</returns>
+        public double? OptionalDoubleOrNull(string key, double? whenAbsent) => _json.Has(key) ? OptionalDouble(key) : whenAbsent;
+
         /// <summary>A boolean, or null when absent.</summary>
         /// <param name="key">The key.</param>
         /// <returns>The boolean, or null.</returns>
@@ -131,6 +140,31 @@ namespace Lora
             }
 
             return numbers;
+        }
+
+        /// <summary>A list of strings, or null when absent.</summary>
+        /// <param name="key">The key.</param>
+        /// <returns>The strings, or null.</returns>
+        public IReadOnlyList<string>? OptionalStrings(string key)
+        {
+            var value = _json.Member(key);
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (value.Kind != ConfigValueKind.Array)
+            {
+                throw Wrong(key, value, "a list of strings");
+            }
+
+            var strings = new List<string>();
+            foreach (var item in value.Items)
+            {
+                strings.Add(item is { Kind: ConfigValueKind.String } text ? text.Text : throw WrongItem(key, item, "a list of strings"));
+            }
+
+            return strings;
         }
 
         /// <summary>An error about this file.</summary>

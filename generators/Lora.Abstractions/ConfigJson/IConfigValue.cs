@@ -31,5 +31,11 @@ namespace Lora
         /// <param name="name">The member name (ordinal).</param>
         /// <returns>The member's value; null when absent, JSON null, or when this is not an object.</returns>
         IConfigValue? Member(string name);
+
+        /// <summary>Whether an object has the member <paramref name="name"/>, JSON null included: Gemma 2's soft-capping keys
+        /// mean "off" when null and take the config class's default only when absent.</summary>
+        /// <param name="name">The member name (ordinal).</param>
+        /// <returns>True when the member is written, even as null; false when absent or when this is not an object.</returns>
+        bool Has(string name);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Lora
 {
@@ -12,6 +13,12 @@ namespace Lora
     {
         /// <summary>GPT-2's <c>model_type</c>: its config keys are its own (<c>n_embd</c>, <c>n_layer</c>, ...).</summary>
         public const string Gpt2 = "gpt2";
+
+        /// <summary>Gemma 2's <c>model_type</c>.</summary>
+        public const string Gemma2 = "gemma2";
+
+        /// <summary>Gemma 3's text model's <c>model_type</c> (Gemma3ForCausalLM; the image-and-text model is <c>gemma3</c>).</summary>
+        public const string Gemma3Text = "gemma3_text";
 
         /// <summary>Reads <c>model_type</c> alone, for a caller that reports an unsupported family its own way.</summary>
         /// <param name="json">The file's top-level object.</param>
@@ -30,8 +37,8 @@ namespace Lora
             var config = new ConfigObjectReader(json, path);
             var type = config.String("model_type");
             var family = ModelFamilies.Find(type)
-                ?? throw config.Error("model_type '" + type + "' is not supported; expected one of " + string.Join(", ", ModelFamilies.ModelTypes));
-            return type == Gpt2 ? ParseGpt2(config, type, family.ConfigDefaults) : ParseDecoder(config, type, family.ConfigDefaults);
+                ?? throw config.Error("model_type '" + type + "' is not supported; expected one of " + string.Join(", ", ModelFamilies.ModelTypes) + ModelFamilies.Instead(type));
+            return type == Gpt2 ? ParseGpt2(config, type, family.ConfigDefaults) : ParseDecoder(config, family);
         }
 
         private static ModelConfigValues ParseGpt2(ConfigObjectReader config, string type, ConfigDefaults defaults)
@@ -45,6 +52,7 @@ namespace Lora
                 IntermediateSize = config.OptionalInt("n_inner") ?? (int)Math.Min(4L * hidden, int.MaxValue),
                 MaxPositions = config.OptionalInt("n_positions") ?? defaults.MaxPositions,
                 NormEpsilon = config.OptionalDouble("layer_norm_epsilon") ?? defaults.NormEpsilon, RopeTheta = RopeConfigParser.DefaultTheta,
+                LocalRopeTheta = RopeConfigParser.DefaultTheta, AttentionScale = 1 / Math.Sqrt(hidden / heads),
                 TieWordEmbeddings = config.OptionalBool("tie_word_embeddings") ?? defaults.TieWordEmbeddings,
                 HiddenAct = config.OptionalString("activation_function") ?? defaults.HiddenAct,
                 QkvBias = true, OutputBias = true, MlpBias = true,
@@ -53,11 +61,13 @@ namespace Lora
             return ModelConfigChecks.Sizes(values, ModelConfigChecks.Gpt2Keys, config);
         }
 
-        private static ModelConfigValues ParseDecoder(ConfigObjectReader config, string type, ConfigDefaults defaults)
+        private static ModelConfigValues ParseDecoder(ConfigObjectReader config, ModelFamily family)
         {
+            var (type, defaults) = (family.ModelType, family.ConfigDefaults);
+            var gemma = type == Gemma2 || type == Gemma3Text;
             int hidden = config.Int("hidden_size"), layers = config.Int("num_hidden_layers"), heads = config.Int("num_attention_heads");
             int intermediate = config.Int("intermediate_size"), vocab = config.Int("vocab_size");
-            var headDim = config.OptionalInt("head_dim");
+            var headDim = config.OptionalInt("head_dim") ?? defaults.HeadDim;
             if (headDim is null)
             {
                 ModelConfigChecks.Divides(heads, "num_attention_heads", hidden, "hidden_size", config);
@@ -65,23 +75,131 @@ namespace Lora
             }
 
             var positions = config.OptionalInt("max_position_embeddings") ?? defaults.MaxPositions;
-            var (theta, scaling) = RopeConfigParser.Read(config, headDim.Value, positions);
+            var (theta, scaling) = type == Gemma3Text
+                ? RopeConfigParser.ReadGlobal(config, headDim.Value, positions, defaults.RopeTheta)
+                : RopeConfigParser.Read(config, headDim.Value, positions, defaults.RopeTheta);
             var attentionBias = config.OptionalBool("attention_bias") ?? false;
             var values = new ModelConfigValues
             {
                 ModelType = type, VocabSize = vocab, HiddenSize = hidden, NumLayers = layers, NumHeads = heads,
-                NumKeyValueHeads = config.OptionalInt("num_key_value_heads") ?? heads, HeadDim = headDim.Value,
+                NumKeyValueHeads = config.OptionalInt("num_key_value_heads") ?? defaults.NumKeyValueHeads ?? heads, HeadDim = headDim.Value,
                 IntermediateSize = intermediate, MaxPositions = positions,
-                NormEpsilon = config.OptionalDouble("rms_norm_eps") ?? defaults.NormEpsilon, RopeTheta = theta, RopeScaling = scaling, QkNorm = type == "qwen3",
+                NormEpsilon = config.OptionalDouble("rms_norm_eps") ?? defaults.NormEpsilon,
+                RopeTheta = theta, RopeScaling = scaling, LocalRopeTheta = theta, LocalRopeScaling = scaling, QkNorm = family.QkNorm,
+                AttentionScale = 1 / Math.Sqrt(headDim.Value),
                 TieWordEmbeddings = config.OptionalBool("tie_word_embeddings") ?? defaults.TieWordEmbeddings,
-                // Qwen2 always has q/k/v biases and never an output one; attention_bias adds both (Llama).
+                // Qwen2 always has q/k/v biases and never an output one; attention_bias adds both (Llama). Gemma's MLP has none.
                 QkvBias = type == "qwen2" || attentionBias, OutputBias = type != "qwen2" && attentionBias,
-                MlpBias = config.OptionalBool("mlp_bias") ?? false, HiddenAct = config.OptionalString("hidden_act") ?? defaults.HiddenAct,
+                MlpBias = !gemma && (config.OptionalBool("mlp_bias") ?? false),
+                // Gemma's classes read hidden_activation and leave hidden_act alone.
+                HiddenAct = config.OptionalString(gemma ? "hidden_activation" : "hidden_act") ?? defaults.HiddenAct,
                 BosTokenId = config.OptionalInt("bos_token_id"), EosTokenIds = config.IntOrList("eos_token_id"), PadTokenId = config.OptionalInt("pad_token_id"),
             };
             ModelConfigChecks.Sizes(values, ModelConfigChecks.LlamaKeys, config);
             ModelConfigChecks.Divides(values.NumKeyValueHeads, "num_key_value_heads", values.NumHeads, "num_attention_heads", config);
-            return values;
+            return gemma ? ParseGemma(config, values, defaults) : values;
+        }
+
+        /// <summary>
+        /// Gemma 2 and Gemma 3's own keys: the attention scale, the soft-capping (JSON null: none), which layers attend through
+        /// the sliding window (<c>layer_types</c>, else the family's pattern; Gemma 3's <c>sliding_window_pattern</c>) and, for
+        /// Gemma 3, the sliding layers' rope base.
+        /// </summary>
+        private static ModelConfigValues ParseGemma(ConfigObjectReader config, ModelConfigValues values, ConfigDefaults defaults)
+        {
+            if (config.OptionalBool("use_bidirectional_attention") == true)
+            {
+                throw config.Error("use_bidirectional_attention is true (an embedding model's encoder); expected false or absent: Lora trains causal language models");
+            }
+
+            double Positive(string key, double? value) => value is double v && (!ModelConfigChecks.IsFinite(v) || v <= 0)
+                ? throw config.Error(key + " is " + ModelConfigChecks.Text(v) + "; expected a positive number")
+                : value ?? 0;
+
+            var scalar = Positive("query_pre_attn_scalar", config.OptionalDouble("query_pre_attn_scalar") ?? defaults.QueryPreAttnScalar ?? values.HeadDim);
+            var attentionCap = config.OptionalDoubleOrNull("attn_logit_softcapping", defaults.AttnLogitSoftcapping);
+            var finalCap = config.OptionalDoubleOrNull("final_logit_softcapping", defaults.FinalLogitSoftcapping);
+            Positive("attn_logit_softcapping", attentionCap);
+            Positive("final_logit_softcapping", finalCap);
+            // transformers caps attention scores in its eager, flex and flash attention, not in SDPA, its default: the
+            // attention implementation config.json names (attn_implementation, as transformers reads it) decides.
+            if (!CapsAttentionScores(config.OptionalString("attn_implementation")))
+            {
+                attentionCap = null;
+            }
+
+            var sliding = SlidingLayers(config, values.NumLayers, values.ModelType == Gemma3Text, defaults.SlidingWindowPattern);
+            var window = config.OptionalInt("sliding_window") ?? defaults.SlidingWindow;
+            if (sliding.Contains(true) && window is not > 0)
+            {
+                throw config.Error("sliding_window is " + ModelConfigChecks.Text(window ?? 0) + "; expected a positive number of tokens for the sliding-window layers");
+            }
+
+            var (localTheta, localScaling) = values.ModelType == Gemma3Text
+                ? RopeConfigParser.ReadLocal(config, values.HeadDim, values.MaxPositions, defaults.LocalRopeTheta ?? defaults.RopeTheta)
+                : (values.RopeTheta, values.RopeScaling);
+            if (!ModelConfigChecks.IsFinite(localTheta) || localTheta <= 0)
+            {
+                throw config.Error("the sliding-window layers' rope_theta is " + ModelConfigChecks.Text(localTheta) + "; expected a positive number");
+            }
+
+            return values with
+            {
+                AttentionScale = 1 / Math.Sqrt(scalar), AttnLogitSoftcapping = attentionCap, FinalLogitSoftcapping = finalCap,
+                SlidingWindow = sliding.Contains(true) ? window : null, SlidingLayers = sliding.Contains(true) ? sliding : Array.Empty<bool>(),
+                LocalRopeTheta = localTheta, LocalRopeScaling = localScaling,
+            };
+        }
+
+        /// <summary>
+        /// Whether transformers' attention implementation of that name applies <c>attn_logit_softcapping</c>: eager, flex
+        /// and flash attention do; SDPA (the default, when config.json names none) does not.
+        /// </summary>
+        private static bool CapsAttentionScores(string? implementation) =>
+            implementation == "eager" || implementation == "flex_attention" || implementation == "flash_attention_2" || implementation == "flash_attention_3";
+
+        /// <summary>
+        /// Per layer, whether it slides: <c>layer_types</c> ("sliding_attention" or "full_attention", one per layer) or, without
+        /// it, every layer but each pattern-th (Gemma 3 reads its pattern from <c>sliding_window_pattern</c>, as saved by
+        /// transformers 4, or <c>_sliding_window_pattern</c>, as saved by transformers 5).
+        /// </summary>
+        private static bool[] SlidingLayers(ConfigObjectReader config, int layers, bool readsPattern, int defaultPattern)
+        {
+            if (config.OptionalStrings("layer_types") is { } types)
+            {
+                if (types.Count != layers)
+                {
+                    throw config.Error("layer_types has " + ModelConfigChecks.Text(types.Count) + (types.Count == 1 ? " entry" : " entries") + "; expected one per layer (num_hidden_layers "
+                        + ModelConfigChecks.Text(layers) + ")");
+                }
+
+                var sliding = new bool[layers];
+                for (var i = 0; i < layers; i++)
+                {
+                    sliding[i] = types[i] switch
+                    {
+                        "sliding_attention" => true,
+                        "full_attention" => false,
+                        _ => throw config.Error("layer_types[" + ModelConfigChecks.Text(i) + "] is \"" + types[i] + "\"; expected \"sliding_attention\" or \"full_attention\""),
+                    };
+                }
+
+                return sliding;
+            }
+
+            var pattern = (readsPattern ? config.OptionalInt("sliding_window_pattern") ?? config.OptionalInt("_sliding_window_pattern") : null) ?? defaultPattern;
+            if (pattern <= 0)
+            {
+                throw config.Error("sliding_window_pattern is " + ModelConfigChecks.Text(pattern) + "; expected a positive count of layers");
+            }
+
+            var patterned = new bool[layers];
+            for (var i = 0; i < layers; i++)
+            {
+                patterned[i] = (i + 1) % pattern != 0;
+            }
+
+            return patterned;
         }
     }
 }

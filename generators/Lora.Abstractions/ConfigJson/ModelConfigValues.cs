@@ -45,8 +45,39 @@ namespace Lora
         /// <summary>The RoPE frequency rule when it is not the default; null for the default.</summary>
         public RopeScaling? RopeScaling { get; init; }
 
-        /// <summary>Qwen3: an RMSNorm over each head's query and key (<c>q_norm</c>, <c>k_norm</c>), before the rotation.</summary>
+        /// <summary>Qwen3, Gemma 3: an RMSNorm over each head's query and key (<c>q_norm</c>, <c>k_norm</c>), before the rotation.</summary>
         public bool QkNorm { get; init; }
+
+        /// <summary>
+        /// The rope base of the sliding-window layers (Gemma 3's <c>rope_local_base_freq</c> or
+        /// <c>rope_parameters.sliding_attention</c>); elsewhere <see cref="RopeTheta"/>.
+        /// </summary>
+        public double LocalRopeTheta { get; init; }
+
+        /// <summary>The sliding-window layers' RoPE rule when it is not the default (null elsewhere).</summary>
+        public RopeScaling? LocalRopeScaling { get; init; }
+
+        /// <summary>Attention scores are scaled by this (Gemma: <c>query_pre_attn_scalar</c>^-½; else head_dim^-½).</summary>
+        public double AttentionScale { get; init; }
+
+        /// <summary>
+        /// Gemma 2's <c>attn_logit_softcapping</c> c: scores become c·tanh(score / c) before the mask; null: uncapped. As in
+        /// transformers, it applies only when config.json's <c>attn_implementation</c> is eager (or flex or flash attention);
+        /// transformers' default attention, SDPA, leaves it out.
+        /// </summary>
+        public double? AttnLogitSoftcapping { get; init; }
+
+        /// <summary>Gemma 2's <c>final_logit_softcapping</c> c: logits become c·tanh(logit / c); null: uncapped.</summary>
+        public double? FinalLogitSoftcapping { get; init; }
+
+        /// <summary>
+        /// The window of the sliding-window layers (<c>sliding_window</c>): a query at position p sees keys p − window + 1 … p.
+        /// Null when no layer slides.
+        /// </summary>
+        public int? SlidingWindow { get; init; }
+
+        /// <summary>Per layer, whether it attends through <see cref="SlidingWindow"/> (<c>layer_types</c>); empty when none does.</summary>
+        public IReadOnlyList<bool> SlidingLayers { get; init; } = System.Array.Empty<bool>();
 
         /// <summary>Whether the output head shares the input embedding (<c>tie_word_embeddings</c>).</summary>
         public bool TieWordEmbeddings { get; init; }
@@ -74,6 +105,12 @@ namespace Lora
 
         /// <summary>Whether this is GPT-2, whose blocks and key names differ from the Llama-style families.</summary>
         public bool IsGpt2 => ModelType == ModelConfigParser.Gpt2;
+
+        /// <summary>
+        /// Whether this is Gemma 2 or Gemma 3's text model: norms that scale by 1 + weight, before and after attention and the
+        /// MLP; embeddings scaled by √hidden_size; GELU-tanh.
+        /// </summary>
+        public bool IsGemma => ModelType == ModelConfigParser.Gemma2 || ModelType == ModelConfigParser.Gemma3Text;
 
         /// <summary>The sizes the memory estimator and the generator's checks use.</summary>
         public ModelDimensions Dimensions => new(ModelType, VocabSize, HiddenSize, NumLayers, IntermediateSize, NumHeads, NumKeyValueHeads, HeadDim, TieWordEmbeddings, MaxPositions);

@@ -18,30 +18,101 @@ namespace Lora
         /// <param name="config">The top-level object.</param>
         /// <param name="headDim">The width of one head (longrope has a factor per frequency: head_dim / 2).</param>
         /// <param name="maxPositions">max_position_embeddings, as read or defaulted (longrope scales by it).</param>
+        /// <param name="defaultTheta">The family's base when the file names none.</param>
         /// <returns>The base and the rule (null for the default rule).</returns>
-        public static (double Theta, RopeScaling? Scaling) Read(ConfigObjectReader config, int headDim, int maxPositions)
+        public static (double Theta, RopeScaling? Scaling) Read(ConfigObjectReader config, int headDim, int maxPositions, double defaultTheta = DefaultTheta)
         {
             var rope = config.OptionalObject("rope_parameters") ?? config.OptionalObject("rope_scaling");
+            var scaling = Rule(rope, config, headDim, maxPositions);
+            CheckPartialRotary(config);
+            return (rope?.OptionalDouble("rope_theta") ?? config.OptionalDouble("rope_theta") ?? defaultTheta, scaling);
+        }
+
+        /// <summary>
+        /// Gemma 3's global layers: <c>rope_parameters.full_attention</c> (transformers 5) or, in older files, the top-level
+        /// <c>rope_theta</c> and <c>rope_scaling</c> (which transformers applies to the global layers alone).
+        /// </summary>
+        /// <param name="config">The top-level object.</param>
+        /// <param name="headDim">The width of one head.</param>
+        /// <param name="maxPositions">max_position_embeddings, as read or defaulted.</param>
+        /// <param name="defaultTheta">The family's global base (Gemma3TextConfig: 1,000,000).</param>
+        /// <returns>The base and the rule (null for the default rule).</returns>
+        public static (double Theta, RopeScaling? Scaling) ReadGlobal(ConfigObjectReader config, int headDim, int maxPositions, double defaultTheta)
+        {
+            var rope = PerLayerType(config, "full_attention") ?? config.OptionalObject("rope_scaling");
+            var scaling = Rule(rope, config, headDim, maxPositions);
+            CheckPartialRotary(config);
+            return (rope?.OptionalDouble("rope_theta") ?? config.OptionalDouble("rope_theta") ?? defaultTheta, scaling);
+        }
+
+        /// <summary>
+        /// Gemma 3's sliding-window layers: <c>rope_parameters.sliding_attention</c> (transformers 5) or, in older files, the
+        /// default rule with base <c>rope_local_base_freq</c>.
+        /// </summary>
+        /// <param name="config">The top-level object.</param>
+        /// <param name="headDim">The width of one head.</param>
+        /// <param name="maxPositions">max_position_embeddings, as read or defaulted.</param>
+        /// <param name="defaultTheta">The family's local base (Gemma3TextConfig: 10,000).</param>
+        /// <returns>The base and the rule (null for the default rule).</returns>
+        public static (double Theta, RopeScaling? Scaling) ReadLocal(ConfigObjectReader config, int headDim, int maxPositions, double defaultTheta)
+        {
+            var rope = PerLayerType(config, "sliding_attention");
+            var scaling = Rule(rope, config, headDim, maxPositions);
+            return (rope?.OptionalDouble("rope_theta") ?? config.OptionalDouble("rope_local_base_freq") ?? defaultTheta, scaling);
+        }
+
+        /// <summary>
+        /// transformers 5's rope parameters of one layer type (<c>rope_parameters.full_attention</c>); a <c>rope_parameters</c>
+        /// without per-type members is the global layers' own.
+        /// </summary>
+        private static ConfigObjectReader? PerLayerType(ConfigObjectReader config, string layerType)
+        {
+            var parameters = config.OptionalObject("rope_parameters");
+            if (parameters is null)
+            {
+                return null;
+            }
+
+            var full = parameters.OptionalObject("full_attention");
+            var sliding = parameters.OptionalObject("sliding_attention");
+            if (full is null && sliding is null)
+            {
+                return layerType == "full_attention" ? parameters : null;
+            }
+
+            return layerType == "full_attention" ? full : sliding;
+        }
+
+        /// <summary>The frequency rule of one rope object (<c>rope_type</c>, or <c>type</c> in older files); null for the default.</summary>
+        private static RopeScaling? Rule(ConfigObjectReader? rope, ConfigObjectReader config, int headDim, int maxPositions)
+        {
             var ropeType = rope?.OptionalString("rope_type") ?? rope?.OptionalString("type");
             if (ropeType is not null && !ModelFamilies.RopeTypes.Contains(ropeType))
             {
                 throw config.Error("rope type '" + ropeType + "' is not supported yet; expected one of " + string.Join(", ", ModelFamilies.RopeTypes));
             }
 
-            var scaling = ropeType switch
+            return ropeType switch
             {
                 "llama3" => Llama3(rope!),
                 "longrope" => LongRope(rope!, config, headDim, maxPositions),
+                "linear" => Linear(rope!),
                 _ => null,
             };
+        }
+
+        private static void CheckPartialRotary(ConfigObjectReader config)
+        {
             if (config.OptionalDouble("partial_rotary_factor") is double partial && partial != 1.0)
             {
                 throw config.Error("partial_rotary_factor " + ModelConfigChecks.Text(partial) + " is not supported; expected 1.0");
             }
-
-            var theta = rope?.OptionalDouble("rope_theta") ?? config.OptionalDouble("rope_theta") ?? DefaultTheta;
-            return (theta, scaling);
         }
+
+        /// <summary>Linear interpolation (transformers' <c>_compute_linear_scaling_rope_parameters</c>): every frequency divided by <c>factor</c>.</summary>
+        private static RopeScaling Linear(ConfigObjectReader rope) => rope.OptionalDouble("factor") is double d && ModelConfigChecks.IsFinite(d) && d > 0
+            ? new RopeScaling("linear", d, 0, 0, 0)
+            : throw rope.Error("rope type linear needs a positive 'factor'");
 
         private static RopeScaling Llama3(ConfigObjectReader rope)
         {

@@ -4,14 +4,15 @@ namespace Lora
 {
     /// <summary>
     /// A RoPE frequency rule other than the default (<c>rope_parameters</c> or the older <c>rope_scaling</c> of config.json):
-    /// llama3 (factor, low and high frequency factors, original context length) or longrope (a short and a long factor per
-    /// frequency, the original context length, and the attention factor cos and sin are scaled by).
+    /// llama3 (factor, low and high frequency factors, original context length), longrope (a short and a long factor per
+    /// frequency, the original context length, and the attention factor cos and sin are scaled by) or linear (every
+    /// frequency divided by the factor, as Gemma 3's global layers have it).
     /// </summary>
-    /// <param name="Type">The <c>rope_type</c>: "llama3" or "longrope".</param>
-    /// <param name="Factor">How far the context is stretched (llama3's <c>factor</c>; longrope's positions / original).</param>
-    /// <param name="LowFrequencyFactor">llama3's <c>low_freq_factor</c> (0 for longrope).</param>
-    /// <param name="HighFrequencyFactor">llama3's <c>high_freq_factor</c> (0 for longrope).</param>
-    /// <param name="OriginalMaxPositions">The context length the model was trained at (<c>original_max_position_embeddings</c>).</param>
+    /// <param name="Type">The <c>rope_type</c>: "llama3", "longrope" or "linear".</param>
+    /// <param name="Factor">How far the context is stretched (llama3's and linear's <c>factor</c>; longrope's positions / original).</param>
+    /// <param name="LowFrequencyFactor">llama3's <c>low_freq_factor</c> (0 otherwise).</param>
+    /// <param name="HighFrequencyFactor">llama3's <c>high_freq_factor</c> (0 otherwise).</param>
+    /// <param name="OriginalMaxPositions">The context length the model was trained at (<c>original_max_position_embeddings</c>; 0 for linear).</param>
     /// <param name="ShortFactor">longrope's factor per frequency within the original context.</param>
     /// <param name="LongFactor">longrope's factor per frequency beyond the original context.</param>
     /// <param name="AttentionFactor">longrope's scale of cos and sin (1 for llama3).</param>

@@ -129,8 +129,9 @@ namespace Lora
         private static long OtherParameters(ModelFamily family, ModelDimensions dims)
         {
             var perNorm = family.NormHasBias ? 2L * dims.HiddenSize : dims.HiddenSize;
-            var norms = perNorm * ((2L * dims.NumLayers) + 1);
-            return TableParameters(family, dims) + norms;
+            var norms = perNorm * (((long)family.NormsPerLayer * dims.NumLayers) + 1);
+            var headNorms = family.QkNorm ? 2L * dims.HeadDim * dims.NumLayers : 0;
+            return TableParameters(family, dims) + norms + headNorms;
         }
 
         /// <summary>The embedding tables (tokens, learned positions) and an untied output head: what 4-bit embeddings quantize.</summary>

@@ -67,14 +67,43 @@ namespace Lora
                 new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
             // Qwen3: Llama's modules (biases only with attention_bias) and an RMSNorm over each head's query and key.
             new ModelFamily("qwen3", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
-                new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
+                new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")) { QkNorm = true },
             new ModelFamily("phi3", Phi3Modules, new[] { "qkv_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
                 new ConfigDefaults(MaxPositions: 4096, NormEpsilon: 1e-5, TieWordEmbeddings: false, HiddenAct: "silu")),
+            // Gemma 2: Llama's modules (biases only with attention_bias), norms after attention and MLP as well as before,
+            // GELU-tanh, soft-capped attention scores and logits, every other layer attending through a sliding window.
+            new ModelFamily(ModelConfigParser.Gemma2, LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 8192, NormEpsilon: 1e-6, TieWordEmbeddings: true, HiddenAct: "gelu_pytorch_tanh")
+                {
+                    HeadDim = 256, NumKeyValueHeads = 4, QueryPreAttnScalar = 256, AttnLogitSoftcapping = 50.0, FinalLogitSoftcapping = 30.0,
+                    SlidingWindow = 4096, SlidingWindowPattern = 2,
+                })
+            { NormsPerLayer = 4 },
+            // Gemma 3's text model: Gemma 2's blocks with a norm over each head's query and key instead of soft-capping, five
+            // sliding-window layers to one global, and a rope base of their own for the sliding ones.
+            new ModelFamily(ModelConfigParser.Gemma3Text, LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
+                new ConfigDefaults(MaxPositions: 131072, NormEpsilon: 1e-6, TieWordEmbeddings: true, HiddenAct: "gelu_pytorch_tanh")
+                {
+                    HeadDim = 256, NumKeyValueHeads = 4, RopeTheta = 1000000.0, LocalRopeTheta = 10000.0, QueryPreAttnScalar = 256,
+                    SlidingWindow = 4096, SlidingWindowPattern = 6,
+                })
+            { NormsPerLayer = 4, QkNorm = true },
         };
 
         /// <summary>The RoPE frequency rules the runtime implements (<c>rope_type</c> in config.json's <c>rope_parameters</c> or
         /// <c>rope_scaling</c>); absent means default.</summary>
-        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3", "longrope" };
+        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3", "longrope", "linear" };
+
+        /// <summary>
+        /// What to use instead of a <c>model_type</c> that is not supported but has a supported relative, as a clause to add to
+        /// the refusal; empty for any other type.
+        /// </summary>
+        /// <param name="modelType">The unsupported <c>model_type</c>.</param>
+        /// <returns>" (…)" or "".</returns>
+        public static string Instead(string? modelType) => modelType == "gemma3"
+            ? " (gemma3 is Gemma 3's image-and-text model, its text model's config inside text_config; Lora trains the text model alone, "
+              + "model_type " + ModelConfigParser.Gemma3Text + ", as Gemma 3 1B ships it or as transformers saves Gemma3ForCausalLM)"
+            : "";
 
         /// <summary>The supported <c>model_type</c> values, for messages.</summary>
         public static IReadOnlyList<string> ModelTypes

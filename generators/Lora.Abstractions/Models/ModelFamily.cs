@@ -19,6 +19,12 @@ namespace Lora
         bool LearnedPositions,
         ConfigDefaults ConfigDefaults)
     {
+        /// <summary>Hidden-wide norms in each block: 2 (before attention and before the MLP), Gemma's 4 (after each as well).</summary>
+        public int NormsPerLayer { get; init; } = 2;
+
+        /// <summary>Whether each block normalises every head's query and key (<c>q_norm</c>, <c>k_norm</c>, head_dim wide): Qwen3, Gemma 3.</summary>
+        public bool QkNorm { get; init; }
+
         /// <summary>The modules a target selects; <see cref="ModelFamilies.AllLinear"/> selects every per-layer module.</summary>
         /// <param name="target">A target as written in <see cref="LoraAdapterAttribute.Targets"/>.</param>
         /// <returns>The selected modules; empty when the target names none.</returns>

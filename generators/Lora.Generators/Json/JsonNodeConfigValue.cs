@@ -56,5 +56,8 @@ namespace Lora.Generators.Json
 
         /// <inheritdoc/>
         public IConfigValue? Member(string name) => _node.Kind == JsonKind.Object ? Of(_node.Get(name)) : null;
+
+        /// <inheritdoc/>
+        public bool Has(string name) => _node.Kind == JsonKind.Object && _node.Get(name) is not null;
     }
 }

@@ -44,7 +44,7 @@ namespace Lora.Generators.Resolving
             var family = ModelFamilies.Find(config.ModelType);
             if (family is null)
             {
-                context.Report(DiagnosticDescriptors.UnsupportedModelType, argument.Location, display, config.ModelType ?? "", string.Join(", ", ModelFamilies.ModelTypes));
+                context.Report(DiagnosticDescriptors.UnsupportedModelType, argument.Location, display, config.ModelType ?? "", string.Join(", ", ModelFamilies.ModelTypes) + ModelFamilies.Instead(config.ModelType));
                 return new BaseModelInfo(false, config.ModelType, null, null, display, Common.ProjectPath.DirectoryOf(configPath));
             }
 

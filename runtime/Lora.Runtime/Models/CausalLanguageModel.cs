@@ -43,10 +43,19 @@ public abstract class CausalLanguageModel : nn.Module
         positionIds ??= arange(past, past + length, device: inputIds.device).unsqueeze(0).expand(inputIds.shape[0], -1);
         var mask = AttentionMask.Build(attentionMask, past, length, inputIds.device);
         context = MakeContext(mask, positionIds, cache);
+        if (Config.SlidingWindow is int window)
+            context = context with { Local = MakeLocalContext(context, AttentionMask.Build(attentionMask, past, length, inputIds.device, window), positionIds) };
         return Backbone(inputIds, positionIds, context);
     }
 
     protected abstract ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache);
+
+    /// <summary>
+    /// The sliding-window layers' context (<see cref="ForwardContext.Local"/>): <paramref name="global"/>'s with the window's
+    /// mask, unless a family gives those layers rotary tables of their own.
+    /// </summary>
+    protected virtual ForwardContext MakeLocalContext(ForwardContext global, Tensor? slidingMask, Tensor positionIds) =>
+        global with { Mask = slidingMask };
     protected abstract Tensor Backbone(Tensor inputIds, Tensor positionIds, ForwardContext context);
     /// <summary>hidden (…, H) → logits (…, V) in the compute dtype.</summary>
     public abstract Tensor LogitsFrom(Tensor hidden);

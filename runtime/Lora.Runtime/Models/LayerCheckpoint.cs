@@ -19,7 +19,7 @@ public static class LayerCheckpoint
 
     sealed class CheckpointFunction : autograd.SingleTensorFunction<CheckpointFunction>
     {
-        const string LayerKey = "layer", SavedKey = "saved", RngKey = "rng", HasMaskKey = "mask", HasRotaryKey = "rotary";
+        const string LayerKey = "layer", SavedKey = "saved", RngKey = "rng", HasLocalKey = "local";
         public override string Name => nameof(CheckpointFunction);
 
         public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
@@ -30,14 +30,13 @@ public static class LayerCheckpoint
             ctx.save_data(LayerKey, layer);
             // Wrapped: TorchSharp warns on stdout when a bare tensor is stored as data.
             ctx.save_data(RngKey, new[] { get_rng_state().DetachFromDisposeScope() });
-            ctx.save_data(HasMaskKey, context.Mask is not null);
-            ctx.save_data(HasRotaryKey, context.Cos is not null);
+            ctx.save_data(HasLocalKey, context.Local is not null);
             // Kept as data and released by backward itself: tensors saved through save_for_backward stay alive until
-            // the .NET garbage collector finalises the context (about one hidden state per layer per step).
-            var saved = new List<Tensor> { x.detach() };
-            if (context.Mask is { } mask) saved.Add(mask.detach());
-            if (context.Cos is { } cos) saved.AddRange([cos.detach(), context.Sin!.detach()]);
-            ctx.save_data(SavedKey, saved.Select(t => t.DetachFromDisposeScope()).ToArray());
+            // the .NET garbage collector finalises the context (about one hidden state per layer per step). Absent
+            // parts (no mask, no rotary tables, no sliding-window layers) stay null in their slots.
+            var saved = new List<Tensor?> { x, context.Mask, context.Cos, context.Sin };
+            if (context.Local is { } local) saved.AddRange([local.Mask, local.Cos, local.Sin]);
+            ctx.save_data(SavedKey, saved.Select(t => t?.detach().DetachFromDisposeScope()).ToArray());
             using var _ = no_grad();
             return layer(x, context);
         }
@@ -45,12 +44,10 @@ public static class LayerCheckpoint
         public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
         {
             var layer = (Func<Tensor, ForwardContext, Tensor>)ctx.get_data(LayerKey);
-            var saved = (Tensor[])ctx.get_data(SavedKey);
-            int at = 1;
-            Tensor? mask = (bool)ctx.get_data(HasMaskKey) ? saved[at++] : null;
-            Tensor? cos = null, sin = null;
-            if ((bool)ctx.get_data(HasRotaryKey)) (cos, sin) = (saved[at], saved[at + 1]);
-            using var input = saved[0].detach().requires_grad_(true);
+            var saved = (Tensor?[])ctx.get_data(SavedKey);
+            var local = (bool)ctx.get_data(HasLocalKey) ? new ForwardContext(saved[4], saved[5], saved[6], null) : null;
+            var context = new ForwardContext(saved[1], saved[2], saved[3], null, local);
+            using var input = saved[0]!.detach().requires_grad_(true);
             using var outer = get_rng_state();
             var rng = ((Tensor[])ctx.get_data(RngKey))[0];
             set_rng_state(rng);
@@ -61,14 +58,14 @@ public static class LayerCheckpoint
             using (var scope = NewDisposeScope())
             using (enable_grad())
             {
-                var output = layer(input, new ForwardContext(mask, cos, sin, null));
+                var output = layer(input, context);
                 output.backward([gradOutput]);
                 gradInput = input.grad!.MoveToOuterDisposeScope();
             }
             BackwardHandles.Done(gradOutput);
             set_rng_state(outer);
             rng.Dispose();
-            foreach (var t in saved) t.Dispose();
+            foreach (var t in saved) t?.Dispose();
             return BackwardHandles.Return(gradInput, null, null);
         }
     }

@@ -105,15 +105,20 @@ sealed class DecoderLayer : nn.Module
 
 sealed class SelfAttention : nn.Module
 {
-    // Separate q/k/v (Llama, Mistral, Qwen2) or one fused qkv_proj (Phi-3).
+    // Separate q/k/v (Llama, Mistral, Qwen2, Gemma) or one fused qkv_proj (Phi-3).
     readonly LoraLinear? q_proj, k_proj, v_proj, qkv_proj;
     readonly LoraLinear o_proj;
     readonly RmsNorm? q_norm, k_norm;
     readonly int _heads, _kvHeads, _headDim, _layer;
+    readonly double _scale;
+    readonly double? _softcap;
+    readonly bool _sliding;
 
     public SelfAttention(ModelConfig c, int layer, ScalarType dtype) : base("self_attn")
     {
         (_heads, _kvHeads, _headDim, _layer) = (c.NumHeads, c.NumKeyValueHeads, c.HeadDim, layer);
+        (_scale, _softcap) = (c.AttentionScale, c.AttnLogitSoftcapping);
+        _sliding = layer < c.SlidingLayers.Count && c.SlidingLayers[layer];   // Gemma: this layer attends through the window
         long q = c.NumHeads * c.HeadDim, kv = c.NumKeyValueHeads * c.HeadDim;
         if (c.ModelType == "phi3")
         {
@@ -133,8 +138,8 @@ sealed class SelfAttention : nn.Module
         register_module("o_proj", o_proj);
         if (c.QkNorm)
         {
-            q_norm = new RmsNorm("q_norm", c.HeadDim, c.NormEpsilon, dtype);
-            k_norm = new RmsNorm("k_norm", c.HeadDim, c.NormEpsilon, dtype);
+            q_norm = new RmsNorm("q_norm", c.HeadDim, c.NormEpsilon, dtype, onePlusWeight: c.IsGemma);
+            k_norm = new RmsNorm("k_norm", c.HeadDim, c.NormEpsilon, dtype, onePlusWeight: c.IsGemma);
             register_module("q_norm", q_norm);
             register_module("k_norm", k_norm);
         }
@@ -155,14 +160,15 @@ sealed class SelfAttention : nn.Module
         else (q, k, v) = (q_proj!.forward(x), k_proj!.forward(x), v_proj!.forward(x));
         q = q.view(b, t, _heads, _headDim);                     // (B, T, nh, hd)
         k = k.view(b, t, _kvHeads, _headDim);                   // (B, T, n_kv, hd)
-        if (q_norm is not null) (q, k) = (q_norm.forward(q), k_norm!.forward(k));   // Qwen3: each head normalised
+        if (q_norm is not null) (q, k) = (q_norm.forward(q), k_norm!.forward(k));   // Qwen3, Gemma 3: each head normalised
         q = q.transpose(1, 2);                                  // (B, nh, T, hd)
         k = k.transpose(1, 2);                                  // (B, n_kv, T, hd)
         v = v.view(b, t, _kvHeads, _headDim).transpose(1, 2);
-        q = Rotary.Apply(q, ctx.Cos!, ctx.Sin!);
-        k = Rotary.Apply(k, ctx.Cos!, ctx.Sin!);
+        var own = _sliding ? ctx.Local! : ctx;                  // a sliding-window layer's mask and rotary tables
+        q = Rotary.Apply(q, own.Cos!, own.Sin!);
+        k = Rotary.Apply(k, own.Cos!, own.Sin!);
         if (ctx.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);
-        return o_proj.forward(Attention.Compute(q, k, v, ctx.Mask)).MoveToOuterDisposeScope();
+        return o_proj.forward(Attention.Compute(q, k, v, own.Mask, _scale, _softcap)).MoveToOuterDisposeScope();
     }
 }
 

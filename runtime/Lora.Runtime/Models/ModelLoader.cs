@@ -13,7 +13,8 @@ public static class ModelLoader
     public static CausalLanguageModel Create(ModelConfig config, ScalarType dtype = ScalarType.Float32)
     {
         TorchNative.EnsureLoaded();
-        return config.IsGpt2 ? new Gpt2Model(config, dtype) : new LlamaModel(config, dtype);
+        if (config.IsGpt2) return new Gpt2Model(config, dtype);
+        return config.IsGemma ? new GemmaModel(config, dtype) : new LlamaModel(config, dtype);
     }
 
     /// <summary>

@@ -26,7 +26,8 @@ public static class Rotary
     /// the two factors.
     /// </summary>
     /// <remarks>longrope (Phi-3.5, transformers' <c>_compute_longrope_parameters</c>): 1 / (factor_i · θ^(2i/hd)), with the long
-    /// factors once the sequence is longer than the original context and the short ones before.</remarks>
+    /// factors once the sequence is longer than the original context and the short ones before. linear (Gemma 3's global
+    /// layers): every frequency divided by the factor.</remarks>
     public static Tensor InverseFrequencies(int headDim, double theta, RopeScaling? scaling, Device device, long sequenceLength = 0)
     {
         var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to_type(ScalarType.Float32) / headDim;   // (hd/2)
@@ -36,6 +37,7 @@ public static class Rotary
             return (tensor(factors.Select(f => (float)f).ToArray(), device: device) * pow(theta, exponents)).reciprocal();
         }
         var invFreq = pow(theta, exponents).reciprocal();
+        if (scaling is { Type: "linear" } linear) return invFreq / linear.Factor;
         if (scaling is not { Type: "llama3" } s) return invFreq;
         double lowWavelength = s.OriginalMaxPositions / s.LowFrequencyFactor, highWavelength = s.OriginalMaxPositions / s.HighFrequencyFactor;
         var wavelength = invFreq.reciprocal().mul_(2 * Math.PI);

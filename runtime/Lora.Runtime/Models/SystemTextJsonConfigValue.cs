@@ -27,6 +27,8 @@ sealed class SystemTextJsonConfigValue(JsonNode node) : Lora.IConfigValue
 
     public Lora.IConfigValue? Member(string name) => node is JsonObject o && o.TryGetPropertyValue(name, out var value) ? Of(value) : null;
 
+    public bool Has(string name) => node is JsonObject o && o.ContainsKey(name);
+
     /// <summary>JSON null reads as absent.</summary>
     static Lora.IConfigValue? Of(JsonNode? node) => node is null ? null : new SystemTextJsonConfigValue(node);
 }

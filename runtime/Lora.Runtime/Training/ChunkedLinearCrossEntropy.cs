@@ -12,7 +12,8 @@ namespace Lora.Runtime.Training;
 /// per-row log-sum-exp, and backward recomputes each slice's logits for softmax − one-hot. Either way the several
 /// float32 copies of (B·T, V) a plain cross-entropy keeps never exist. Slicing the vocabulary rather than the rows
 /// reads each part of the head once per pass, so a 4-bit head is dequantized a slice at a time, never whole. The head
-/// weight must be frozen.
+/// weight must be frozen. A soft-capped head (<see cref="LmHeadWeight.Softcap"/>, Gemma 2) always works by slices: its
+/// backward needs the capped and the plain logits, which recomputing a slice gives without keeping either.
 /// </summary>
 public static class ChunkedLinearCrossEntropy
 {
@@ -76,6 +77,7 @@ public static class ChunkedLinearCrossEntropy
             using var inner = NewDisposeScope();
             var (start, columns) = slices[s];
             var logits = nn.functional.linear(hidden, head.Rows(start, columns)).to_type(ScalarType.Float32);  // (N, columns)
+            if (head.Softcap is double cap) logits = logits.div_(cap).tanh_().mul_(cap);
             var (local, inSlice) = LocalLabels(safeLabels, start, columns);
             labelLogits.add_(logits.gather(-1, local.unsqueeze(-1)).squeeze(-1).mul_(inSlice));
             lses.select(1, s).copy_(ExponentiateInPlace(logits).Lse);
@@ -141,9 +143,12 @@ public static class ChunkedLinearCrossEntropy
     /// float32 where it cancels for confident rows; the row scaling after it, on (rows, H) instead of one more pass over
     /// (rows, columns). <paramref name="exps"/> is overwritten.
     /// </summary>
-    static Tensor BackThroughHead(Tensor exps, Tensor oneHot, Tensor rowScale, Tensor labels, Tensor weight)
+    /// <remarks>With a soft-capped head, <paramref name="capSlope"/> (rows, columns) is the cap's derivative, 1 − tanh²(z / c),
+    /// which the logits' gradient is multiplied by before the GEMM.</remarks>
+    static Tensor BackThroughHead(Tensor exps, Tensor oneHot, Tensor rowScale, Tensor labels, Tensor weight, Tensor? capSlope = null)
     {
         exps.scatter_add_(-1, labels.unsqueeze(-1), oneHot.neg().unsqueeze(-1));
+        if (capSlope is not null) exps.mul_(capSlope);
         var pushed = exps.to_type(weight.dtype).matmul(weight).to_type(ScalarType.Float32);          // (rows, H)
         return pushed.mul_(rowScale.unsqueeze(-1));
     }
@@ -161,7 +166,7 @@ public static class ChunkedLinearCrossEntropy
             var safeLabels = labels.masked_fill(valid.logical_not(), 0);         // (N), ignored rows point at 0
             var count = valid.sum().to_type(ScalarType.Float32).clamp_min(1);    // scalar, stays on the device
             Tensor lse, picked;
-            bool keep = hidden.shape[0] * head.VocabSize * 4L <= budget;
+            bool keep = head.Softcap is null && hidden.shape[0] * head.VocabSize * 4L <= budget;
             ctx.save_data(ProbsKey, false);
             if (keep)
             {
@@ -210,9 +215,16 @@ public static class ChunkedLinearCrossEntropy
                         using var inner = NewDisposeScope();
                         var weight = head.Rows(start, columns);                                                      // (columns, H)
                         var logits = nn.functional.linear(hidden, weight).to_type(ScalarType.Float32);               // (N, columns)
+                        Tensor? capSlope = null;
+                        if (head.Softcap is double cap)
+                        {
+                            var t = logits.div_(cap).tanh_();                                                        // tanh(z / c)
+                            capSlope = 1 - t.square();
+                            logits = t.mul_(cap);                                                                    // the capped logits
+                        }
                         var probs = logits.sub_(lse.unsqueeze(-1)).exp_();                                          // softmax, in place
                         var (local, inSlice) = LocalLabels(labels, start, columns);
-                        gradHidden.add_(BackThroughHead(probs, inSlice, rowWeight, local, weight));
+                        gradHidden.add_(BackThroughHead(probs, inSlice, rowWeight, local, weight, capSlope));
                     }
                 }
                 gradHidden = gradHidden.to_type(hidden.dtype).MoveToOuterDisposeScope();

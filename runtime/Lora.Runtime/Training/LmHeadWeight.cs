@@ -26,6 +26,13 @@ public sealed class LmHeadWeight
 
     public static implicit operator LmHeadWeight(Tensor dense) => new(dense);
 
+    /// <summary>Gemma 2's <c>final_logit_softcapping</c> c: the head's logits are c·tanh(z / c) of the plain ones z; null: uncapped.</summary>
+    public double? Softcap { get; private init; }
+
+    /// <summary>The same weight with its logits capped by <paramref name="softcap"/> (null: this head as it is).</summary>
+    public LmHeadWeight WithSoftcap(double? softcap) => softcap is null ? this
+        : _dense is not null ? new LmHeadWeight(_dense) { Softcap = softcap } : new LmHeadWeight(_quantized!, _computeDtype) { Softcap = softcap };
+
     public long VocabSize => _dense?.shape[0] ?? _quantized!.Shape[0];
     public ScalarType DType => _dense?.dtype ?? _computeDtype;
 

@@ -17,6 +17,12 @@ internal static class Fixtures
     /// <summary>tiny-gpt2's config.json (gpt2: n_embd 64, 2 layers, 4 heads, 64 positions).</summary>
     public static string TinyGpt2Config { get; } = File.ReadAllText(Path.Combine(RepoPaths.PeftFixtures, "tiny-gpt2", "base", "config.json"));
 
+    /// <summary>tiny-gemma2's config.json (gemma2: hidden 64, head_dim 16, 2 layers, 4 heads, 2 KV heads, window 8, soft-capping).</summary>
+    public static string TinyGemma2Config { get; } = File.ReadAllText(Path.Combine(RepoPaths.H200Fixtures, "tiny-gemma2", "base", "config.json"));
+
+    /// <summary>tiny-gemma3's config.json (gemma3_text: hidden 64, head_dim 16, 3 sliding layers, rope_parameters per layer type).</summary>
+    public static string TinyGemma3Config { get; } = File.ReadAllText(Path.Combine(RepoPaths.H200Fixtures, "tiny-gemma3", "base", "config.json"));
+
     /// <summary>Alpaca rows: instruction, optional input, output.</summary>
     public static readonly string AlpacaJsonl = Lines(
         """{"instruction": "Classify the sentiment of the review.", "input": "The battery lasts all day and the screen is sharp.", "output": "positive"}""",

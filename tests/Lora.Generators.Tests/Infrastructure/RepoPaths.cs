@@ -9,6 +9,9 @@ internal static class RepoPaths
     /// <summary>../shared/fixtures/peft next to the repository.</summary>
     public static string PeftFixtures => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "peft"));
 
+    /// <summary>tests/fixtures/peft-h200 in the repository: fixtures made on the GPU machine (Qwen3, Gemma 2, Gemma 3, ...).</summary>
+    public static string H200Fixtures => Path.Combine(Root, "tests", "fixtures", "peft-h200");
+
     /// <summary>This test project's source folder.</summary>
     public static string TestProject => Path.Combine(Root, "tests", "Lora.Generators.Tests");
 

@@ -99,13 +99,69 @@ public sealed class BaseModelRuleTests
         var run = new TestProject()
             .WithFile("models/falcon/config.json", falcon)
             .Verify(Experiments.With("[BaseModel({|LORA0042:\"models/falcon\"|})]"));
-        Assert.Contains("declares model_type 'falcon'; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("declares model_type 'falcon'; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text. Use", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0042_gemma3_the_image_and_text_model_names_its_text_model()
+    {
+        const string Config = """
+            {"model_type": "gemma3", "text_config": {"model_type": "gemma3_text", "hidden_size": 64}, "vision_config": {"model_type": "siglip_vision_model"}}
+            """;
+        var run = new TestProject()
+            .WithFile("models/gemma-3-4b/config.json", Config)
+            .Verify(Experiments.With("[BaseModel({|LORA0042:\"models/gemma-3-4b\"|})]"));
+        Assert.Contains("declares model_type 'gemma3'; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text (gemma3 is Gemma 3's image-and-text model",
+            run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("Lora trains the text model alone, model_type gemma3_text", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("gemma2")]
+    [InlineData("gemma3")]
+    public void Gemma_configs_compile_without_diagnostics(string family)
+    {
+        var config = family == "gemma2" ? Fixtures.TinyGemma2Config : Fixtures.TinyGemma3Config;
+        foreach (var targets in new[] { "\"q_proj\", \"k_proj\", \"v_proj\", \"o_proj\", \"gate_proj\", \"up_proj\", \"down_proj\"", "\"all-linear\"", "\"self_attn.o_proj\", \"mlp.down_proj\"" })
+        {
+            new TestProject()
+                .WithFile("models/gemma/config.json", config)
+                .Verify(Experiments.With(
+                    "[BaseModel(\"models/gemma\")]",
+                    "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 64)]",
+                    "[LoraAdapter(Rank = 8, Targets = new[] { " + targets + " })]"));
+        }
+    }
+
+    [Theory]
+    [InlineData("gemma2")]
+    [InlineData("gemma3")]
+    public void Gemma_targets_and_widths_are_checked_at_compile_time(string family)
+    {
+        var config = family == "gemma2" ? Fixtures.TinyGemma2Config : Fixtures.TinyGemma3Config;
+        var wrong = new TestProject()
+            .WithFile("models/gemma/config.json", config)
+            .Verify(Experiments.With(
+                "[BaseModel(\"models/gemma\")]",
+                "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 64)]",
+                "[LoraAdapter(Targets = new[] { \"q_proj\", {|LORA0043:\"qkv_proj\"|} })]"));
+        Assert.Contains("expected one of q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, lm_head", wrong.Single.GetMessage(), StringComparison.Ordinal);
+        // k_proj maps the 64-wide hidden state to 2 key/value heads of head_dim 16.
+        var rank = new TestProject()
+            .WithFile("models/gemma/config.json", config)
+            .Verify(Experiments.With(
+                "[BaseModel(\"models/gemma\")]",
+                "[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 64)]",
+                "[LoraAdapter({|LORA0044:Rank = 48|}, Targets = new[] { \"k_proj\" })]"));
+        Assert.Contains("Rank 48 exceeds 32, the smaller width of targeted module 'self_attn.k_proj' (64 → 32)", rank.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("mistral", "q_proj")]
     [InlineData("qwen2", "gate_proj")]
     [InlineData("phi3", "qkv_proj")]
+    [InlineData("gemma2", "o_proj")]
+    [InlineData("gemma3_text", "down_proj")]
     public void LORA0042_not_reported_for_supported_families(string modelType, string target)
     {
         var config = Fixtures.TinyLlamaConfig.Replace("\"llama\"", "\"" + modelType + "\"", StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+extern alias gen;
 using System.Text.Json;
 using Lora.Generators.Tests.Infrastructure;
 
@@ -18,6 +19,24 @@ public sealed class MemoryEstimatorTests
         var family = Lora.ModelFamilies.Find(dims.ModelType)!;
         var counts = SafetensorsHeader.ElementCounts(Path.Combine(RepoPaths.PeftFixtures, fixture, "base", "model.safetensors"));
         Assert.Equal(counts.Values.Sum(), Lora.MemoryEstimator.BaseParameters(family, dims));
+    }
+
+    [Theory]
+    [InlineData("tiny-qwen3")]     // q/k norms over each head
+    [InlineData("tiny-gemma2")]    // four norms per block
+    [InlineData("tiny-gemma3")]    // four norms per block and q/k norms
+    public void Base_and_adapter_parameters_equal_the_gpu_made_checkpoints(string fixture)
+    {
+        // Read as the generator reads them (its own copy of the shared model table and estimator).
+        var folder = Path.Combine(RepoPaths.H200Fixtures, fixture);
+        var dims = gen::Lora.Generators.Files.ModelConfigReader.Read(File.ReadAllText(Path.Combine(folder, "base", "config.json"))).Dimensions!;
+        var family = gen::Lora.ModelFamilies.Find(dims.ModelType)!;
+        var counts = SafetensorsHeader.ElementCounts(Path.Combine(folder, "base", "model.safetensors"));
+        Assert.Equal(counts.Values.Sum(), gen::Lora.MemoryEstimator.BaseParameters(family, dims));
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "adapter", "adapter_config.json")));
+        var targets = config.RootElement.GetProperty("target_modules").EnumerateArray().Select(t => t.GetString()!).ToList();
+        var adapter = SafetensorsHeader.ElementCounts(Path.Combine(folder, "adapter", "adapter_model.safetensors"));
+        Assert.Equal(adapter.Values.Sum(), gen::Lora.MemoryEstimator.AdapterParameters(family, dims, config.RootElement.GetProperty("r").GetInt32(), targets));
     }
 
     [Theory]

@@ -14,6 +14,12 @@ public class ConfigReaderAgreementTests
     const string Llama = """
         "model_type": "llama", "vocab_size": 128, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 172
         """;
+    const string Gemma2 = """
+        "model_type": "gemma2", "vocab_size": 128, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 172
+        """;
+    const string Gemma3 = """
+        "model_type": "gemma3_text", "vocab_size": 128, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 172
+        """;
     const string Gpt2 = """
         "model_type": "gpt2", "vocab_size": 128, "n_embd": 64, "n_layer": 2, "n_head": 4
         """;
@@ -22,7 +28,7 @@ public class ConfigReaderAgreementTests
 
     public static TheoryData<string> Fixtures => new()
     {
-        "tiny-gpt2", "tiny-llama", "tiny-llama-all-linear-bias", "tiny-llama-dora", "tiny-llama3-rope", "tiny-qwen3", "tiny-phi3-longrope",
+        "tiny-gpt2", "tiny-llama", "tiny-llama-all-linear-bias", "tiny-llama-dora", "tiny-llama3-rope", "tiny-qwen3", "tiny-phi3-longrope", "tiny-gemma2", "tiny-gemma3",
     };
 
     public static TheoryData<string> Accepted => new()
@@ -37,6 +43,12 @@ public class ConfigReaderAgreementTests
         Object(Llama.Replace("llama", "phi3"), """ "rope_parameters": {"rope_type": "longrope", "short_factor": [1, 1, 1, 1, 1, 1, 1, 1], "long_factor": [2, 2, 2, 2, 2, 2, 2, 2]} """),
         Object(Gpt2),
         Object(Gpt2, """ "n_inner": null, "n_positions": 64, "tie_word_embeddings": false """),
+        Object(Gemma2),
+        Object(Gemma2, """ "head_dim": 16, "num_key_value_heads": 2, "layer_types": ["sliding_attention", "full_attention"], "final_logit_softcapping": null, "attn_implementation": "eager" """),
+        Object(Gemma3),
+        // transformers 4's keys (rope_local_base_freq, rope_scaling for the global layers, sliding_window_pattern) and 5's.
+        Object(Gemma3, """ "rope_theta": 1000000.0, "rope_local_base_freq": 10000.0, "rope_scaling": {"rope_type": "linear", "factor": 8.0}, "sliding_window_pattern": 6 """),
+        Object(Gemma3, """ "rope_parameters": {"full_attention": {"rope_type": "linear", "factor": 8.0, "rope_theta": 1000000.0}, "sliding_attention": {"rope_type": "default", "rope_theta": 10000.0}}, "_sliding_window_pattern": 6 """),
     };
 
     /// <summary>A config.json and a part of the refusal both readers give.</summary>
@@ -69,6 +81,16 @@ public class ConfigReaderAgreementTests
           "longrope's 'short_factor' has 2 values; expected 8 positive numbers (head_dim / 2)" },
         { Object(Llama, """ "rope_parameters": {"rope_type": "longrope", "short_factor": [1, 1, 1, 1, 1, 1, 1, 1]} """), "rope type longrope needs 'long_factor', a list of numbers" },
         { Object(Llama, """ "partial_rotary_factor": 0.5 """), "partial_rotary_factor 0.5 is not supported; expected 1.0" },
+        { Object(Llama, """ "rope_parameters": {"rope_type": "linear"} """), "rope type linear needs a positive 'factor'" },
+        { Object(Gemma2, """ "layer_types": ["sliding_attention"] """), "layer_types has 1 entry; expected one per layer (num_hidden_layers 2)" },
+        { Object(Gemma2, """ "layer_types": ["sliding_attention", "chunked_attention"] """), "layer_types[1] is \"chunked_attention\"; expected \"sliding_attention\" or \"full_attention\"" },
+        { Object(Gemma2, """ "layer_types": "sliding_attention" """), "key 'layer_types' is \"sliding_attention\"; expected a list of strings" },
+        { Object(Gemma2, """ "sliding_window": 0 """), "sliding_window is 0; expected a positive number of tokens for the sliding-window layers" },
+        { Object(Gemma2, """ "query_pre_attn_scalar": 0 """), "query_pre_attn_scalar is 0; expected a positive number" },
+        { Object(Gemma2, """ "final_logit_softcapping": -30.0 """), "final_logit_softcapping is -30; expected a positive number" },
+        { Object(Gemma3, """ "use_bidirectional_attention": true """), "use_bidirectional_attention is true (an embedding model's encoder); expected false or absent" },
+        { Object(Gemma3, """ "sliding_window_pattern": 0 """), "sliding_window_pattern is 0; expected a positive count of layers" },
+        { Object(Gemma3, """ "rope_parameters": {"sliding_attention": {"rope_type": "yarn", "factor": 4.0}} """), "rope type 'yarn' is not supported yet" },
         { Object(Gpt2.Replace("\"n_head\": 4", "\"n_head\": 7")), "n_embd 64 is not a multiple of n_head 7" },
         { Object(Gpt2.Replace("\"n_head\": 4", "\"n_head\": 0")), "n_head is 0; expected a positive count" },
         { Object(Gpt2, """ "n_positions": 0 """), "n_positions is 0; expected a positive size" },
@@ -114,13 +136,13 @@ public class ConfigReaderAgreementTests
     }
 
     [Theory]
-    [InlineData("falcon")]
-    [InlineData("gemma2")]
-    public void An_unsupported_model_type_is_refused_by_the_runtime_and_named_to_the_generator(string modelType)
+    [InlineData("falcon", "")]
+    [InlineData("gemma3", " (gemma3 is Gemma 3's image-and-text model, its text model's config inside text_config; Lora trains the text model alone, model_type gemma3_text, as Gemma 3 1B ships it or as transformers saves Gemma3ForCausalLM)")]
+    public void An_unsupported_model_type_is_refused_by_the_runtime_and_named_to_the_generator(string modelType, string instead)
     {
         var (_, error, generator) = ReadBothWays(Object(Llama.Replace("llama", modelType)));
-        Assert.Equal($"config.json: model_type '{modelType}' is not supported; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3.", error);
-        Assert.Equal(modelType, generator.ModelType);   // reported as LORA0042
+        Assert.Equal($"config.json: model_type '{modelType}' is not supported; expected one of gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text{instead}.", error);
+        Assert.Equal(modelType, generator.ModelType);   // reported as LORA0042, with the same advice
         Assert.Null(generator.Error);
     }
 
@@ -134,5 +156,19 @@ public class ConfigReaderAgreementTests
             var config = ModelConfig.Parse((JsonObject)JsonNode.Parse(Object(Llama.Replace("llama", type)))!);
             Assert.Equal((positions, epsilon, false, 4, 16, 10000.0), (config.MaxPositions, config.NormEpsilon, config.TieWordEmbeddings, config.NumKeyValueHeads, config.HeadDim, config.RopeTheta));
         }
+
+        // Gemma2Config and Gemma3TextConfig: head_dim 256 and 4 key/value heads whatever the width, tied, GELU-tanh, a window of
+        // 4096; Gemma 2 soft-caps the logits at 30 (its attention cap of 50 only with eager attention); Gemma 3 has two rope bases.
+        var gemma2 = ModelConfig.Parse((JsonObject)JsonNode.Parse(Object(Gemma2))!);
+        Assert.Equal((8192, 1e-6, true, 4, 256, 10000.0, "gelu_pytorch_tanh"),
+            (gemma2.MaxPositions, gemma2.NormEpsilon, gemma2.TieWordEmbeddings, gemma2.NumKeyValueHeads, gemma2.HeadDim, gemma2.RopeTheta, gemma2.HiddenAct));
+        Assert.Equal((1 / 16.0, 30.0, (double?)null, 4096, 10000.0), (gemma2.AttentionScale, gemma2.FinalLogitSoftcapping, gemma2.AttnLogitSoftcapping, gemma2.SlidingWindow, gemma2.LocalRopeTheta));
+        Assert.Equal([true, false], gemma2.SlidingLayers);
+        var eager = ModelConfig.Parse((JsonObject)JsonNode.Parse(Object(Gemma2, """ "attn_implementation": "eager" """))!);
+        Assert.Equal(50.0, eager.AttnLogitSoftcapping);
+        var gemma3 = ModelConfig.Parse((JsonObject)JsonNode.Parse(Object(Gemma3))!);
+        Assert.Equal((131072, true, 4, 256, 1000000.0, 10000.0, 1 / 16.0), (gemma3.MaxPositions, gemma3.TieWordEmbeddings, gemma3.NumKeyValueHeads, gemma3.HeadDim, gemma3.RopeTheta, gemma3.LocalRopeTheta, gemma3.AttentionScale));
+        Assert.Equal(((double?)null, (double?)null, true), (gemma3.FinalLogitSoftcapping, gemma3.AttnLogitSoftcapping, gemma3.QkNorm));
+        Assert.Equal([true, true], gemma3.SlidingLayers);   // layers 1-5 of every 6 slide
     }
 }

@@ -122,7 +122,7 @@ public class ModelFamilyTests
         var e = Assert.Throws<ModelLoadException>(() => ModelConfig.Parse(config, "models/x/config.json"));
         Assert.Contains("models/x/config.json", e.Message);
         Assert.Contains("'falcon'", e.Message);
-        Assert.Contains("gpt2, llama, mistral, qwen2, qwen3, phi3", e.Message);
+        Assert.Contains("gpt2, llama, mistral, qwen2, qwen3, phi3, gemma2, gemma3_text", e.Message);
     }
 
     [Fact]

@@ -66,6 +66,34 @@ public class RmsNormTests
         Assert.True(x32.grad!.abs().max().item<float>() > 0, "zero gradient: the check would be vacuous");
     }
 
+    [Theory]
+    [InlineData(ScalarType.Float32, false)]
+    [InlineData(ScalarType.BFloat16, false)]
+    [InlineData(ScalarType.BFloat16, true)]
+    public void Gemma_norm_scales_by_one_plus_weight_in_float32_before_the_cast(ScalarType dtype, bool keepsInputOnly)
+    {
+        // transformers' GemmaRMSNorm: (x·r · (1 + w)) in float32, then cast; Llama's casts x·r first, then multiplies by w.
+        manual_seed(7);
+        using var norm = new RmsNorm("input_layernorm", 64, 1e-6, dtype, onePlusWeight: true) { KeepsInputOnly = keepsInputOnly };
+        Assert.Equal(0, norm.weight.to_type(ScalarType.Float32).abs().sum().item<float>());   // stored as an offset from 1, so it starts at zero
+        using (no_grad()) norm.weight.copy_(0.3 * randn(64));
+        var source = randn(3, 5, 64) * 2;
+        var upstream = randn(3, 5, 64);
+
+        var x = source.to_type(dtype).requires_grad_(true);
+        var y = norm.forward(x);
+        Assert.Equal(dtype, y.dtype);
+        (y.to_type(ScalarType.Float32) * upstream).sum().backward();
+
+        var x32 = source.to_type(dtype).to_type(ScalarType.Float32).requires_grad_(true);
+        var composed = x32 * rsqrt(x32.pow(2).mean([-1], keepdim: true) + 1e-6) * (1 + norm.weight.to_type(ScalarType.Float32));
+        (composed * upstream).sum().backward();
+        using (no_grad())
+            Assert.True(y.eq(composed.to_type(dtype)).all().item<bool>(), "forward differs from the composed ops cast once at the end");
+        double error = Tolerance.RelativeError(x.grad!.to_type(ScalarType.Float32), x32.grad!);
+        Assert.True(error < (dtype == ScalarType.Float32 ? 1e-6 : 1e-2), $"input gradient relative error {error}");
+    }
+
     [Fact]
     public void Gradient_checkpointing_makes_every_norm_of_the_model_keep_its_input_only()
     {

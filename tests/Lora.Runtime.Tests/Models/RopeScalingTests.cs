@@ -60,4 +60,14 @@ public class RopeScalingTests
         var error = Assert.Throws<ModelLoadException>(() => ModelConfig.Parse(json, "/m/config.json"));
         Assert.Contains("longrope's 'short_factor' has 2 values; expected 4", error.Message);
     }
+
+    [Fact]
+    public void Linear_rope_divides_every_frequency_by_its_factor()
+    {
+        // transformers' _compute_linear_scaling_rope_parameters, as Gemma 3's global layers use it.
+        var linear = new Lora.RopeScaling("linear", 8.0, 0, 0, 0);
+        var plain = Rotary.InverseFrequencies(16, 10000.0, null, CPU).data<float>().ToArray();
+        var scaled = Rotary.InverseFrequencies(16, 10000.0, linear, CPU).data<float>().ToArray();
+        for (int i = 0; i < plain.Length; i++) Assert.Equal(plain[i] / 8, scaled[i], 7);
+    }
 }

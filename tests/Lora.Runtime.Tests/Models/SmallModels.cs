@@ -16,6 +16,34 @@ public static class SmallModels
         ["hidden_act"] = "silu", ["tie_word_embeddings"] = tie, ["bos_token_id"] = 1, ["eos_token_id"] = 2,
     };
 
+    /// <summary>
+    /// A small Gemma 2 or Gemma 3 text config: head_dim 16 ≠ hidden/heads, a sliding-window layer (window 4, shorter than
+    /// the test sequences) then a global one; Gemma 2 soft-caps the logits, Gemma 3 has its own rope base for the sliding layer.
+    /// </summary>
+    public static JsonObject GemmaConfig(string modelType = "gemma3_text")
+    {
+        var config = new JsonObject
+        {
+            ["architectures"] = new JsonArray(modelType == "gemma2" ? "Gemma2ForCausalLM" : "Gemma3ForCausalLM"), ["model_type"] = modelType,
+            ["vocab_size"] = 96, ["hidden_size"] = 32, ["intermediate_size"] = 48, ["num_hidden_layers"] = 2, ["num_attention_heads"] = 4,
+            ["num_key_value_heads"] = 2, ["head_dim"] = 16, ["max_position_embeddings"] = 64, ["rms_norm_eps"] = 1e-6,
+            ["hidden_activation"] = "gelu_pytorch_tanh", ["query_pre_attn_scalar"] = 24, ["sliding_window"] = 4,
+            ["layer_types"] = new JsonArray("sliding_attention", "full_attention"), ["tie_word_embeddings"] = true,
+            ["bos_token_id"] = 2, ["eos_token_id"] = 1, ["pad_token_id"] = 0,
+        };
+        if (modelType == "gemma2")
+        {
+            config["final_logit_softcapping"] = 3.0;
+            config["attn_logit_softcapping"] = 50.0;
+        }
+        else
+        {
+            config["rope_theta"] = 1000000.0;
+            config["rope_local_base_freq"] = 10000.0;
+        }
+        return config;
+    }
+
     /// <summary>A model of <paramref name="config"/> with N(0, 0.02²) weights (norm weights near 1), seeded.</summary>
     public static CausalLanguageModel Random(JsonObject config, long seed = 0)
     {

@@ -20,7 +20,7 @@ public sealed class PeftFixture
     public Dictionary<string, Tensor> Expected { get; }
     public Tensor this[string key] => Expected.TryGetValue(key, out var t) ? t : throw new KeyNotFoundException($"{Name}/expected.safetensors has no '{key}'");
 
-    public static readonly TheoryData<string> ParityNames = new() { "tiny-gpt2", "tiny-llama", "tiny-llama-all-linear-bias", "tiny-llama-dora", "tiny-llama3-rope", "tiny-qwen3", "tiny-phi3-longrope" };
+    public static readonly TheoryData<string> ParityNames = new() { "tiny-gpt2", "tiny-llama", "tiny-llama-all-linear-bias", "tiny-llama-dora", "tiny-llama3-rope", "tiny-qwen3", "tiny-phi3-longrope", "tiny-gemma2", "tiny-gemma3" };
 }
 
 /// <summary>The fixture README's tolerance measure: ‖out − ref‖ / ‖ref‖.</summary>

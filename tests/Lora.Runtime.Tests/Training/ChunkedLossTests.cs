@@ -33,6 +33,36 @@ public class ChunkedLossTests
         Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, "input gradient");
     }
 
+    [Theory]
+    [InlineData(7)]       // vocabulary slices of 64, 64, 64 and 8
+    [InlineData(1024)]    // one slice (a capped head never keeps probabilities: backward needs the plain logits too)
+    public void A_soft_capped_head_gives_the_loss_and_gradient_of_its_capped_logits(int chunk)
+    {
+        // Gemma 2's final_logit_softcapping: logits c·tanh(z / c); d/dz = 1 − tanh²(z / c).
+        manual_seed(4);
+        var weight = randn(200, 16) * 2;                             // large enough that the cap bends the logits
+        var hidden = randn(2, 9, 16).requires_grad_(true);
+        var labels = randint(0, 200, [2, 9], dtype: ScalarType.Int64);
+        labels[1, TensorIndex.Slice(0, 3)] = tensor(-100L);
+        const double Cap = 5.0;
+
+        var logits = nn.functional.linear(hidden, weight);
+        Assert.True(logits.abs().max().item<float>() > 2 * Cap, "the cap never bends: the check would be vacuous");
+        var plain = CausalLmLoss.Compute((logits / Cap).tanh() * Cap, labels);
+        plain.backward();
+        var expectedGrad = hidden.grad!.clone();
+        hidden.grad!.zero_();
+
+        var shifted = hidden.narrow(1, 0, 8).reshape(-1, 16);
+        var head = new LmHeadWeight(weight).WithSoftcap(Cap);
+        var chunked = ChunkedLinearCrossEntropy.Compute(shifted, head, labels.narrow(1, 1, 8).reshape(-1), chunk);
+        chunked.backward();
+        Assert.Equal(plain.item<float>(), chunked.item<float>(), 5);
+        Tolerance.Close(hidden.grad!, expectedGrad, 1e-5, "input gradient");
+        using var _ = no_grad();
+        Assert.Equal(plain.item<float>(), ChunkedLinearCrossEntropy.Evaluate(shifted, head, labels.narrow(1, 1, 8).reshape(-1), chunk).item<float>(), 5);
+    }
+
     [Fact]
     public void Kept_probabilities_reuse_the_last_steps_buffer_without_reading_its_contents()
     {

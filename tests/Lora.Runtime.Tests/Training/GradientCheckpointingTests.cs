@@ -14,6 +14,8 @@ public class GradientCheckpointingTests
     [InlineData("tiny-llama", false)]
     [InlineData("tiny-gpt2", false)]
     [InlineData("tiny-llama", true)]
+    [InlineData("tiny-gemma2", false)]    // sliding-window and global layers: the window's mask and tables go through the checkpoint
+    [InlineData("tiny-gemma3", true)]
     public void Checkpointed_gradients_equal_plain_gradients(string name, bool qlora)
     {
         var fx = new PeftFixture(name);
