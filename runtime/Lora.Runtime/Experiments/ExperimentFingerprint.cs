@@ -28,9 +28,17 @@ public static class ExperimentFingerprint
         // The project directory and source path locate inputs; they are not part of what is trained.
         JsonSerializer.Serialize(config with { ProjectDirectory = "", SourcePath = "" }, Json);
 
-    /// <summary>The training fingerprint: what the adapter depends on.</summary>
-    public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType)
+    /// <summary>The training fingerprint of a base model given by its folder.</summary>
+    public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType) =>
+        Compute(config, new BaseModelLocation(baseModelFolder), computeType);
+
+    /// <summary>
+    /// The training fingerprint: what the adapter depends on. A base model from the Hugging Face cache adds the commit its
+    /// revision resolved to, besides its files' content: pulling a branch that moved retrains.
+    /// </summary>
+    public static string Compute(Lora.ExperimentConfig config, BaseModelLocation baseModel, TorchSharp.torch.ScalarType computeType)
     {
+        string baseModelFolder = baseModel.Folder;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string label, string value) => sha.AppendData(Encoding.UTF8.GetBytes($"{label}={value}\n"));
         Add("sdk", SdkVersion);
@@ -42,6 +50,7 @@ public static class ExperimentFingerprint
         if (config.Adapter.InitFrom is { } init)
             foreach (var file in Directory.EnumerateFiles(config.ResolvePath(init)).Order(StringComparer.Ordinal))
                 Add("init:" + Path.GetFileName(file), FileHash(file));
+        if (baseModel.Snapshot is { } snapshot) Add("model-commit", $"{snapshot.Id}@{snapshot.Commit}");
         foreach (var file in Directory.EnumerateFiles(baseModelFolder).Order(StringComparer.Ordinal))
             Add("model:" + Path.GetFileName(file), FileHash(file));
         return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();

@@ -4,14 +4,15 @@ using Lora.Runtime.Tokenization;
 
 namespace Lora.Runtime.Experiments;
 
-/// <summary>An experiment's base model folder, tokenizer and dataset, tokenized and split.</summary>
+/// <summary>An experiment's base model (folder, and cache snapshot when named by id), tokenizer and dataset, tokenized and split.</summary>
 public sealed record LoadedExperiment(
-    string BaseFolder, ModelTokenizer? Tokenizer, ExampleBuilder Builder,
+    BaseModelLocation BaseModel, ModelTokenizer? Tokenizer, ExampleBuilder Builder,
     IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> Train, IReadOnlyList<(JsonlRow Row, TokenizedExample Example)> Eval)
 {
     public static LoadedExperiment Load(Lora.ExperimentConfig config)
     {
-        var baseFolder = BaseModelLocator.Resolve(config);
+        var baseModel = BaseModelLocator.Locate(config);
+        var baseFolder = baseModel.Folder;
         var tokenizer = ModelTokenizer.LoadIfPresent(baseFolder);
         // One date for the run: a template's strftime_now must render every row, and a resumed run's, the same.
         var chat = config.Dataset.Format == Lora.DatasetFormat.Chat && tokenizer is not null ? ChatFormat.Load(baseFolder, tokenizer, DateTime.Today) : null;
@@ -31,11 +32,14 @@ public sealed record LoadedExperiment(
         if (config.Dataset.EvalPath is { } evalPath)
         {
             var eval = JsonlReader.Read(config.ResolvePath(evalPath)).Select(Build).ToList();
-            return new LoadedExperiment(baseFolder, tokenizer, builder, rows, eval);
+            return new LoadedExperiment(baseModel, tokenizer, builder, rows, eval);
         }
         var (trainRows, evalRows) = DatasetSplit.Split(rows, config.Dataset.EvalFraction, config.Dataset.Shuffle, config.Training.Seed);
-        return new LoadedExperiment(baseFolder, tokenizer, builder, trainRows, evalRows);
+        return new LoadedExperiment(baseModel, tokenizer, builder, trainRows, evalRows);
     }
+
+    /// <summary>The base model's folder.</summary>
+    public string BaseFolder => BaseModel.Folder;
 
     public int PadId => Tokenizer?.PadId ?? Tokenizer?.EosId ?? 0;
 }
