@@ -42,7 +42,7 @@ namespace Lora.Generators
             // the Hugging Face cache (HubModelConfig) for the model id and revision its metadata names.
             var texts = context.AdditionalTextsProvider
                 .Combine(context.AnalyzerConfigOptionsProvider)
-                .Select(static (input, _) => (Text: input.Left, Path: StandsFor(input.Left, input.Right.GetOptions(input.Left))));
+                .SelectMany(static (input, _) => StandsFor(input.Left, input.Right.GetOptions(input.Left)).Select(path => (Text: input.Left, Path: path)));
             var files = texts
                 .Combine(referenced)
                 .Where(static input => ReferencedFiles.Contains(input.Right, input.Left.Path))
@@ -104,14 +104,14 @@ namespace Lora.Generators
             });
         }
 
-        private static string StandsFor(AdditionalText text, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options)
+        private static string[] StandsFor(AdditionalText text, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options)
         {
-            if (options.TryGetValue(HubModelConfig.ModelKey, out var model) && model.Length > 0)
+            if (options.TryGetValue(HubModelConfig.ModelKey, out var models) && models.Length > 0)
             {
-                return HubModelConfig.Path(model);
+                return models.Split(HubModelConfig.Separator).Select(HubModelConfig.Path).ToArray();
             }
 
-            return options.TryGetValue(DatasetHead.SourcePathKey, out var source) && source.Length > 0 ? source : text.Path;
+            return new[] { options.TryGetValue(DatasetHead.SourcePathKey, out var source) && source.Length > 0 ? source : text.Path };
         }
 
         private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)

@@ -70,7 +70,13 @@ public sealed class LoraBaseModels : Microsoft.Build.Utilities.Task, ICancelable
             item.SetMetadata(HubModelConfig.ModelMetadata, HubModelConfig.Value(id.Id, revision));
             configs.Add(item);
         }
-        ConfigFiles = [.. configs];
+        // One item per file: revisions that resolve to one snapshot (main and its commit) share it, their values joined.
+        ConfigFiles = configs.GroupBy(c => c.ItemSpec, StringComparer.Ordinal).Select(group =>
+        {
+            var item = new TaskItem(group.Key);
+            item.SetMetadata(HubModelConfig.ModelMetadata, string.Join(HubModelConfig.Separator, group.Select(c => c.GetMetadata(HubModelConfig.ModelMetadata))));
+            return (ITaskItem)item;
+        }).ToArray();
         return !Log.HasLoggedErrors;
     }
 

@@ -15,6 +15,9 @@ namespace Lora.Generators.Files
         /// <summary>How the compiler exposes <see cref="ModelMetadata"/> to generators (CompilerVisibleItemMetadata).</summary>
         public const string ModelKey = "build_metadata.AdditionalFiles." + ModelMetadata;
 
+        /// <summary>Between the values of one config.json that several revisions resolve to (main and its commit hash): no revision holds it.</summary>
+        public const char Separator = '|';
+
         /// <summary>The metadata value for a model and revision.</summary>
         /// <param name="id">The model id, <c>org/name</c>.</param>
         /// <param name="revision">The revision as written (default main).</param>

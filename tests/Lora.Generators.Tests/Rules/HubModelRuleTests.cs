@@ -65,6 +65,16 @@ public sealed class HubModelRuleTests
     }
 
     [Fact]
+    public void LORA0048_not_reported_for_revisions_that_resolve_to_one_snapshot()
+    {
+        // main and its commit hash: the build passes the one config.json once, with both values.
+        const string Path = "hub/models--org--tiny/snapshots/" + Commit + "/config.json";
+        TestProject Project() => new TestProject().WithFile(Path, Fixtures.TinyLlamaConfig).WithFileMetadata(Path, "LoraHubModel", "org/tiny@main|org/tiny@" + Commit);
+        Project().Verify(Experiments.With("[BaseModel(\"org/tiny\")]"));
+        Project().Verify(Experiments.With($"[BaseModel(\"org/tiny\", Revision = \"{Commit}\")]"));
+    }
+
+    [Fact]
     public void LORA0048_not_reported_for_a_folder_of_the_project_spelled_like_a_model_id_which_wins_over_the_cache()
     {
         // The project's org/tiny is a GPT-2; the cache's org/tiny a Llama: the folder is used.

@@ -69,6 +69,19 @@ public sealed class LoraBaseModelsTests : IDisposable
     }
 
     [Fact]
+    public void Revisions_that_resolve_to_one_snapshot_hand_its_config_over_once_with_both_names()
+    {
+        var (task, engine, succeeded) = Run($$"""
+            [BaseModel("org/tiny", Revision = "v2")] record A;
+            [BaseModel("org/tiny", Revision = "{{_commit}}")] record B;
+            """);
+
+        Assert.True(succeeded, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.Equal($"org/tiny@v2|org/tiny@{_commit}", Assert.Single(task.ConfigFiles).GetMetadata("LoraHubModel"));
+        Assert.Single(_hub.RequestsTo("/api/models/"));
+    }
+
+    [Fact]
     public void Offline_a_missing_model_is_an_error_that_names_the_pull_command_and_a_cached_one_is_used()
     {
         var (_, engine, succeeded) = Run(Experiment, offline: true);
