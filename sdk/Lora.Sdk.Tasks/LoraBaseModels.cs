@@ -61,7 +61,7 @@ public sealed class LoraBaseModels : Microsoft.Build.Utilities.Task, ICancelable
             if (snapshot is null && hub.Offline)
             {
                 Log.LogError(null, ErrorCodes.BaseModelNotCached, null, file, line, 0, 0, 0,
-                    "[BaseModel(\"{0}\")]: {1} The build pulls missing base models before compiling, but not offline.", source, problem);
+                    "[BaseModel(\"{0}\")]: {1} The build pulls missing base models before compiling, but not offline. {2}", source, problem, AsFolder(source));
                 continue;
             }
             snapshot ??= Pull(cache, hub, id, revision, source, file, line);
@@ -93,8 +93,7 @@ public sealed class LoraBaseModels : Microsoft.Build.Utilities.Task, ICancelable
         catch (HubException e)
         {
             Log.LogError(null, ErrorCodes.BaseModelPullFailed, null, file, line, 0, 0, 0,
-                "[BaseModel(\"{0}\")]: {1} (Or, if '{0}' is meant as a folder of the project: {2} does not exist.)",
-                source, e.Message, Path.Combine(ProjectDirectory, source));
+                "[BaseModel(\"{0}\")]: {1} {2}", source, e.Message, AsFolder(source));
         }
         catch (OperationCanceledException)
         {
@@ -103,6 +102,10 @@ public sealed class LoraBaseModels : Microsoft.Build.Utilities.Task, ICancelable
         }
         return null;
     }
+
+    /// <summary>The other reading of a source spelled like a model id, for a misspelled folder.</summary>
+    string AsFolder(string source) =>
+        $"(As a folder of the project, '{source}' would be {Path.Combine(ProjectDirectory, source)}, which does not exist; a model folder holds config.json and the weights.)";
 
     /// <summary>Every distinct [BaseModel] of the sources, with the revision it names (default main) and where it is written.</summary>
     IEnumerable<(string Source, string Revision, string File, int Line)> References()

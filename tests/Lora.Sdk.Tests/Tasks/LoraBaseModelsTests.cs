@@ -136,7 +136,7 @@ public sealed class LoraBaseModelsTests : IDisposable
         var error = Assert.Single(engine.Errors);
         Assert.Equal("LORA1015", error.Code);
         Assert.Contains($"model org/absent (revision v1) was not found on {_hub.Endpoint}", error.Message);
-        Assert.Contains("if 'org/absent' is meant as a folder of the project", error.Message);
+        Assert.Contains($"(As a folder of the project, 'org/absent' would be {Path.Combine(Project, "org/absent")}, which does not exist; a model folder holds config.json", error.Message);
     }
 
     [Theory]
