@@ -38,11 +38,11 @@ namespace Lora.Generators
                 .Select(static (all, _) => ReferencedFiles.Merge(all))
                 .WithTrackingName(TrackingNames.ReferencedPaths);
 
-            // A dataset's head (DatasetHead) stands for the dataset whose path its metadata names.
+            // A dataset's head (DatasetHead) stands for the dataset whose path its metadata names; a model's config.json from
+            // the Hugging Face cache (HubModelConfig) for the model id and revision its metadata names.
             var texts = context.AdditionalTextsProvider
                 .Combine(context.AnalyzerConfigOptionsProvider)
-                .Select(static (input, _) => (Text: input.Left,
-                    Path: input.Right.GetOptions(input.Left).TryGetValue(DatasetHead.SourcePathKey, out var source) && source.Length > 0 ? source : input.Left.Path));
+                .SelectMany(static (input, _) => StandsFor(input.Left, input.Right.GetOptions(input.Left)).Select(path => (Text: input.Left, Path: path)));
             var files = texts
                 .Combine(referenced)
                 .Where(static input => ReferencedFiles.Contains(input.Right, input.Left.Path))
@@ -116,6 +116,16 @@ namespace Lora.Generators
                     spc.ReportDiagnostic(diagnostic.ToDiagnostic());
                 }
             });
+        }
+
+        private static string[] StandsFor(AdditionalText text, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options)
+        {
+            if (options.TryGetValue(HubModelConfig.ModelKey, out var models) && models.Length > 0)
+            {
+                return models.Split(HubModelConfig.Separator).Select(HubModelConfig.Path).ToArray();
+            }
+
+            return new[] { options.TryGetValue(DatasetHead.SourcePathKey, out var source) && source.Length > 0 ? source : text.Path };
         }
 
         private static void Report(SourceProductionContext context, EquatableArray<DiagnosticInfo> diagnostics)

@@ -60,6 +60,7 @@ public static class CliApp
             MergeCommand.Create(),
             InspectCommand.Create(),
             ChatTemplateCommand.Create(),
+            PullCommand.Create(),
             ExperimentCommand.Create(),
             QuantizeCommand.Create(),
             DataCommand.Create(),

@@ -37,6 +37,6 @@ public static class ErrorReport
     /// </summary>
     public static bool IsUserError(Exception error) => error is
         CommandInputException or ModelLoadException or PeftFormatException or SafetensorsFormatException
-        or CheckpointFolderException or TokenizerLoadException or NativeLoadException
+        or CheckpointFolderException or TokenizerLoadException or NativeLoadException or Lora.Runtime.Hub.HubException
         or ArgumentException or IOException or UnauthorizedAccessException;
 }

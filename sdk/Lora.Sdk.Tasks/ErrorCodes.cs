@@ -33,6 +33,12 @@ internal static class ErrorCodes
     /// <summary>The runner did not stop within the grace period after cancellation and was killed.</summary>
     public const string Killed = "LORA1009";
 
+    /// <summary>A base model named by id is not in the Hugging Face cache (or incomplete there) and downloads are off (HF_HUB_OFFLINE, LoraPullBaseModels=false).</summary>
+    public const string BaseModelNotCached = "LORA1014";
+
+    /// <summary>A base model named by id could not be pulled: gated, not on the hub, unreachable, a transfer that kept failing.</summary>
+    public const string BaseModelPullFailed = "LORA1015";
+
     /// <summary>A dataset's first lines could not be copied for the compile-time check (a warning: the runtime reads it again).</summary>
     public const string DatasetHeadUnreadable = "LORA1020";
 }

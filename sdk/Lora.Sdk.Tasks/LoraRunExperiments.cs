@@ -55,6 +55,10 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>An installed libtorch's library folder (LoraLibTorchPath), handed to the runner; empty when a package brings libtorch.</summary>
     public string LibTorchPath { get; set; } = "";
 
+    /// <summary>The Hugging Face cache (LoraHubCache) that base models named by id are read from, handed to the runner as
+    /// HF_HUB_CACHE; empty: the runner finds it as Python does, from the environment it inherits.</summary>
+    public string HubCache { get; set; } = "";
+
     /// <summary>Seconds the runner may take before it is stopped like a cancellation; 0 for no limit.</summary>
     public int TimeoutSeconds { get; set; }
 
@@ -92,7 +96,7 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
         var command = new RunnerCommand(
             DotNetHostPath.Length > 0 ? DotNetHostPath : "dotnet", RuntimeConfigPath, DepsFilePath, RunnerPath, AssemblyPath,
             ArtifactsDirectory, Device, Experiments.Where(e => e.Trim().Length > 0).Select(e => e.Trim()).ToList(),
-            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory(), LibTorchPath, ShareDevice);
+            WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory(), LibTorchPath, ShareDevice, HubCache);
         log.Message(MessageImportance.Low, "Starting the Lora runner: " + command);
 
         RunnerProcess runner;

@@ -10,7 +10,7 @@ namespace Lora.Sdk.Tasks;
 /// </summary>
 internal sealed record RunnerCommand(
     string DotNetHost, string RuntimeConfig, string DepsFile, string Runner, string Assembly, string Artifacts,
-    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory, string LibTorchPath = "", bool ShareDevice = false)
+    string Device, IReadOnlyList<string> Experiments, string WorkingDirectory, string LibTorchPath = "", bool ShareDevice = false, string HubCache = "")
 {
     /// <summary>The runtime's variable for an installed libtorch (Lora.Runtime's TorchNative.LibTorchDirectoryVariable).</summary>
     public const string LibTorchDirectoryVariable = "LORA_LIBTORCH_DIR";
@@ -30,6 +30,8 @@ internal sealed record RunnerCommand(
             info.Environment[TieredCompilationVariable] = "0";
         // LoraLibTorchPath: the runner loads libtorch from that folder (no libtorch package was referenced).
         if (LibTorchPath.Length > 0) info.Environment[LibTorchDirectoryVariable] = LibTorchPath;
+        // LoraHubCache: the runner reads base models named by id from the cache the build pulled them into.
+        if (HubCache.Length > 0) info.Environment[Hub.HubEnvironment.CacheVariable] = Path.GetFullPath(HubCache, WorkingDirectory);
         foreach (var argument in Arguments())
         {
             info.ArgumentList.Add(argument);

@@ -7,6 +7,10 @@ namespace Lora
     /// </summary>
     public static class SettingDefaults
     {
+        // [BaseModel] (huggingface_hub's DEFAULT_REVISION)
+        /// <summary>Default of <see cref="BaseModelAttribute.Revision"/>.</summary>
+        public const string Revision = "main";
+
         // [LoraAdapter] (PEFT's LoraConfig defaults)
         /// <summary>Default of <see cref="LoraAdapterAttribute.Rank"/>.</summary>
         public const int Rank = 8;

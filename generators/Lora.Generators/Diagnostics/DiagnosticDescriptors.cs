@@ -156,6 +156,16 @@ namespace Lora.Generators.Diagnostics
             "4-bit embeddings need rows of whole blocks",
             "Embeddings = true stores each embedding row as 4-bit blocks of {0} values, but '{1}' has hidden_size {2}, not a multiple of {0}. Leave Embeddings out (the tables stay in the compute type) or use a model whose hidden size is a multiple of {0}.");
 
+        public static readonly DiagnosticDescriptor BaseModelNotInHubCache = Error(
+            DiagnosticIds.BaseModelNotInHubCache, BaseModel,
+            "Base model is neither a project folder nor in the Hugging Face cache",
+            "Base model '{0}' is neither a folder of the project (no '{1}') nor a model in the Hugging Face cache at revision '{2}'. Download it with `{3}` (a build that is not offline pulls it before compiling), or correct the path.");
+
+        public static readonly DiagnosticDescriptor InvalidRevision = Error(
+            DiagnosticIds.InvalidRevision, BaseModel,
+            "Revision cannot name a branch, tag or commit",
+            "Revision \"{0}\" cannot be used: {1}.");
+
         public static readonly DiagnosticDescriptor DatasetNotFound = Error(
             DiagnosticIds.DatasetNotFound, Dataset,
             "Dataset file not found",

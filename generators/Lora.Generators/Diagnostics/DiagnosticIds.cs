@@ -37,6 +37,8 @@ namespace Lora.Generators.Diagnostics
         public const string UnknownBuiltInModel = "LORA0045";
         public const string MaxLengthAboveContext = "LORA0046";
         public const string EmbeddingsNotWholeBlocks = "LORA0047";
+        public const string BaseModelNotInHubCache = "LORA0048";
+        public const string InvalidRevision = "LORA0049";
 
         public const string DatasetNotFound = "LORA0050";
         public const string DatasetLineInvalid = "LORA0051";

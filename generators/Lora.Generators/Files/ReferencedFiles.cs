@@ -22,13 +22,18 @@ namespace Lora.Generators.Files
         {
             var directory = options.DirectoryFor(spec.SourcePath);
             var paths = new List<string>();
-            if (spec.Find(AttributeKind.BaseModel)?.Find("Source")?.Value.Text is { } source)
+            if (spec.Find(AttributeKind.BaseModel) is { } baseModel && baseModel.Find("Source")?.Value.Text is { } source)
             {
                 var config = ConfigPath(directory, source);
                 paths.Add(config);
                 foreach (var name in ChatTemplateFiles.Names)
                 {
                     paths.Add(ProjectPath.Combine(ProjectPath.DirectoryOf(config), name));
+                }
+
+                if (HubConfigPath(source, baseModel.Find("Revision")?.Value.Text) is { } hub)
+                {
+                    paths.Add(hub);
                 }
             }
 
@@ -69,6 +74,13 @@ namespace Lora.Generators.Files
 
             return false;
         }
+
+        /// <summary>Where the config.json of a model id's snapshot is filed (<see cref="HubModelConfig"/>), or null when the source is no model id.</summary>
+        /// <param name="source">The source as written.</param>
+        /// <param name="revision">The revision as written, or null for the default.</param>
+        /// <returns>The path, or null.</returns>
+        public static string? HubConfigPath(string source, string? revision) =>
+            Lora.HubModelId.TryParse(source) is { } id ? ProjectPath.Normalize(HubModelConfig.Path(HubModelConfig.Value(id.Id, revision ?? Lora.SettingDefaults.Revision))) : null;
 
         /// <summary>The config.json a base model source points at: the file itself, or config.json in the folder.</summary>
         /// <param name="directory">The project directory.</param>

@@ -5,7 +5,10 @@ using Lora.Generators.Parsing;
 
 namespace Lora.Generators.Resolving
 {
-    /// <summary>Finds the base model: a built-in name or a folder whose config.json is among the AdditionalFiles (LORA0040–0042, 0045).</summary>
+    /// <summary>
+    /// Finds the base model: a built-in name, a folder whose config.json is among the AdditionalFiles, or a model id whose
+    /// snapshot's config.json the build passed from the Hugging Face cache (<see cref="Files.HubModelConfig"/>) (LORA0040–0042, 0045, 0048, 0049).
+    /// </summary>
     internal static class BaseModelResolver
     {
         /// <summary>Resolves the base model.</summary>
@@ -21,17 +24,42 @@ namespace Lora.Generators.Resolving
             }
 
             var source = argument.Value.Text ?? "";
+            var revision = settings.Get(AttributeKind.BaseModel, "Revision").Text ?? Lora.SettingDefaults.Revision;
             var configPath = Files.ReferencedFiles.ConfigPath(context.ProjectDirectory, source);
-            if (Lora.BuiltInModels.LooksLikeName(source) && context.Files.Find(configPath)?.ModelConfig is null)
+            var local = context.Files.Find(configPath)?.ModelConfig;
+            if (Lora.BuiltInModels.LooksLikeName(source) && local is null)
             {
+                RevisionWithoutEffect(context, settings, "a built-in model has one version");
                 return ResolveBuiltIn(context, source, argument);
             }
 
-            var file = context.Files.Find(configPath);
-            var display = source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? source : source.TrimEnd('/', '\\') + "/config.json";
+            // A folder of the project wins over a model id of the same spelling, as the runtime decides.
+            var hubId = local is null ? Lora.HubModelId.TryParse(source) : null;
+            if (hubId is null)
+            {
+                RevisionWithoutEffect(context, settings, "'" + source + "' is a folder, which has one version");
+            }
+            else if (Lora.HubModelId.RevisionProblem(revision) is { } problem)
+            {
+                context.Report(DiagnosticDescriptors.InvalidRevision, settings.LocationOf(AttributeKind.BaseModel, "Revision"), revision, problem);
+                return BaseModelInfo.Unknown;
+            }
+
+            var file = hubId is null ? context.Files.Find(configPath) : context.Files.Find(Files.ReferencedFiles.HubConfigPath(source, revision)!);
+            var display = hubId is not null ? "config.json of " + hubId.Id + "@" + revision
+                : source.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? source : source.TrimEnd('/', '\\') + "/config.json";
             if (file?.ModelConfig is not { } config)
             {
-                context.Report(DiagnosticDescriptors.BaseModelConfigNotFound, argument.Location, source, configPath);
+                if (hubId is not null)
+                {
+                    var pull = "lora pull " + hubId.Id + (revision == Lora.SettingDefaults.Revision ? "" : " --revision " + revision);
+                    context.Report(DiagnosticDescriptors.BaseModelNotInHubCache, argument.Location, source, configPath, revision, pull);
+                }
+                else
+                {
+                    context.Report(DiagnosticDescriptors.BaseModelConfigNotFound, argument.Location, source, configPath);
+                }
+
                 return BaseModelInfo.Unknown;
             }
 
@@ -49,6 +77,14 @@ namespace Lora.Generators.Resolving
             }
 
             return new BaseModelInfo(false, config.ModelType, family, config.Dimensions, display, Common.ProjectPath.DirectoryOf(configPath));
+        }
+
+        private static void RevisionWithoutEffect(ResolutionContext context, ResolvedSettings settings, string why)
+        {
+            if (settings.Argument(AttributeKind.BaseModel, "Revision") is { } argument)
+            {
+                context.Report(DiagnosticDescriptors.SettingWithoutEffect, argument.Location, "Revision = " + argument.Value.Display(), why + "; Revision picks a version of a Hugging Face model id (org/name)");
+            }
         }
 
         private static BaseModelInfo ResolveBuiltIn(ResolutionContext context, string source, ArgumentSpec argument)

@@ -35,7 +35,7 @@ namespace Lora.Generators.Resolving
                 settings.Get(AttributeKind.Experiment, "Description").Text,
                 spec.SourcePath,
                 context.ProjectDirectory,
-                Section(AttributeKind.BaseModel, S("Source", settings.Get(AttributeKind.BaseModel, "Source")), S("IsBuiltIn", SettingValue.Bool(model.IsBuiltIn)), S("ModelType", SettingValue.String(model.ModelType))),
+                Section(AttributeKind.BaseModel, S("Source", settings.Get(AttributeKind.BaseModel, "Source")), S("IsBuiltIn", SettingValue.Bool(model.IsBuiltIn)), S("ModelType", SettingValue.String(model.ModelType)), S("Revision", settings.Get(AttributeKind.BaseModel, "Revision"))),
                 Adapter(settings, targets),
                 settings.Has(AttributeKind.Quantize) ? Catalog(settings, AttributeKind.Quantize) : null,
                 Dataset(context, settings),

@@ -132,6 +132,7 @@ namespace Lora.Generators.Settings
             list.Add(Str(AttributeKind.Experiment, "Name", null));
             list.Add(Str(AttributeKind.Experiment, "Description", null));
             list.Add(Str(AttributeKind.BaseModel, "Source", null));
+            list.Add(Str(AttributeKind.BaseModel, "Revision", SettingDefaults.Revision));
             return list.ToArray();
         }
 

@@ -9,11 +9,14 @@ namespace Lora.Cli.Arguments;
 /// </summary>
 public static class CliOptions
 {
+    /// <summary>A model folder, or a model id in the Hugging Face cache (<see cref="ModelReference"/>): the verb gets a folder.</summary>
     public static Option<string> ModelFolder() => new("--model")
     {
-        Description = "Hugging Face model folder (config.json + model.safetensors or a sharded index).",
-        HelpName = "DIR",
+        Description = "Hugging Face model folder (config.json + model.safetensors or a sharded index), or a model id ORG/NAME[@REVISION] " +
+                      "in the Hugging Face cache (lora pull fetches one).",
+        HelpName = "DIR|ORG/NAME",
         Required = true,
+        CustomParser = result => ModelReference.Parse(result, "--model"),
     };
 
     public static Option<string> AdapterFolder(bool required) => new("--adapter")

@@ -25,9 +25,11 @@ public static class ChatTemplateCommand
         var model = new Option<string>("--model")
         {
             Description = "Hugging Face model folder with the chat template (chat_template.jinja, chat_template.json or " +
-                          "tokenizer_config.json \"chat_template\") and its special tokens (tokenizer_config.json).",
-            HelpName = "DIR",
+                          "tokenizer_config.json \"chat_template\") and its special tokens (tokenizer_config.json), or a model id " +
+                          "ORG/NAME[@REVISION] in the Hugging Face cache.",
+            HelpName = "DIR|ORG/NAME",
             Required = true,
+            CustomParser = result => ModelReference.Parse(result, "--model"),
         };
         var messages = new Option<string>("--messages")
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lora.Cli.Arguments;
 using Lora.Cli.Inspection;
 using Lora.Runtime.Peft;
 
@@ -14,7 +15,8 @@ public static class InspectCommand
     {
         var path = new Argument<string>("PATH")
         {
-            Description = "A Hugging Face model folder, a PEFT adapter folder or a .safetensors file.",
+            Description = "A Hugging Face model folder, a PEFT adapter folder or a .safetensors file; or a model id ORG/NAME[@REVISION] in the Hugging Face cache.",
+            CustomParser = result => ModelReference.Parse(result, "inspect"),
         };
         var command = new Command("inspect", "Summarise a model folder, an adapter folder or a .safetensors file.") { path };
         command.SetAction(parse => Run(parse.GetRequiredValue(path), parse.InvocationConfiguration.Output));

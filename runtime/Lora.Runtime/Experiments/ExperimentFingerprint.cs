@@ -7,7 +7,7 @@ using System.Text.Json.Serialization;
 namespace Lora.Runtime.Experiments;
 
 /// <summary>
-/// Content hashes of what each stage's output depends on. Training (<see cref="Compute"/>): the configuration without
+/// Content hashes of what each stage's output depends on. Training (<see cref="Compute(Lora.ExperimentConfig, BaseModelLocation, TorchSharp.torch.ScalarType)"/>): the configuration without
 /// what only later stages read (merge, evaluation, expectations, description), the type it computes in on the run's
 /// device (<see cref="Lora.ComputeType.Auto"/> differs from the CPU to a GPU), the dataset bytes, the base model's files
 /// and the SDK version. Merging and evaluation (<see cref="Stage"/>): the training fingerprint and their own settings.
@@ -28,9 +28,17 @@ public static class ExperimentFingerprint
         // The project directory and source path locate inputs; they are not part of what is trained.
         JsonSerializer.Serialize(config with { ProjectDirectory = "", SourcePath = "" }, Json);
 
-    /// <summary>The training fingerprint: what the adapter depends on.</summary>
-    public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType)
+    /// <summary>The training fingerprint of a base model given by its folder.</summary>
+    public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType) =>
+        Compute(config, new BaseModelLocation(baseModelFolder), computeType);
+
+    /// <summary>
+    /// The training fingerprint: what the adapter depends on. A base model from the Hugging Face cache adds the commit its
+    /// revision resolved to, besides its files' content: pulling a branch that moved retrains.
+    /// </summary>
+    public static string Compute(Lora.ExperimentConfig config, BaseModelLocation baseModel, TorchSharp.torch.ScalarType computeType)
     {
+        string baseModelFolder = baseModel.Folder;
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string label, string value) => sha.AppendData(Encoding.UTF8.GetBytes($"{label}={value}\n"));
         Add("sdk", SdkVersion);
@@ -42,6 +50,7 @@ public static class ExperimentFingerprint
         if (config.Adapter.InitFrom is { } init)
             foreach (var file in Directory.EnumerateFiles(config.ResolvePath(init)).Order(StringComparer.Ordinal))
                 Add("init:" + Path.GetFileName(file), FileHash(file));
+        if (baseModel.Snapshot is { } snapshot) Add("model-commit", $"{snapshot.Id}@{snapshot.Commit}");
         foreach (var file in Directory.EnumerateFiles(baseModelFolder).Order(StringComparer.Ordinal))
             Add("model:" + Path.GetFileName(file), FileHash(file));
         return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();

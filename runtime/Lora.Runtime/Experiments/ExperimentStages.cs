@@ -26,7 +26,7 @@ public sealed class ExperimentStages(RunnerOptions options)
         // Named, not resolved, where the name says it: an up-to-date experiment loads no libtorch (cuda on a machine without one
         // fails in the stage that computes, with the reason).
         var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
-        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Resolve(config), ExperimentRunner.ComputeDType(config, device));
+        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
         // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
         string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });

@@ -5,11 +5,11 @@ using Lora.Runtime.Tokenization;
 namespace Lora.Runtime.Experiments;
 
 /// <summary>
-/// An experiment's base model folder, tokenizer and dataset, tokenized and split. No row's JSON stays in memory, nor its
+/// An experiment's base model (folder, and cache snapshot when named by id), tokenizer and dataset, tokenized and split. No row's JSON stays in memory, nor its
 /// tokens: each row is tokenized as it is read, its tokens go to <see cref="Tokens"/> (a temporary file, removed at
 /// dispose) and only a small <see cref="StoredRow"/> per row is kept, so memory does not grow with the dataset's text.
 /// </summary>
-public sealed record LoadedExperiment(string BaseFolder, ModelTokenizer? Tokenizer, ExampleBuilder Builder, ExampleSet Train, ExampleSet Eval, TokenStore Tokens)
+public sealed record LoadedExperiment(BaseModelLocation BaseModel, ModelTokenizer? Tokenizer, ExampleBuilder Builder, ExampleSet Train, ExampleSet Eval, TokenStore Tokens)
     : IDisposable
 {
     /// <param name="config">The experiment.</param>
@@ -17,7 +17,8 @@ public sealed record LoadedExperiment(string BaseFolder, ModelTokenizer? Tokeniz
     /// for its outputs); the system's temporary folder when null.</param>
     public static LoadedExperiment Load(Lora.ExperimentConfig config, string? workFolder = null)
     {
-        var baseFolder = BaseModelLocator.Resolve(config);
+        var baseModel = BaseModelLocator.Locate(config);
+        var baseFolder = baseModel.Folder;
         var tokenizer = ModelTokenizer.LoadIfPresent(baseFolder);
         // One date for the run: a template's strftime_now must render every row, and a resumed run's, the same.
         var chat = config.Dataset.Format == Lora.DatasetFormat.Chat && tokenizer is not null ? ChatFormat.Load(baseFolder, tokenizer, DateTime.Today) : null;
@@ -48,9 +49,9 @@ public sealed record LoadedExperiment(string BaseFolder, ModelTokenizer? Tokeniz
             }
             var rows = Rows(0);
             if (files.Length > 1)
-                return new LoadedExperiment(baseFolder, tokenizer, builder, new ExampleSet(store, rows), new ExampleSet(store, Rows(1)), store);
+                return new LoadedExperiment(baseModel, tokenizer, builder, new ExampleSet(store, rows), new ExampleSet(store, Rows(1)), store);
             var (trainRows, evalRows) = DatasetSplit.Split(rows, config.Dataset.EvalFraction, config.Dataset.Shuffle, config.Training.Seed);
-            return new LoadedExperiment(baseFolder, tokenizer, builder, new ExampleSet(store, trainRows), new ExampleSet(store, evalRows), store);
+            return new LoadedExperiment(baseModel, tokenizer, builder, new ExampleSet(store, trainRows), new ExampleSet(store, evalRows), store);
         }
         catch
         {
@@ -58,6 +59,9 @@ public sealed record LoadedExperiment(string BaseFolder, ModelTokenizer? Tokeniz
             throw;
         }
     }
+
+    /// <summary>The base model's folder.</summary>
+    public string BaseFolder => BaseModel.Folder;
 
     public int PadId => Tokenizer?.PadId ?? Tokenizer?.EosId ?? 0;
 

@@ -8,7 +8,7 @@ namespace Lora.Runtime.Experiments;
 public static class RunRecord
 {
     public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null,
-        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null, JsonObject? plan = null)
+        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null, JsonObject? plan = null, BaseModelLocation? baseModel = null)
     {
         var json = new JsonObject
         {
@@ -17,6 +17,14 @@ public static class RunRecord
             ["sdk_version"] = ExperimentFingerprint.SdkVersion,
             ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
             ["seed"] = config.Training.Seed,
+            // Which base model it was: the source as written, the folder read, and for a model id the revision and the commit it resolved to.
+            ["base_model"] = baseModel is null ? null : new JsonObject
+            {
+                ["source"] = config.Model.Source,
+                ["folder"] = baseModel.Folder,
+                ["revision"] = baseModel.Snapshot?.Revision,
+                ["commit"] = baseModel.Snapshot?.Commit,
+            },
             // What the run computed in, Auto resolved for its device (float32, bfloat16, float16).
             ["compute_type"] = computeType?.ToString(),
             ["steps"] = losses.Count,

@@ -73,7 +73,7 @@ sealed class TrainingRun : IDisposable
         IDisposable? heap = null;
         try
         {
-            fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseFolder, computeType);
+            fingerprint ??= ExperimentFingerprint.Compute(config, data.BaseModel, computeType);
             // Batches are padded to their longest row, so every step has the same shapes only when every row has one length.
             bool fixedShapes = data.Train.Lengths.Distinct().Count() <= 1;
             heap = NativeHeap.ForTraining(memoryLean: config.Quantization is not null || config.Training.GradientCheckpointing, fixedShapes);
@@ -134,7 +134,8 @@ sealed class TrainingRun : IDisposable
         double? evalLoss = _data.Eval.Count > 0 ? EvalLoss(_trainer.StepsDone) : null;
         var kept = KeptEvaluation(evalLoss);
         if (kept.Step == _trainer.StepsDone)
-            PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source, _data.Builder.Chat?.TemplateText);
+            PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source, _data.Builder.Chat?.TemplateText,
+                _data.BaseModel.Snapshot?.Commit);
         else
         {
             TrainingCheckpoint.CopyAdapter(_paths.Checkpoints, kept.Step, _paths.Adapter, _data.Builder.Chat?.TemplateText);
@@ -143,7 +144,7 @@ sealed class TrainingRun : IDisposable
         }
         var plan = Plan();
         if (_t.LoadBestModelAtEnd) plan["best_step"] = kept.Step;
-        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan);
+        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan, _data.BaseModel);
         if (Directory.Exists(_paths.Checkpoints)) Directory.Delete(_paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(_config, _paths.Adapter, _trainer.StepsDone, _losses.Count > 0 ? _losses[^1] : double.NaN, evalLoss, _clock.Elapsed);
     }

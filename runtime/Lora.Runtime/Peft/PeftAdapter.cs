@@ -65,8 +65,10 @@ public static class PeftAdapter
     /// <param name="baseModelNameOrPath">adapter_config.json's base_model_name_or_path.</param>
     /// <param name="chatTemplate">The chat template the adapter was trained with, written as <see cref="ChatTemplateFileName"/>
     /// so that whoever loads the adapter renders conversations the same way; null for none.</param>
+    /// <param name="baseModelRevision">adapter_config.json's revision: the commit of a base model named by id, which PEFT's
+    /// AutoPeftModel loads the base at; null for a folder.</param>
     public static void Save(CausalLanguageModel model, string name, LoraConfig settings, string folder, string? baseModelNameOrPath = null,
-        string? chatTemplate = null)
+        string? chatTemplate = null, string? baseModelRevision = null)
     {
         var layers = model.Projections().Where(p => p.Layer.HasAdapter(name)).ToList();
         if (layers.Count == 0) throw new ArgumentException($"The model has no adapter named '{name}'.", nameof(name));
@@ -77,7 +79,7 @@ public static class PeftAdapter
         AtomicFolder.Write(folder, staging =>
         {
             TensorFiles.Write(Path.Combine(staging, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-            File.WriteAllText(Path.Combine(staging, PeftAdapterConfig.FileName), PeftAdapterConfig.Serialize(settings, fanInFanOut, baseModelNameOrPath));
+            File.WriteAllText(Path.Combine(staging, PeftAdapterConfig.FileName), PeftAdapterConfig.Serialize(settings, fanInFanOut, baseModelNameOrPath, revision: baseModelRevision));
             if (chatTemplate is not null) File.WriteAllText(Path.Combine(staging, ChatTemplateFileName), chatTemplate);
         });
     }

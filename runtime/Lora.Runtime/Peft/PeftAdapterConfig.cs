@@ -53,7 +53,7 @@ public static class PeftAdapterConfig
     };
 
     /// <summary>The JSON PEFT 0.21 writes for these settings (keys sorted).</summary>
-    public static string Serialize(LoraConfig s, bool fanInFanOut, string? baseModelNameOrPath, bool initLoraWeights = true)
+    public static string Serialize(LoraConfig s, bool fanInFanOut, string? baseModelNameOrPath, bool initLoraWeights = true, string? revision = null)
     {
         var o = new SortedDictionary<string, JsonNode?>(StringComparer.Ordinal)
         {
@@ -65,7 +65,7 @@ public static class PeftAdapterConfig
             ["loftq_config"] = new JsonObject(), ["lora_alpha"] = JsonNumber(s.Alpha), ["lora_bias"] = false,
             ["lora_dropout"] = s.Dropout, ["lora_ga_config"] = null, ["megatron_config"] = null, ["megatron_core"] = "megatron.core",
             ["modules_to_save"] = null, ["monteclora_config"] = null, ["peft_type"] = "LORA", ["peft_version"] = PeftVersion,
-            ["qalora_group_size"] = 16, ["r"] = s.Rank, ["rank_pattern"] = ToObject(s.RankPattern), ["revision"] = null,
+            ["qalora_group_size"] = 16, ["r"] = s.Rank, ["rank_pattern"] = ToObject(s.RankPattern), ["revision"] = revision,
             ["target_modules"] = s.TargetRegex is { } regex ? JsonValue.Create(regex) : new JsonArray(s.TargetModules.Select(t => (JsonNode?)t).ToArray()),
             ["target_parameters"] = null, ["task_type"] = "CAUSAL_LM", ["trainable_token_indices"] = null, ["use_bdlora"] = null,
             ["use_dora"] = s.UseDora, ["use_qalora"] = false, ["use_rslora"] = s.UseRsLora, ["velora_config"] = null,

@@ -8,8 +8,8 @@ public sealed class BaseModelRuleTests
     [Fact]
     public void LORA0040_config_not_among_additional_files()
     {
-        var run = new TestProject().Verify(Experiments.With("[BaseModel({|LORA0040:\"models/tiny-lama\"|})]"));
-        Assert.Contains("looked for '/src/App/models/tiny-lama/config.json'", run.Single.GetMessage(), StringComparison.Ordinal);
+        var run = new TestProject().Verify(Experiments.With("[BaseModel({|LORA0040:\"models/tiny/lama\"|})]"));
+        Assert.Contains("looked for '/src/App/models/tiny/lama/config.json'", run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]

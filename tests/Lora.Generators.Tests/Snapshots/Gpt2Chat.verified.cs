@@ -25,7 +25,8 @@ namespace App.Experiments
                 Model: new global::Lora.BaseModelSettings(
                     Source: "models/tiny-gpt2",
                     IsBuiltIn: false,
-                    ModelType: "gpt2"),
+                    ModelType: "gpt2",
+                    Revision: "main"),
                 Adapter: new global::Lora.LoraSettings(
                     Rank: 16,
                     Alpha: 32.0,

@@ -22,7 +22,8 @@ namespace App
             Model: new global::Lora.BaseModelSettings(
                 Source: "lora-tiny-en",
                 IsBuiltIn: true,
-                ModelType: "llama"),
+                ModelType: "llama",
+                Revision: "main"),
             Adapter: new global::Lora.LoraSettings(
                 Rank: 8,
                 Alpha: 8.0,

@@ -23,7 +23,8 @@ namespace App
             Model: new global::Lora.BaseModelSettings(
                 Source: "models/tiny-llama",
                 IsBuiltIn: false,
-                ModelType: "llama"),
+                ModelType: "llama",
+                Revision: "main"),
             Adapter: new global::Lora.LoraSettings(
                 Rank: 8,
                 Alpha: 16.0,

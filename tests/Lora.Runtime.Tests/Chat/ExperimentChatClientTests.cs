@@ -119,7 +119,7 @@ public sealed class ExperimentChatClientTests : IDisposable
         Directory.CreateDirectory(_project.Child("data"));
         _project.WriteText("data/chat.jsonl",
             """{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}""" + "\n");
-        var compiled = ExperimentCompiler.Compile(_project.Path, source, References.WithRuntime);
+        var compiled = ExperimentCompiler.Compile(_project.Path, source, references: References.WithRuntime);
         Assert.True(compiled.Compiled, compiled.Describe());
         var type = Assembly.LoadFrom(compiled.AssemblyPath!).GetType("App.ChatBot")!;
         var create = type.GetMethod("CreateChatClient")!;

@@ -1,12 +1,14 @@
 using System.Text.Json.Nodes;
+using Lora.HubTesting;
 using Lora.Runtime.Tests.Cli;
 
 namespace Lora.Runtime.Tests.Contract;
 
 /// <summary>
 /// The project folder the contract test compiles in: two small Llamas with a byte-level tokenizer (the second with another
-/// RoPE base), a PEFT adapter of the first to start from, Alpaca rows that also carry text fields, typed rows, and a second
-/// file and an eval file of each.
+/// RoPE base), both also in a Hugging Face cache under hub/ as the model id org/model (the first at main, the second at
+/// v2, in Python's layout), a PEFT adapter of the first to start from, Alpaca rows that also carry text fields, typed rows,
+/// and a second file and an eval file of each.
 /// </summary>
 internal static class ContractProject
 {
@@ -16,6 +18,8 @@ internal static class ContractProject
     {
         Model(folder, "model", ropeTheta: 10000);
         Model(folder, "model2", ropeTheta: 500000);
+        PythonLayoutCache.Write(HubCache(folder), "org/model", "main", new string('1', 40), LoopbackHub.FilesOf(folder.Child("model")));
+        PythonLayoutCache.Write(HubCache(folder), "org/model", "v2", new string('2', 40), LoopbackHub.FilesOf(folder.Child("model2")));
         folder.CopyOf(RepoPaths.Fixture("tiny-llama", "adapter"), "init-adapter");
 
         folder.WriteText("train.jsonl", Rows(Names, n => Alpaca($"greet {n}", $"hello {n}, we wave", $"hello {n}, we wave back", $"we write to {n} today")));
@@ -25,6 +29,9 @@ internal static class ContractProject
         folder.WriteText("typed2.jsonl", Rows(Names, n => Typed($"who thanks {n}", $"we thank {n}")));
         folder.WriteText("typed-eval.jsonl", Rows(["Ivy", "Jon"], n => Typed($"who waves to {n}", $"we wave to {n}")));
     }
+
+    /// <summary>The Hugging Face cache of the project's model id org/model.</summary>
+    public static string HubCache(TempFolder folder) => folder.Child("hub");
 
     /// <summary>The tiny-llama fixture with the byte-level tokenizer and room for 512 positions (Llama has no position weights).</summary>
     static void Model(TempFolder folder, string name, double ropeTheta)

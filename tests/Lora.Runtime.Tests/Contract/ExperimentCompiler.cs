@@ -34,10 +34,12 @@ internal static class ExperimentCompiler
         public string Describe() => string.Join("; ", Diagnostics.Select(d => $"{d.Id} at '{At(d)}': {d.GetMessage()}"));
     }
 
-    /// <param name="projectDirectory">The project folder.</param>
+    /// <param name="projectDirectory">The project folder: its JSON and JSONL files are the AdditionalFiles.</param>
     /// <param name="source">The experiments' source.</param>
+    /// <param name="hubCache">A Hugging Face cache inside the project folder: each snapshot config.json a ref points at gets
+    /// the metadata the SDK's task gives it (LoraHubModel = org/name@revision), so that [BaseModel("org/name")] finds it.</param>
     /// <param name="references">What it compiles against; null: <see cref="References.All"/> (no runtime).</param>
-    public static Result Compile(string projectDirectory, string source, IReadOnlyList<MetadataReference>? references = null)
+    public static Result Compile(string projectDirectory, string source, string? hubCache = null, IReadOnlyList<MetadataReference>? references = null)
     {
         var sourcePath = Path.Combine(projectDirectory, "Experiments.cs");
         File.WriteAllText(sourcePath, source);
@@ -48,7 +50,8 @@ internal static class ExperimentCompiler
         var additional = Directory.EnumerateFiles(projectDirectory, "*.json*", SearchOption.AllDirectories)
             .Select(path => (AdditionalText)new FileText(path)).ToImmutableArray();
         var driver = CSharpGeneratorDriver.Create([new ExperimentGenerator().AsSourceGenerator()], additional, ParseOptions,
-            new GlobalOptionsProvider(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory }));
+            new GlobalOptionsProvider(new Dictionary<string, string> { ["build_property.MSBuildProjectDirectory"] = projectDirectory },
+                hubCache is null ? null : HubModels(hubCache)));
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var diagnostics = generatorDiagnostics.Concat(output.GetDiagnostics())
             .Where(d => d.Severity == DiagnosticSeverity.Error || d.Id.StartsWith("LORA", StringComparison.Ordinal)).ToList();
@@ -59,6 +62,24 @@ internal static class ExperimentCompiler
         var emitted = output.Emit(assemblyPath);
         if (!emitted.Success) return new Result(source, [.. diagnostics, .. emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)], []);
         return new Result(source, diagnostics, ExperimentHost.Discover(assemblyPath)) { AssemblyPath = assemblyPath };
+    }
+
+    /// <summary>The metadata of each cached model's config.json, by path: the id and the revision of the ref that points at it.</summary>
+    static Dictionary<string, Dictionary<string, string>> HubModels(string cache)
+    {
+        var metadata = new Dictionary<string, Dictionary<string, string>>();
+        foreach (var model in Directory.EnumerateDirectories(cache, "models--*"))
+        {
+            string id = Path.GetFileName(model)["models--".Length..].Replace("--", "/", StringComparison.Ordinal);
+            string refs = Path.Combine(model, "refs");
+            foreach (var reference in Directory.EnumerateFiles(refs, "*", SearchOption.AllDirectories))
+            {
+                string revision = Path.GetRelativePath(refs, reference).Replace(Path.DirectorySeparatorChar, '/');
+                string config = Path.Combine(model, "snapshots", File.ReadAllText(reference).Trim(), "config.json");
+                metadata[config] = new() { ["build_metadata.AdditionalFiles.LoraHubModel"] = id + "@" + revision };
+            }
+        }
+        return metadata;
     }
 
     sealed class FileText(string path) : AdditionalText

@@ -32,7 +32,7 @@ internal static class SettingCases
         var lines = new Dictionary<string, string>
         {
             ["Experiment"] = "[Experiment(\"exp\")]",
-            ["BaseModel"] = "[BaseModel(\"model\")]",
+            ["BaseModel"] = "[BaseModel(\"org/model\")]",
             ["LoraAdapter"] = "[LoraAdapter]",
             ["Dataset"] = "[Dataset(\"train.jsonl\", Format = DatasetFormat.Alpaca, EvalFraction = 0.25, MaxLength = 256)]",
             ["Training"] = "[Training(BatchSize = 2, EvalBatchSize = 2, LearningRate = 0.01, LoggingSteps = 1, Seed = 1)]",
@@ -75,6 +75,7 @@ internal static class SettingCases
         new("Experiment", "Name", Alpaca, "[Experiment(\"renamed\")]", "\"renamed\""),
         new("Experiment", "Description", Alpaca, "[Experiment(\"exp\", Description = \"Greets people.\")]", "Description = \"Greets people.\""),
         new("BaseModel", "Source", Alpaca, "[BaseModel(\"model2\")]", "\"model2\""),
+        new("BaseModel", "Revision", Alpaca, "[BaseModel(\"org/model\", Revision = \"v2\")]", "Revision = \"v2\""),
 
         Adapter("Rank", "Rank = 4"),
         Adapter("Alpha", "Alpha = 16"),

@@ -31,11 +31,13 @@ public sealed class SettingsReachTheRuntimeTests
         Lora.Runtime.Native.TorchNative.EnsureLoaded();
         using var project = new TempFolder();
         ContractProject.WriteTo(project);
+        // The baselines' base model is the model id org/model, which the runtime finds where HF_HUB_CACHE says.
+        using var hub = new Hub.HubVariables(ContractProject.HubCache(project), offline: true);
         var baselines = new Dictionary<string, RuntimeObservation>();
         int runs = 0;
         RuntimeObservation Observe(string source, string what)
         {
-            var compiled = ExperimentCompiler.Compile(project.Path, source);
+            var compiled = ExperimentCompiler.Compile(project.Path, source, ContractProject.HubCache(project));
             Assert.True(compiled.Compiled, $"{what} does not compile: {compiled.Describe()}");
             return RuntimeObservation.Of(Assert.Single(compiled.Configs), project.Child("artifacts", $"run{++runs}"));
         }
@@ -56,12 +58,12 @@ public sealed class SettingsReachTheRuntimeTests
             Assert.Contains(c.Argument, source);
             if (c.Reported is { } id)
             {
-                var compiled = ExperimentCompiler.Compile(project.Path, source);
+                var compiled = ExperimentCompiler.Compile(project.Path, source, ContractProject.HubCache(project));
                 if (!compiled.Diagnostics.Any(d => d.Id == id && compiled.At(d).Contains(c.Argument)))
                     failures.Add($"{c}: expected {id} at the argument; the generator gave: {(compiled.Diagnostics.Count == 0 ? "nothing" : compiled.Describe())}");
                 continue;
             }
-            var compiledCase = ExperimentCompiler.Compile(project.Path, source);
+            var compiledCase = ExperimentCompiler.Compile(project.Path, source, ContractProject.HubCache(project));
             if (!compiledCase.Compiled)
             {
                 failures.Add($"{c}: does not compile: {compiledCase.Describe()}");

@@ -39,6 +39,10 @@ public sealed class ScratchProject(PackedSdk sdk, string directory)
     public CommandResult Build(params string[] arguments) =>
         DotNetCli.Run(Directory, sdk.Environment, BuildTimeout, BuildArguments(arguments));
 
+    /// <summary>`dotnet build` as <see cref="Build"/>, with variables of <paramref name="environment"/> added to the SDK's.</summary>
+    public CommandResult BuildWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        DotNetCli.Run(Directory, sdk.Environment.Concat(environment).ToDictionary(p => p.Key, p => p.Value), BuildTimeout, BuildArguments(arguments));
+
     /// <summary>Starts `dotnet build` and returns at once, for tests that interrupt it.</summary>
     public RunningCommand StartBuild(params string[] arguments) =>
         DotNetCli.Start(Directory, sdk.Environment, BuildArguments(arguments));
