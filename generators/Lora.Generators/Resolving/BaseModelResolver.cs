@@ -69,14 +69,17 @@ namespace Lora.Generators.Resolving
                 return BaseModelInfo.Unknown;
             }
 
+            // The folder whose chat template files the generator reads; none for a cached model, whose snapshot files the
+            // generator is not given by path (its chat template is checked when the runtime loads it).
+            var folder = hubId is null ? Common.ProjectPath.DirectoryOf(configPath) : null;
             var family = ModelFamilies.Find(config.ModelType);
             if (family is null)
             {
                 context.Report(DiagnosticDescriptors.UnsupportedModelType, argument.Location, display, config.ModelType ?? "", string.Join(", ", ModelFamilies.ModelTypes) + ModelFamilies.Instead(config.ModelType));
-                return new BaseModelInfo(false, config.ModelType, null, null, display, Common.ProjectPath.DirectoryOf(configPath));
+                return new BaseModelInfo(false, config.ModelType, null, null, display, folder);
             }
 
-            return new BaseModelInfo(false, config.ModelType, family, config.Dimensions, display, Common.ProjectPath.DirectoryOf(configPath));
+            return new BaseModelInfo(false, config.ModelType, family, config.Dimensions, display, folder);
         }
 
         private static void RevisionWithoutEffect(ResolutionContext context, ResolvedSettings settings, string why)

@@ -53,6 +53,16 @@ public sealed class HubModelRuleTests
     }
 
     [Fact]
+    public void A_chat_dataset_on_a_cached_model_is_not_warned_about_a_missing_template()
+    {
+        // The generator is given the snapshot's config.json only: whether the model has a template is the runtime's to see,
+        // not a LORA0070 on every cached instruct model.
+        var run = WithCachedModel(new TestProject(), "org/tiny", "main", Fixtures.TinyLlamaConfig)
+            .Verify(Experiments.With("[BaseModel(\"org/tiny\")]", "[Dataset(\"data/chat.jsonl\", Format = DatasetFormat.Chat, MaxLength = 128)]"));
+        Assert.DoesNotContain(run.Lora, d => d.Id == "LORA0070");
+    }
+
+    [Fact]
     public void LORA0048_not_reported_when_the_revision_picks_its_own_snapshot()
     {
         // main is a Llama, v2 a GPT-2: v2's modules are GPT-2's.
