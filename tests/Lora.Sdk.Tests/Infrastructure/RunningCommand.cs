@@ -62,7 +62,26 @@ public sealed class RunningCommand : IDisposable
     }
 
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does to the build process.</summary>
-    public void Interrupt() => Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    /// <remarks>
+    /// A test run started as a background job of a non-interactive shell (<c>cmd &amp;</c>) ignores SIGINT, and so does every
+    /// process it starts: the build would never see this one. That is said plainly instead of waiting for a cancellation
+    /// that cannot come.
+    /// </remarks>
+    public void Interrupt()
+    {
+        Assert.False(SigIntIgnored(), "SIGINT is ignored in this test run (it was started as a background job of a non-interactive shell, " +
+            "whose children inherit that), so the build cannot be interrupted; run the tests in the foreground or under job control (set -m).");
+        Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of /proc/self/status's SigIgn mask), which its children inherit.</summary>
+    static bool SigIntIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
+    }
 
     /// <summary>Kills the process and everything it started (the MSBuild node, the runner).</summary>
     public void KillTree()
