@@ -309,7 +309,7 @@ public sealed class LoraChatClient : IChatClient
             throw new ArgumentException(
                 $"The conversation is {ids.Count} tokens as the chat template renders it; '{model.Id}' reads at most {context} (max_position_embeddings), " +
                 "a reply included: shorten it.", nameof(messages));
-        var stopIds = Model.Config.EosTokenIds.Union(model.Format.StopIds).ToList();
+        var stopIds = model.Format.GenerationStops(Model.Config.EosTokenIds);
         var sampling = ChatSampling.From(options, _options.DefaultMaxOutputTokens, stopIds);
         sampling = sampling with { MaxNewTokens = Math.Min(sampling.MaxNewTokens, context - ids.Count) };
         var stops = ChatSampling.StopSequences(options).Concat(model.TextStops).Distinct().ToList();

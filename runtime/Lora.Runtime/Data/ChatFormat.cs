@@ -54,6 +54,11 @@ public sealed class ChatFormat
     /// <summary>Ids that end a generated reply: the tokenizer's EOS ids and the end-of-turn marker when it is one token.</summary>
     public IReadOnlyList<int> StopIds { get; }
 
+    /// <summary>What generation of a reply stops at: the model's own EOS ids (config.json, generation_config.json) and
+    /// <see cref="StopIds"/>.</summary>
+    /// <param name="modelEosIds">The model's EOS ids.</param>
+    public IReadOnlyList<int> GenerationStops(IEnumerable<int> modelEosIds) => modelEosIds.Union(StopIds).ToList();
+
     /// <summary>
     /// The chat format of the model in <paramref name="modelFolder"/>: its own template, or the default ChatML one.
     /// </summary>

@@ -128,7 +128,7 @@ public static class ExperimentEvaluator
             if (data.Builder.PromptAndCompletion(row) is not { } pair) continue;
             var promptIds = data.Builder.EncodePrompt(pair.Prompt).Select(i => (long)i).ToArray();
             // A chat reply also ends at the template's end-of-turn token, which is not always the model's EOS.
-            var sampling = new SamplingOptions { MaxNewTokens = maxNew, EosTokenIds = data.Builder.Chat is { } chat ? model.Config.EosTokenIds.Union(chat.StopIds).ToList() : null };
+            var sampling = new SamplingOptions { MaxNewTokens = maxNew, EosTokenIds = data.Builder.Chat?.GenerationStops(model.Config.EosTokenIds) };
             using var output = TextGenerator.Generate(model, tensor(promptIds).unsqueeze(0), null, sampling).cpu();
             var newIds = output[0].data<long>().ToArray()[promptIds.Length..].Select(i => (int)i).ToList();
             generatedTokens += newIds.Count;

@@ -71,8 +71,12 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
 
     /// <summary>The default chat template a chat experiment on a base model without one was trained with, which the merged
     /// model must carry; null otherwise (a base model's own template is among the files the merged model copies).</summary>
-    static string? DefaultChatTemplate(Lora.ExperimentConfig config, string baseFolder) =>
-        config.Dataset.Format == Lora.DatasetFormat.Chat && !ChatTemplates.ChatTemplateLoader.HasChatTemplate(baseFolder) ? Lora.DefaultChatTemplate.ChatMl : null;
+    static string? DefaultChatTemplate(Lora.ExperimentConfig config, string baseFolder)
+    {
+        if (config.Dataset.Format != Lora.DatasetFormat.Chat) return null;
+        var template = Data.ChatFormat.TemplateOf(baseFolder, out bool isDefault);
+        return isDefault ? template.Template.Source : null;
+    }
 
     /// <summary>
     /// The base model in the run's compute type, on <paramref name="device"/>, with the experiment's adapter attached there:
