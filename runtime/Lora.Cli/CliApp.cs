@@ -23,20 +23,16 @@ public static class CliApp
     public const int TemplateRaised = 3;
 
     /// <summary>Runs <c>lora</c> with <paramref name="args"/>; output goes to the given writers, never to the console.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, Console.In);
+
+    /// <summary>Runs <c>lora</c> with <paramref name="args"/>; <c>lora chat</c> reads its user's lines from <paramref name="stdin"/>.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
-        var root = BuildRootCommand();
+        var root = BuildRootCommand(stdin);
         var parseResult = root.Parse(args);
-        var invocation = new InvocationConfiguration
-        {
-            Output = stdout,
-            Error = stderr,
-            // Errors are reported by ErrorReport below: System.CommandLine's handler prints a stack trace for everything.
-            EnableDefaultExceptionHandler = false,
-        };
         try
         {
-            return parseResult.Invoke(invocation);
+            return parseResult.Invoke(Invocation(stdout, stderr));
         }
         catch (Exception e)
         {
@@ -45,10 +41,37 @@ public static class CliApp
     }
 
     /// <summary>
+    /// Runs <c>lora</c> until it ends or <paramref name="cancellationToken"/> stops it as Ctrl+C does (a verb that runs until
+    /// stopped, <c>lora serve</c>, hosted in-process).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, CancellationToken cancellationToken)
+    {
+        var root = BuildRootCommand(stdin);
+        var parseResult = root.Parse(args);
+        try
+        {
+            return await parseResult.InvokeAsync(Invocation(stdout, stderr), cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return ErrorReport.Write(e, stderr, parseResult.GetValue(GlobalOptions.Verbose));
+        }
+    }
+
+    static InvocationConfiguration Invocation(TextWriter stdout, TextWriter stderr) => new()
+    {
+        Output = stdout,
+        Error = stderr,
+        // Errors are reported by ErrorReport: System.CommandLine's handler prints a stack trace for everything.
+        EnableDefaultExceptionHandler = false,
+    };
+
+    /// <summary>
     /// The root command with every verb. A plain command named "lora" rather than a RootCommand, whose name is the
     /// process's: usage lines must say "lora" in tests (testhost) and under "dotnet lora.dll" too.
     /// </summary>
-    public static Command BuildRootCommand()
+    /// <param name="stdin">What <c>lora chat</c> reads the user's lines from; null: the console.</param>
+    public static Command BuildRootCommand(TextReader? stdin = null)
     {
         var root = new Command("lora", "Run, merge and inspect Hugging Face models and PEFT LoRA adapters on TorchSharp.")
         {
@@ -66,6 +89,8 @@ public static class CliApp
             DataCommand.Create(),
             PretrainCommand.Create(),
             BenchCommand.Create(),
+            ChatCommand.Create(stdin ?? Console.In),
+            ServeCommand.Create(),
         };
         return root;
     }
