@@ -61,6 +61,11 @@ internal sealed class ChatCompletionEndpoint(LoraChatClient client, ServeLimits 
         {
             throw TooLarge();
         }
+        catch (BadHttpRequestException e)
+        {
+            // The body ended early, or its framing is broken.
+            throw new OpenAiError(e.StatusCode, $"The request body could not be read: {e.Message}", Codes.InvalidBody);
+        }
         using (body)
             return ChatCompletionRequest.Parse(body.RootElement, client.ModelIds, client.DefaultModelId, limits);
     }

@@ -17,6 +17,7 @@ public sealed class OpenAiError(int status, string message, string code, string?
     public static class Codes
     {
         public const string InvalidJson = "invalid_json";
+        public const string InvalidBody = "invalid_body";
         public const string MissingParameter = "missing_required_parameter";
         public const string InvalidType = "invalid_type";
         public const string InvalidValue = "invalid_value";
