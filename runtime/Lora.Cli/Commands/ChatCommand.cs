@@ -59,7 +59,8 @@ public static class ChatCommand
                 new LoraChatClientOptions { Device = parse.GetRequiredValue(device), DType = DTypeOption.ToScalarType(parse.GetRequiredValue(dtype)) });
             var notes = parse.InvocationConfiguration.Error;
             notes.WriteLine($"lora chat: {client.BaseModelId}{(adapterFolder is null ? "" : $" with the adapter {adapterFolder}")}. {TerminalChat.Help}");
-            await new TerminalChat(client, options, parse.GetValue(system), stdin, parse.InvocationConfiguration.Output, notes).RunAsync(cancellationToken);
+            using var signals = new StopSignals(cancellationToken);
+            await new TerminalChat(client, options, parse.GetValue(system), stdin, parse.InvocationConfiguration.Output, notes).RunAsync(signals.Token);
             return CliApp.Success;
         });
         return command;

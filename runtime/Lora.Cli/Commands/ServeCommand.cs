@@ -94,25 +94,27 @@ public static class ServeCommand
         foreach (var (name, folder) in adapterArguments.Select(Adapter))
             if (!adapters.TryAdd(name, folder)) throw new CommandInputException($"--adapter: two adapters are named '{name}'; name each NAME=DIR.");
 
+        using var signals = new StopSignals(cancellationToken);
         TorchNative.EnsureLoaded();
         using var client = new LoraChatClient(modelFolder, adapters, options with { DefaultMaxOutputTokens = limits.MaxTokens });
         var log = TextWriter.Synchronized(stderr);
-        await using var server = await OpenAiServer.StartAsync(client, host, port, limits, log, cancellationToken);
-        string address = server.Address.ToString().TrimEnd('/');
-        stdout.WriteLine($"lora serve: listening on {address} (OpenAI base URL {address}/v1); models: {string.Join(", ", client.ModelIds)} " +
-                         $"(default {client.DefaultModelId}). Ctrl+C stops.");
-        stdout.Flush();
-        if (!IPAddress.IsLoopback(host))
-            log.WriteLine($"lora serve: warning: {host} is reachable from other machines, and the endpoint has no authentication.");
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
+            await using var server = await OpenAiServer.StartAsync(client, host, port, limits, log, signals.Token);
+            string address = server.Address.ToString().TrimEnd('/');
+            stdout.WriteLine($"lora serve: listening on {address} (OpenAI base URL {address}/v1); models: {string.Join(", ", client.ModelIds)} " +
+                             $"(default {client.DefaultModelId}). Ctrl+C stops.");
+            stdout.Flush();
+            if (!IPAddress.IsLoopback(host))
+                log.WriteLine($"lora serve: warning: {host} is reachable from other machines, and the endpoint has no authentication.");
+            await Task.Delay(Timeout.Infinite, signals.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             log.WriteLine("lora serve: stopping.");
+            await server.StopAsync();
         }
-        await server.StopAsync();
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+        {
+            // Stopped while it started.
+        }
         return CliApp.Success;
     }
 

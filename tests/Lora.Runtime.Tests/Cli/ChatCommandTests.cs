@@ -18,13 +18,8 @@ public sealed class ChatCommandTests : IDisposable
     const string System = "You answer in one sentence.";
 
     readonly TempFolder _folder = new();
-    readonly string _adapter;
 
-    public ChatCommandTests()
-    {
-        TorchNative.EnsureLoaded();
-        _adapter = TinyChatModel.WriteAdapter(_folder, ServeFixture.ModelFolder, "tone", seed: 3);
-    }
+    public ChatCommandTests() => TorchNative.EnsureLoaded();
 
     public void Dispose() => _folder.Dispose();
 
@@ -51,11 +46,12 @@ public sealed class ChatCommandTests : IDisposable
     [Fact]
     public async Task A_scripted_conversation_streams_each_reply_and_keeps_the_history_until_reset()
     {
+        string adapter = TinyChatModel.WriteAdapter(_folder, ServeFixture.ModelFolder, "tone", seed: 3);
         var (exitCode, stdout, stderr) = Chat("Hello there\nAnd then what?\n/reset\nAnd then what?\n/exit\nNever sent\n",
-            "--adapter", _adapter, "--system", System);
+            "--adapter", adapter, "--system", System);
         Assert.True(exitCode == 0, stderr);
 
-        using var reference = new LoraChatClient(ServeFixture.ModelFolder, new Dictionary<string, string> { ["tone"] = _adapter });
+        using var reference = new LoraChatClient(ServeFixture.ModelFolder, new Dictionary<string, string> { ["tone"] = adapter });
         var options = new ChatOptions { MaxOutputTokens = MaxTokens };
         ChatMessage system = new(ChatRole.System, System), hello = new(ChatRole.User, "Hello there"), then = new(ChatRole.User, "And then what?");
         string first = (await reference.GetResponseAsync([system, hello], options)).Text;
