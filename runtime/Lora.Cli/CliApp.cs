@@ -64,6 +64,8 @@ public static class CliApp
         Error = stderr,
         // Errors are reported by ErrorReport: System.CommandLine's handler prints a stack trace for everything.
         EnableDefaultExceptionHandler = false,
+        // Signals are each verb's own business (experiment run checkpoints, chat and serve stop: StopSignals), in Run and RunAsync alike.
+        ProcessTerminationTimeout = null,
     };
 
     /// <summary>

@@ -96,14 +96,14 @@ public class ExecutableTests
     }
 
     /// <summary>The .NET installation folder: the runtime directory is &lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/.</summary>
-    private static string DotnetRoot() =>
+    internal static string DotnetRoot() =>
         Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 
     /// <summary>
     /// The program as its own project built it (runtime/Lora.Cli/bin/&lt;configuration&gt;/&lt;tfm&gt;, the same configuration as
     /// these tests): the native launcher <c>lora</c> when there is one, else <c>dotnet lora.dll</c>.
     /// </summary>
-    private static (string Program, string? Dll) LoraProgram()
+    internal static (string Program, string? Dll) LoraProgram()
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string configuration = testBin.Parent?.Name ?? "Debug";
