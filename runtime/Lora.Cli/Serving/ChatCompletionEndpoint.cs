@@ -190,8 +190,6 @@ internal sealed class ChatCompletionEndpoint(LoraChatClient client, ServeLimits 
         // A conversation longer than the model's context, or one its chat template refuses.
         ArgumentException => BadRequest(e.Message, Codes.InvalidValue, "messages"),
         NotSupportedException => BadRequest(e.Message, Codes.UnsupportedParameter),
-        // The chat template fails on this conversation: another conversation may render.
-        InvalidOperationException when e.Message.StartsWith("The chat template", StringComparison.Ordinal) => BadRequest(e.Message, Codes.InvalidValue, "messages"),
         ObjectDisposedException => new OpenAiError(StatusCodes.Status503ServiceUnavailable, "The server is stopping.", Codes.ServerBusy),
         _ => null,
     };

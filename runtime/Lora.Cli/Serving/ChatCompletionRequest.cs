@@ -22,7 +22,7 @@ internal sealed record ChatCompletionRequest(string ModelId, IReadOnlyList<ChatM
     /// <summary>The roles a message may have; <c>developer</c> is OpenAI's newer name for <c>system</c>.</summary>
     static readonly string[] Roles = ["system", "developer", "user", "assistant"];
 
-    /// <summary>Fields accepted without effect when they ask for nothing: the value each must then have (null: any).</summary>
+    /// <summary>Fields accepted without effect when they ask for nothing: whether a value does.</summary>
     static readonly Dictionary<string, Func<JsonElement, bool>> Neutral = new(StringComparer.Ordinal)
     {
         ["n"] = v => v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) && n == 1,

@@ -24,11 +24,13 @@ internal static class JsonBody
     /// <summary>One server-sent event whose data is <paramref name="data"/> (UTF-8 on one line).</summary>
     public static async Task WriteEventAsync(HttpResponse response, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        await response.Body.WriteAsync("data: "u8.ToArray(), cancellationToken);
+        await response.Body.WriteAsync(DataField, cancellationToken);
         await response.Body.WriteAsync(data, cancellationToken);
-        await response.Body.WriteAsync("\n\n"u8.ToArray(), cancellationToken);
+        await response.Body.WriteAsync(EventEnd, cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
     }
+
+    static readonly byte[] DataField = "data: "u8.ToArray(), EventEnd = "\n\n"u8.ToArray();
 
     /// <summary>Text as it is, escaped only where JSON requires: these bodies are never embedded in HTML.</summary>
     static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

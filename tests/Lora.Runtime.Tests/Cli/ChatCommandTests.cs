@@ -76,6 +76,48 @@ public sealed class ChatCommandTests : IDisposable
         Assert.Contains("Unknown command /weather", stderr);
     }
 
+    /// <summary>A user who types nothing: each read waits until the test ends.</summary>
+    sealed class SilentUser : TextReader
+    {
+        public readonly ManualResetEventSlim Reading = new();
+        readonly ManualResetEventSlim _released = new();
+
+        public override string? ReadLine()
+        {
+            Reading.Set();
+            _released.Wait();
+            return null;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _released.Set();
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
+    public async Task Stopping_while_it_waits_for_the_user_ends_the_chat_at_once_with_exit_0()
+    {
+        using var user = new SilentUser();
+        using var stop = new CancellationTokenSource();
+        var notes = new StringWriter();
+        var stderr = TextWriter.Synchronized(notes);
+        var chat = Task.Run(() => CliApp.RunAsync(["chat", "--model", ServeFixture.ModelFolder], TextWriter.Null, stderr, user, stop.Token));
+        Assert.True(await Task.Run(() => user.Reading.Wait(TimeSpan.FromMinutes(2))), $"lora chat never read its input: {Text()}");
+
+        stop.Cancel();   // as Ctrl+C does
+        Assert.Equal(0, await chat.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.StartsWith("lora chat: lora-tiny-en.", Text());
+        Assert.DoesNotContain("error", Text());
+
+        // The synchronized writer locks itself while it writes.
+        string Text()
+        {
+            lock (stderr) return notes.ToString();
+        }
+    }
+
     [Theory]
     [InlineData("--max-tokens", "0", "--max-tokens is 0")]
     [InlineData("--temperature", "-1", "--temperature is -1")]
