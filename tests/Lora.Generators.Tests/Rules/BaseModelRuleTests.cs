@@ -2,7 +2,7 @@ using Lora.Generators.Tests.Infrastructure;
 
 namespace Lora.Generators.Tests.Rules;
 
-/// <summary>LORA0040–0046: the base model's config.json and what it implies for targets, rank and length.</summary>
+/// <summary>LORA0040–0046 and LORA0056: the base model's config.json (and the settings Lora refuses in it) and what it implies for targets, rank and length.</summary>
 public sealed class BaseModelRuleTests
 {
     [Fact]
@@ -68,7 +68,7 @@ public sealed class BaseModelRuleTests
     }
 
     [Fact]
-    public void LORA0041_not_reported_for_llama_3_rope_qwen3_yarn_or_dynamic()
+    public void LORA0041_not_reported_for_llama_3_rope_or_qwen3()
     {
         const string Llama3 = """
             {"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "head_dim": 16,
@@ -81,6 +81,16 @@ public sealed class BaseModelRuleTests
             """;
         new TestProject().WithFile("models/m/config.json", Llama3).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
         new TestProject().WithFile("models/m/config.json", Qwen3).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
+    }
+
+    [Fact]
+    public void LORA0056_not_reported_for_yarn_dynamic_phi3_partial_rotary_or_zero_dropout()
+    {
+        const string Phi4Mini = """
+            {"model_type": "phi3", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 160,
+             "vocab_size": 512, "partial_rotary_factor": 0.75, "attention_dropout": 0.0, "resid_pdrop": 0.0, "embd_pdrop": 0.0, "sliding_window": 262144}
+            """;
+        new TestProject().WithFile("models/m/config.json", Phi4Mini).Verify(Experiments.With("[BaseModel(\"models/m\")]", "[LoraAdapter(Rank = 16, Targets = new[] { \"qkv_proj\" })]"));
         const string Qwen25Yarn = """
             {"model_type": "qwen2", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
              "intermediate_size": 160, "vocab_size": 384, "rope_scaling": {"factor": 4.0, "original_max_position_embeddings": 32768, "type": "yarn"}}
