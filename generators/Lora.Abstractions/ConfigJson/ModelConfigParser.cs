@@ -57,11 +57,31 @@ namespace Lora
                 NormEpsilon = config.OptionalDouble("layer_norm_epsilon") ?? defaults.NormEpsilon, RopeTheta = RopeConfigParser.DefaultTheta,
                 LocalRopeTheta = RopeConfigParser.DefaultTheta, AttentionScale = 1 / Math.Sqrt(hidden / heads),
                 TieWordEmbeddings = config.OptionalBool("tie_word_embeddings") ?? defaults.TieWordEmbeddings,
-                HiddenAct = config.OptionalString("activation_function") ?? defaults.HiddenAct,
+                HiddenAct = Activation(config, "activation_function", defaults.HiddenAct),
                 QkvBias = true, OutputBias = true, MlpBias = true,
                 BosTokenId = config.OptionalInt("bos_token_id"), EosTokenIds = config.IntOrList("eos_token_id"), PadTokenId = config.OptionalInt("pad_token_id"),
             };
+            // GPT2Config's attention-scaling switches: the runtime implements their defaults only.
+            if (config.OptionalBool("scale_attn_weights") == false)
+            {
+                throw config.Unsupported("scale_attn_weights false (attention scores not divided by √head_dim) is not supported; expected true");
+            }
+
+            if (config.OptionalBool("scale_attn_by_inverse_layer_idx") == true)
+            {
+                throw config.Unsupported("scale_attn_by_inverse_layer_idx true is not supported; expected false");
+            }
+
             return ModelConfigChecks.Sizes(values, ModelConfigChecks.Gpt2Keys, config);
+        }
+
+        /// <summary>The MLP activation under <paramref name="key"/>, or the family's; one the runtime lacks is refused.</summary>
+        private static string Activation(ConfigObjectReader config, string key, string defaultName)
+        {
+            var name = config.OptionalString(key) ?? defaultName;
+            return ModelFamilies.HiddenActivations.Contains(name)
+                ? name
+                : throw config.Unsupported(key + " '" + name + "' is not supported; expected one of " + string.Join(", ", ModelFamilies.HiddenActivations));
         }
 
         private static ModelConfigValues ParseDecoder(ConfigObjectReader config, ModelFamily family)
@@ -102,7 +122,7 @@ namespace Lora
                 QkvBias = type == "qwen2" || attentionBias, OutputBias = type != "qwen2" && attentionBias,
                 MlpBias = !gemma && (config.OptionalBool("mlp_bias") ?? false),
                 // Gemma's classes read hidden_activation and leave hidden_act alone.
-                HiddenAct = config.OptionalString(gemma ? "hidden_activation" : "hidden_act") ?? defaults.HiddenAct,
+                HiddenAct = Activation(config, gemma ? "hidden_activation" : "hidden_act", defaults.HiddenAct),
                 BosTokenId = config.OptionalInt("bos_token_id"), EosTokenIds = config.IntOrList("eos_token_id"), PadTokenId = config.OptionalInt("pad_token_id"),
             };
             ModelConfigChecks.Sizes(values, ModelConfigChecks.LlamaKeys, config);

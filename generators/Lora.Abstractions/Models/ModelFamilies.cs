@@ -98,6 +98,12 @@ namespace Lora
         public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3", "longrope", "linear", "yarn", "dynamic" };
 
         /// <summary>
+        /// The MLP activations the runtime implements (<c>hidden_act</c>, Gemma's <c>hidden_activation</c>, GPT-2's
+        /// <c>activation_function</c>), by transformers' <c>ACT2FN</c> names; another is refused at compile time (LORA0056).
+        /// </summary>
+        public static IReadOnlyList<string> HiddenActivations { get; } = new[] { "silu", "swish", "gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "relu" };
+
+        /// <summary>
         /// What to use instead of a <c>model_type</c> that is not supported but has a supported relative, as a clause to add to
         /// the refusal; empty for any other type.
         /// </summary>

@@ -94,6 +94,11 @@ public class ConfigReaderAgreementTests
         { Object(Llama.Replace("llama", "qwen2"), """ "use_sliding_window": true, "sliding_window": 0, "max_window_layers": 0 """), "sliding_window is 0; expected a positive number of tokens" },
         { Object(Llama.Replace("llama", "mistral"), """ "layer_types": ["sliding_attention", "full_attention"] """), "layer_types differs from what Mistral's sliding_window gives every layer (sliding_attention)" },
         { Object(Gemma2, """ "attention_dropout": 0.5 """), "attention_dropout 0.5 is not supported" },
+        { Object(Llama, """ "hidden_act": "quick_gelu" """), "hidden_act 'quick_gelu' is not supported; expected one of silu, swish, gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu" },
+        { Object(Gemma2, """ "hidden_activation": "gelu_python" """), "hidden_activation 'gelu_python' is not supported" },
+        { Object(Gpt2, """ "activation_function": "tanh" """), "activation_function 'tanh' is not supported" },
+        { Object(Gpt2, """ "scale_attn_by_inverse_layer_idx": true """), "scale_attn_by_inverse_layer_idx true is not supported; expected false" },
+        { Object(Gpt2, """ "scale_attn_weights": false """), "scale_attn_weights false (attention scores not divided by √head_dim) is not supported; expected true" },
         { Object(Llama, """ "rope_parameters": {"rope_type": "llama3", "factor": 8.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 32} """),
           "rope type llama3 needs a positive 'low_freq_factor'" },
         { Object(Llama, """ "rope_parameters": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 4.0, "high_freq_factor": 1.0, "original_max_position_embeddings": 32} """),
@@ -164,6 +169,7 @@ public class ConfigReaderAgreementTests
     [InlineData(""" "attention_dropout": 0.1 """, true)]
     [InlineData(""" "rope_parameters": {"rope_type": "proportional"} """, true)]
     [InlineData(""" "partial_rotary_factor": 0.5 """, true)]
+    [InlineData(""" "hidden_act": "quick_gelu" """, true)]
     [InlineData(""" "rope_parameters": {"rope_type": "yarn"} """, false)]
     public void A_setting_Lora_does_not_implement_is_told_from_a_broken_file(string members, bool unsupported)
     {
