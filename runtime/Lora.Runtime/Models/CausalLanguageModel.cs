@@ -44,7 +44,10 @@ public abstract class CausalLanguageModel : nn.Module
         var mask = AttentionMask.Build(attentionMask, past, length, inputIds.device);
         context = MakeContext(mask, positionIds, cache);
         if (Config.SlidingWindow is int window)
-            context = context with { Local = MakeLocalContext(context, AttentionMask.Build(attentionMask, past, length, inputIds.device, window), positionIds) };
+            context = context with
+            {
+                Local = MakeLocalContext(context, AttentionMask.Build(attentionMask, past, length, inputIds.device, window, cache?.SlidingOffset ?? 0), positionIds),
+            };
         return Backbone(inputIds, positionIds, context);
     }
 
