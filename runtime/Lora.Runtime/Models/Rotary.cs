@@ -76,10 +76,9 @@ public static class Rotary
     /// θ · (factor · L / max − (factor − 1))^(d / (d − 2)) with L = max(length, max), max = max_position_embeddings; θ
     /// itself up to max, so the frequencies change only past it.
     /// </summary>
-    /// <remarks>transformers recomputes the frequencies when a call's sequence (its highest position + 1) outgrows the
-    /// longest it has seen, and restores them when one fits within max_position_embeddings; here each call's frequencies
-    /// follow its own length. The two agree whenever lengths past max do not shrink between calls: in training, and within
-    /// one generation, whose cached keys keep the frequencies they were rotated with, as in transformers.</remarks>
+    /// <remarks>Which length a call passes is the model's (<see cref="CausalLanguageModel"/>'s <c>RopeSequenceLength</c>): the
+    /// longest seen until one within max_position_embeddings resets it, as transformers keeps it. Cached keys keep the
+    /// frequencies they were rotated with, in both.</remarks>
     public static double DynamicTheta(int dim, double theta, RopeScaling dynamic, long sequenceLength)
     {
         double max = dynamic.OriginalMaxPositions, length = Math.Max(sequenceLength, max);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Lora.Runtime.Models;
+using Lora.Runtime.Tests.Parity;
 using static TorchSharp.torch;
 
 namespace Lora.Runtime.Tests.Models;
@@ -164,6 +165,32 @@ public class RopeScalingTests
         var grown = 10000 * Math.Pow(2.0 * 100 / 64 - 1, 16 / 14.0);
         Assert.Equal(Math.Cos(Math.Pow(grown, -2.0 / 16)), cos[0, 0, 0, 1].item<float>(), 6);
         Assert.Equal(Math.Sin(Math.Pow(grown, -2.0 / 16)), sin[0, 0, 0, 9].item<float>(), 6);
+    }
+
+    [Fact]
+    public void Dynamic_ntk_keeps_the_longest_sequence_seen_until_one_within_max_positions_resets_it()
+    {
+        // transformers' dynamic_rope_update: max_seq_len_cached grows with a longer call and returns to max_position_embeddings
+        // (16 here) after a call within it. A causal model's first n logits of a call of L tokens are those of its first n
+        // tokens rotated for L: that is what a shorter call after a longer one gives, while a fresh model rotates for n.
+        var config = SmallModels.LlamaConfig();
+        config["max_position_embeddings"] = 16;
+        config["rope_scaling"] = new JsonObject { ["type"] = "dynamic", ["factor"] = 4.0 };
+        using var model = SmallModels.Random(config);
+        var ids = SmallModels.Ids(length: 24);
+        using var _ = no_grad();
+        Tensor Fresh(long length)
+        {
+            using var fresh = SmallModels.Random(config);
+            return fresh.Forward(ids.narrow(1, 0, length));
+        }
+
+        var long24 = model.Forward(ids);
+        var after24 = model.Forward(ids.narrow(1, 0, 20));
+        Tolerance.Close(after24, long24.narrow(1, 0, 20), 1e-6, "20 tokens after 24: rotated for 24");
+        Assert.True(Tolerance.RelativeError(after24, Fresh(20)) > 1e-4, "a shorter call past max forgot the longer one");
+        Tolerance.Close(model.Forward(ids.narrow(1, 0, 10)), Fresh(10), 1e-6, "10 tokens, within max: default frequencies");
+        Tolerance.Close(model.Forward(ids.narrow(1, 0, 20)), Fresh(20), 1e-6, "20 tokens after the reset: rotated for 20");
     }
 
     [Fact]
