@@ -255,7 +255,8 @@ namespace Lora
 
             return new RopeScaling("yarn", factor, 0, 0, original, AttentionFactor: attention)
             {
-                BetaFast = betaFast, BetaSlow = betaSlow, Truncate = nested || (rope.OptionalBool("truncate") ?? true),
+                // transformers: get("truncate", True), so JSON null (None) does not truncate.
+                BetaFast = betaFast, BetaSlow = betaSlow, Truncate = nested || (rope.Has("truncate") ? rope.OptionalBool("truncate") == true : true),
             };
         }
 
