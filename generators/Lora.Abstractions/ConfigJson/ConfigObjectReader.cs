@@ -172,6 +172,21 @@ namespace Lora
         /// <returns>The exception to throw.</returns>
         public ModelConfigException Error(string problem) => new(Path, problem);
 
+        /// <summary>A refusal of a valid setting that Lora does not implement (<see cref="ModelConfigException.IsUnsupported"/>).</summary>
+        /// <param name="problem">Which key, its value, and what Lora accepts, without the file or a final period.</param>
+        /// <returns>The exception to throw.</returns>
+        public ModelConfigException Unsupported(string problem) => new(Path, problem, isUnsupported: true);
+
+        /// <summary>Whether the key is present, even as JSON null (transformers tells an absent key, its default, from null).</summary>
+        /// <param name="key">The key.</param>
+        /// <returns>True when present.</returns>
+        public bool Has(string key) => _json.Has(key);
+
+        /// <summary>The key as messages name it, with the objects it is nested in ("rope_parameters.factor").</summary>
+        /// <param name="key">The key.</param>
+        /// <returns>The qualified name.</returns>
+        public string NameOf(string key) => Name(key);
+
         /// <summary>The key as messages name it: with the names of the objects it is nested in.</summary>
         private string Name(string key) => _prefix + key;
 

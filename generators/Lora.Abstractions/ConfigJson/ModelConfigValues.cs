@@ -45,6 +45,12 @@ namespace Lora
         /// <summary>The RoPE frequency rule when it is not the default; null for the default.</summary>
         public RopeScaling? RopeScaling { get; init; }
 
+        /// <summary>
+        /// The leading channels of each head that RoPE rotates: head_dim × <c>partial_rotary_factor</c> (Phi-3's family, e.g.
+        /// Phi-4-mini's 0.75), the rest passed through; head_dim elsewhere.
+        /// </summary>
+        public int RotaryDim { get; init; }
+
         /// <summary>Qwen3, Gemma 3: an RMSNorm over each head's query and key (<c>q_norm</c>, <c>k_norm</c>), before the rotation.</summary>
         public bool QkNorm { get; init; }
 

@@ -67,7 +67,7 @@ namespace Lora
                 new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")),
             // Qwen3: Llama's modules (biases only with attention_bias) and an RMSNorm over each head's query and key.
             new ModelFamily("qwen3", LlamaModules, new[] { "q_proj", "v_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
-                new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu")) { QkNorm = true },
+                new ConfigDefaults(MaxPositions: 32768, NormEpsilon: 1e-6, TieWordEmbeddings: false, HiddenAct: "silu") { HeadDim = 128 }) { QkNorm = true },
             new ModelFamily("phi3", Phi3Modules, new[] { "qkv_proj" }, GatedMlp: true, NormHasBias: false, LearnedPositions: false,
                 new ConfigDefaults(MaxPositions: 4096, NormEpsilon: 1e-5, TieWordEmbeddings: false, HiddenAct: "silu")),
             // Gemma 2: Llama's modules (biases only with attention_bias), norms after attention and MLP as well as before,
@@ -90,9 +90,18 @@ namespace Lora
             { NormsPerLayer = 4, QkNorm = true },
         };
 
-        /// <summary>The RoPE frequency rules the runtime implements (<c>rope_type</c> in config.json's <c>rope_parameters</c> or
-        /// <c>rope_scaling</c>); absent means default.</summary>
-        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3", "longrope", "linear" };
+        /// <summary>
+        /// The RoPE frequency rules the runtime implements (<c>rope_type</c> in config.json's <c>rope_parameters</c> or
+        /// <c>rope_scaling</c>), transformers 5's <c>ROPE_INIT_FUNCTIONS</c> but <c>proportional</c>; absent means default.
+        /// Another type is refused at compile time (LORA0056) and when a model loads.
+        /// </summary>
+        public static IReadOnlyList<string> RopeTypes { get; } = new[] { "default", "llama3", "longrope", "linear", "yarn", "dynamic" };
+
+        /// <summary>
+        /// The MLP activations the runtime implements (<c>hidden_act</c>, Gemma's <c>hidden_activation</c>, GPT-2's
+        /// <c>activation_function</c>), by transformers' <c>ACT2FN</c> names; another is refused at compile time (LORA0056).
+        /// </summary>
+        public static IReadOnlyList<string> HiddenActivations { get; } = new[] { "silu", "swish", "gelu", "gelu_new", "gelu_pytorch_tanh", "gelu_fast", "relu" };
 
         /// <summary>
         /// What to use instead of a <c>model_type</c> that is not supported but has a supported relative, as a clause to add to

@@ -126,6 +126,11 @@ namespace Lora.Generators.Diagnostics
             "Base model config.json cannot be read",
             "'{0}' cannot be used: {1}. Expected a Hugging Face config.json with model_type and the model's sizes.");
 
+        public static readonly DiagnosticDescriptor UnsupportedModelSetting = Error(
+            DiagnosticIds.UnsupportedModelSetting, BaseModel,
+            "Base model config.json uses a setting Lora does not implement",
+            "'{0}' cannot be used: {1}. Lora refuses a model setting it would otherwise drop; use a model without it.");
+
         public static readonly DiagnosticDescriptor UnsupportedModelType = Error(
             DiagnosticIds.UnsupportedModelType, BaseModel,
             "Unsupported model type",

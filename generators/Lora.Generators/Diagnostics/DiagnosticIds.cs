@@ -46,6 +46,7 @@ namespace Lora.Generators.Diagnostics
         public const string UnknownPlaceholder = "LORA0053";
         public const string InvalidTemplate = "LORA0054";
         public const string DatasetEmpty = "LORA0055";
+        public const string UnsupportedModelSetting = "LORA0056";
 
         public const string MemoryOverBudget = "LORA0060";
         public const string InvalidMemoryBudget = "LORA0061";

@@ -4,7 +4,8 @@ namespace Lora.Generators.Files
 {
     /// <summary>
     /// Reads a Hugging Face config.json into <see cref="ModelConfigFile"/> through the reader the runtime uses
-    /// (<see cref="ModelConfigParser"/>), so that a file the runtime would refuse is a compile-time error (LORA0041).
+    /// (<see cref="ModelConfigParser"/>), so that a file the runtime would refuse is a compile-time error (LORA0041, or LORA0056
+    /// for a setting Lora does not implement).
     /// </summary>
     internal static class ModelConfigReader
     {
@@ -35,7 +36,7 @@ namespace Lora.Generators.Files
             }
             catch (ModelConfigException e)
             {
-                return new ModelConfigFile(modelType, null, e.Problem);
+                return new ModelConfigFile(modelType, null, e.Problem, e.IsUnsupported);
             }
         }
     }

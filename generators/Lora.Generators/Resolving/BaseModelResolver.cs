@@ -65,7 +65,7 @@ namespace Lora.Generators.Resolving
 
             if (config.Error is not null)
             {
-                context.Report(DiagnosticDescriptors.BaseModelConfigInvalid, argument.Location, display, config.Error);
+                context.Report(config.Unsupported ? DiagnosticDescriptors.UnsupportedModelSetting : DiagnosticDescriptors.BaseModelConfigInvalid, argument.Location, display, config.Error);
                 return BaseModelInfo.Unknown;
             }
 

@@ -51,7 +51,7 @@ public sealed class DecodingSession : IDisposable
         _mask = mask.alias().DetachFromDisposeScope();
         _positions = positions.DetachFromDisposeScope();
         _finished = zeros(Batch, ScalarType.Bool, device: device).DetachFromDisposeScope();
-        _cache = new KvCache(model.NumLayers);
+        _cache = KvCache.For(model.Config);
     }
 
     /// <summary>Rows generated for.</summary>

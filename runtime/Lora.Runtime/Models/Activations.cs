@@ -12,6 +12,6 @@ public static class Activations
         "gelu_new" or "gelu_pytorch_tanh" or "gelu_fast" => x => x.gelu(TorchSharp.Modules.GELU.Approximate.tanh),
         "gelu" => x => x.gelu(),
         "relu" => x => nn.functional.relu(x),
-        _ => throw new ModelLoadException($"{configPath}: activation '{name}' is not supported; expected silu, gelu, gelu_new or relu."),
+        _ => throw new ModelLoadException($"{configPath}: activation '{name}' is not supported; expected one of {string.Join(", ", Lora.ModelFamilies.HiddenActivations)}."),
     };
 }

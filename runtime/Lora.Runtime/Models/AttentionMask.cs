@@ -17,14 +17,18 @@ public static class AttentionMask
     /// A sliding-window layer's window (Gemma's <c>sliding_window</c>): a query at position p then sees keys p − window + 1 … p
     /// only, positions counted in the sequence as fed (left padding included), as transformers counts them.
     /// </param>
-    public static Tensor? Build(Tensor? paddingMask, long past, long length, Device device, int? slidingWindow = null)
+    /// <param name="firstKey">
+    /// The position of the first key the layer attends to: 0, or what a sliding layer's cache dropped
+    /// (<see cref="KvCache.SlidingOffset"/>); the mask then has a column for each of keys firstKey … past + length − 1.
+    /// </param>
+    public static Tensor? Build(Tensor? paddingMask, long past, long length, Device device, int? slidingWindow = null, long firstKey = 0)
     {
         long total = past + length;
         bool windowCuts = slidingWindow is int w && total > w;
         if (paddingMask is null && past == 0 && !windowCuts) return null;
-        // Query i sits at absolute position past + i and may see keys 0..past + i.
+        // Query i sits at absolute position past + i and may see keys firstKey..past + i.
         var q = arange(past, total, device: device).unsqueeze(1);          // (T, 1)
-        var k = arange(0, total, device: device).unsqueeze(0);             // (1, T_total)
+        var k = arange(firstKey, total, device: device).unsqueeze(0);      // (1, T_keys)
         var visible = k.le(q);                                              // (T, T_total)
         if (windowCuts) visible = visible.logical_and(k.gt(q - slidingWindow!.Value));
         var mask = visible.unsqueeze(0).unsqueeze(0);                       // (1, 1, T, T_total)
@@ -32,7 +36,8 @@ public static class AttentionMask
         {
             if (paddingMask.shape[1] != total)
                 throw new ArgumentException($"attention mask has {paddingMask.shape[1]} columns; expected {total} (cached {past} + new {length}).");
-            mask = mask.logical_and(paddingMask.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1)); // (B, 1, T, T_total)
+            var columns = paddingMask.narrow(1, firstKey, total - firstKey);
+            mask = mask.logical_and(columns.to(ScalarType.Bool).unsqueeze(1).unsqueeze(1)); // (B, 1, T, T_keys)
         }
         return mask;
     }

@@ -44,11 +44,33 @@ public abstract class CausalLanguageModel : nn.Module
         var mask = AttentionMask.Build(attentionMask, past, length, inputIds.device);
         context = MakeContext(mask, positionIds, cache);
         if (Config.SlidingWindow is int window)
-            context = context with { Local = MakeLocalContext(context, AttentionMask.Build(attentionMask, past, length, inputIds.device, window), positionIds) };
+            context = context with
+            {
+                Local = MakeLocalContext(context, AttentionMask.Build(attentionMask, past, length, inputIds.device, window, cache?.SlidingOffset ?? 0), positionIds),
+            };
         return Backbone(inputIds, positionIds, context);
     }
 
     protected abstract ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache);
+
+    /// <summary>
+    /// The sequence length a call's rotary tables are computed for under <paramref name="scaling"/>, given the call's own
+    /// (cached plus new tokens). Dynamic NTK keeps, as transformers' <c>dynamic_rope_update</c> does, the longest length
+    /// seen: it grows when a call is longer, and returns to max_position_embeddings when a call fits within it; so a call
+    /// past max_position_embeddings that is shorter than an earlier one rotates by the earlier one's frequencies. Every
+    /// other rule takes the call's own length.
+    /// </summary>
+    protected long RopeSequenceLength(RopeScaling? scaling, long sequenceLength)
+    {
+        if (scaling is not { Type: "dynamic" }) return sequenceLength;
+        long max = Config.MaxPositions;
+        if (_dynamicLength < max) _dynamicLength = max;                                  // max_seq_len_cached starts at max
+        if (sequenceLength > _dynamicLength) _dynamicLength = sequenceLength;           // growth
+        else if (sequenceLength < max && _dynamicLength > max) _dynamicLength = max;   // reset
+        return _dynamicLength;
+    }
+
+    long _dynamicLength;
 
     /// <summary>
     /// The sliding-window layers' context (<see cref="ForwardContext.Local"/>): <paramref name="global"/>'s with the window's

@@ -31,7 +31,8 @@ public sealed class GemmaModel : CausalLanguageModel
 
     protected override ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache)
     {
-        var (cos, sin) = Rotary.Tables(positionIds, Config.HeadDim, Config.RopeTheta, DType, Config.RopeScaling, (cache?.Length ?? 0) + positionIds.shape[1]);
+        var (cos, sin) = Rotary.Tables(positionIds, Config.RotaryDim, Config.RopeTheta, DType, Config.RopeScaling,
+            RopeSequenceLength(Config.RopeScaling, (cache?.Length ?? 0) + positionIds.shape[1]));
         return new ForwardContext(mask, cos, sin, cache);
     }
 
@@ -40,8 +41,8 @@ public sealed class GemmaModel : CausalLanguageModel
     {
         if (Config.LocalRopeTheta == Config.RopeTheta && Equals(Config.LocalRopeScaling, Config.RopeScaling))
             return global with { Mask = slidingMask };
-        var (cos, sin) = Rotary.Tables(positionIds, Config.HeadDim, Config.LocalRopeTheta, DType, Config.LocalRopeScaling,
-            (global.Cache?.Length ?? 0) + positionIds.shape[1]);
+        var (cos, sin) = Rotary.Tables(positionIds, Config.RotaryDim, Config.LocalRopeTheta, DType, Config.LocalRopeScaling,
+            RopeSequenceLength(Config.LocalRopeScaling, (global.Cache?.Length ?? 0) + positionIds.shape[1]));
         return new ForwardContext(slidingMask, cos, sin, global.Cache);
     }
 

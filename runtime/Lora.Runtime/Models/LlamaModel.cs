@@ -28,7 +28,8 @@ public sealed class LlamaModel : CausalLanguageModel
 
     protected override ForwardContext MakeContext(Tensor? mask, Tensor positionIds, KvCache? cache)
     {
-        var (cos, sin) = Rotary.Tables(positionIds, Config.HeadDim, Config.RopeTheta, DType, Config.RopeScaling, (cache?.Length ?? 0) + positionIds.shape[1]);
+        var (cos, sin) = Rotary.Tables(positionIds, Config.RotaryDim, Config.RopeTheta, DType, Config.RopeScaling,
+            RopeSequenceLength(Config.RopeScaling, (cache?.Length ?? 0) + positionIds.shape[1]));
         return new ForwardContext(mask, cos, sin, cache);
     }
 

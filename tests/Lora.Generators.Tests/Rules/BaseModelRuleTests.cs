@@ -2,7 +2,7 @@ using Lora.Generators.Tests.Infrastructure;
 
 namespace Lora.Generators.Tests.Rules;
 
-/// <summary>LORA0040–0046: the base model's config.json and what it implies for targets, rank and length.</summary>
+/// <summary>LORA0040–0046 and LORA0056: the base model's config.json (and the settings Lora refuses in it) and what it implies for targets, rank and length.</summary>
 public sealed class BaseModelRuleTests
 {
     [Fact]
@@ -37,16 +37,19 @@ public sealed class BaseModelRuleTests
     }
 
     [Theory]
-    [InlineData("\"rope_parameters\": {\"rope_type\": \"yarn\", \"factor\": 4.0}", "yarn")]
-    [InlineData("\"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 2.0}", "dynamic")]
-    public void LORA0041_a_rope_type_the_runtime_lacks_is_reported_at_compile_time(string rope, string type)
+    [InlineData("\"rope_parameters\": {\"rope_type\": \"proportional\", \"factor\": 4.0}", "rope type 'proportional' is not supported yet; expected one of default, llama3, longrope, linear, yarn, dynamic")]
+    [InlineData("\"rope_scaling\": {\"type\": \"mrope\", \"factor\": 2.0}", "rope type 'mrope' is not supported yet")]
+    [InlineData("\"attention_dropout\": 0.1", "attention_dropout 0.1 is not supported (transformers applies that dropout while training; Lora trains without it); expected 0.0")]
+    [InlineData("\"partial_rotary_factor\": 0.5", "partial_rotary_factor 0.5 is not supported for this model_type")]
+    public void LORA0056_a_setting_the_runtime_lacks_is_reported_at_compile_time(string member, string reason)
     {
         var config = "{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2, \"num_attention_heads\": 4, " +
-                     "\"intermediate_size\": 160, \"vocab_size\": 512, " + rope + "}";
+                     "\"intermediate_size\": 160, \"vocab_size\": 512, " + member + "}";
         var run = new TestProject()
             .WithFile("models/scaled/config.json", config)
-            .Verify(Experiments.With("[BaseModel({|LORA0041:\"models/scaled\"|})]"));
-        Assert.Contains($"rope type '{type}' is not supported yet; expected one of default, llama3, longrope", run.Single.GetMessage(), StringComparison.Ordinal);
+            .Verify(Experiments.With("[BaseModel({|LORA0056:\"models/scaled\"|})]"));
+        Assert.StartsWith("'models/scaled/config.json' cannot be used: ", run.Single.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains(reason, run.Single.GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -78,6 +81,26 @@ public sealed class BaseModelRuleTests
             """;
         new TestProject().WithFile("models/m/config.json", Llama3).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
         new TestProject().WithFile("models/m/config.json", Qwen3).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
+    }
+
+    [Fact]
+    public void LORA0056_not_reported_for_yarn_dynamic_phi3_partial_rotary_or_zero_dropout()
+    {
+        const string Phi4Mini = """
+            {"model_type": "phi3", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "intermediate_size": 160,
+             "vocab_size": 512, "partial_rotary_factor": 0.75, "attention_dropout": 0.0, "resid_pdrop": 0.0, "embd_pdrop": 0.0, "sliding_window": 262144}
+            """;
+        new TestProject().WithFile("models/m/config.json", Phi4Mini).Verify(Experiments.With("[BaseModel(\"models/m\")]", "[LoraAdapter(Rank = 16, Targets = new[] { \"qkv_proj\" })]"));
+        const string Qwen25Yarn = """
+            {"model_type": "qwen2", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2,
+             "intermediate_size": 160, "vocab_size": 384, "rope_scaling": {"factor": 4.0, "original_max_position_embeddings": 32768, "type": "yarn"}}
+            """;
+        const string Dynamic = """
+            {"model_type": "llama", "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+             "intermediate_size": 160, "vocab_size": 512, "rope_scaling": {"type": "dynamic", "factor": 2.0}}
+            """;
+        new TestProject().WithFile("models/m/config.json", Qwen25Yarn).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
+        new TestProject().WithFile("models/m/config.json", Dynamic).Verify(Experiments.With("[BaseModel(\"models/m\")]"));
     }
 
     [Fact]
