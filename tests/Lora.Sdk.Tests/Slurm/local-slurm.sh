@@ -7,8 +7,8 @@
 #   local-slurm.sh stop DIR    stops what `start` started, by the PIDs it recorded in DIR/*.pid.
 #
 # Exit status 0 when the node is idle; otherwise 1, with one line on stderr saying what failed (logs in DIR).
-# Why these settings: ../../../docs (see /work/shared/notes/slurm.md's account): no systemd and no cgroups here, so
-# process tracking by parent (linuxproc), no accounting (job state comes from squeue), and spool and state under DIR.
+# Why these settings: CI machines have no systemd and no cgroups, so processes are tracked by parent (linuxproc), there is
+# no accounting (job state comes from squeue), and spool, state, logs and munge's socket live under DIR.
 set -uo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
