@@ -47,7 +47,7 @@ internal sealed class SlurmJobWatch
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan? cancelledAt = null, killedAt = null;
-        var lastQuery = TimeSpan.MinValue;
+        TimeSpan? lastQuery = null;
         while (true)
         {
             RelayNew();
@@ -67,7 +67,7 @@ internal sealed class SlurmJobWatch
             }
 
             if (killedAt is { } k && clock.Elapsed - k > AfterKill) break;
-            if (clock.Elapsed - lastQuery >= QueueInterval)
+            if (lastQuery is null || clock.Elapsed - lastQuery >= QueueInterval)
             {
                 lastQuery = clock.Elapsed;
                 if (!Active()) break;

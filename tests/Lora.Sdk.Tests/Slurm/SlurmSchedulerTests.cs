@@ -22,14 +22,14 @@ public sealed partial class SlurmSchedulerTests(PackedSdk sdk, ITestOutputHelper
     [FactWithSlurm]
     public void A_three_variant_sweep_runs_as_one_job_array_to_the_local_builds_adapters_and_an_unchanged_rebuild_submits_nothing()
     {
-        var project = Sweep("SlurmSweep", "[Training(MaxSteps = 6, LearningRate = 1e-3, BatchSize = 4, LoggingSteps = 1)]");
+        var project = Sweep("SlurmSweep", "[Training(MaxSteps = 4, LearningRate = 1e-3, BatchSize = 2, LoggingSteps = 1)]");
         string local = project.Path("artifacts", "local");
         var localBuild = project.Build("-p:LoraArtifactsDir=" + local).ShouldSucceed();
         output.WriteLine($"local build (restore, compile, three variants one after another): {localBuild.Elapsed.TotalSeconds:0.0} s");
 
         var jobsBefore = LocalSlurm.Jobs();
         var slurm = project.Build(OnSlurm).ShouldSucceed().ShouldSay("Submitted Slurm job", "3 task(s)");
-        foreach (var variant in Variants) slurm.ShouldSay($"{variant} step 6/6", $"{variant}: artifacts in");
+        foreach (var variant in Variants) slurm.ShouldSay($"{variant} step 4/4", $"{variant}: artifacts in");
         var submitted = LocalSlurm.Jobs().Except(jobsBefore).ToList();
         Assert.Single(submitted);
         Assert.Contains($"Submitted Slurm job {submitted[0]}:", slurm.Output, StringComparison.Ordinal);
@@ -49,8 +49,10 @@ public sealed partial class SlurmSchedulerTests(PackedSdk sdk, ITestOutputHelper
     [FactWithSlurm]
     public void A_cancelled_build_cancels_the_job_array_after_each_task_checkpointed_and_the_next_build_resumes_every_task()
     {
-        const int Steps = 40;
-        var project = Sweep("SlurmCancel", $"[Training(MaxSteps = {Steps}, LearningRate = 1e-3, BatchSize = 4, SaveSteps = 2, LoggingSteps = 1)]");
+        // A checkpoint at every step: each task has one soon after it starts, and 19 more steps to run when the build is
+        // interrupted, so that none finishes first (the tasks run at once).
+        const int Steps = 20;
+        var project = Sweep("SlurmCancel", $"[Training(MaxSteps = {Steps}, LearningRate = 1e-3, BatchSize = 2, SaveSteps = 1, LoggingSteps = 1)]");
         project.Build("-p:LoraTrainOnBuild=false").ShouldSucceed();
 
         string job;
@@ -86,13 +88,14 @@ public sealed partial class SlurmSchedulerTests(PackedSdk sdk, ITestOutputHelper
     }
 
     /// <summary>The template's experiment as a three-variant rank sweep on its built-in model, with <paramref name="training"/>,
-    /// a 60-row dataset and no evaluation (not what these tests are about).</summary>
+    /// a 60-row dataset, and no evaluation or merge (not what these tests are about).</summary>
     ScratchProject Sweep(string name, string training)
     {
         var project = sdk.FromTemplate(name);
         project.Replace("Experiment.cs", @"\[Experiment\(""[^""]+""", $"[Sweep(\"Rank\", 2, 4, 8)]\n[Experiment(\"{Experiment}\"");
         project.Replace("Experiment.cs", TemplateSource.TrainingAttribute, training);
         project.RemoveLines("Experiment.cs", TemplateSource.EvaluationLines);
+        project.RemoveLines("Experiment.cs", @"^[ \t]*\[Merge\(.*\)\][ \t]*\r?\n");
         string datasetPath = TemplateSource.DatasetPath(project.Read("Experiment.cs"));
         project.Write(datasetPath, string.Join("\n", project.Read(datasetPath).Split('\n').Take(60)) + "\n");
         return project;
