@@ -66,6 +66,8 @@ public static class CliApp
             DataCommand.Create(),
             PretrainCommand.Create(),
             BenchCommand.Create(),
+            ExportCommand.Create(),
+            ImportCommand.Create(),
         };
         return root;
     }
