@@ -87,6 +87,23 @@ public sealed partial class SlurmSchedulerTests(PackedSdk sdk, ITestOutputHelper
         output.WriteLine($"resumed build: {resumed.Elapsed.TotalSeconds:0.0} s");
     }
 
+    [FactWithSlurm]
+    public void Without_waiting_the_build_submits_and_returns_and_the_next_build_collects_what_finished()
+    {
+        var project = Sweep("SlurmNoWait", "[Training(MaxSteps = 2, LearningRate = 1e-3, BatchSize = 2, LoggingSteps = 1)]");
+        string[] noWait = [.. OnSlurm, "-p:LoraSchedulerWait=false", "-p:LoraExperiments=sweep/rank-2"];
+        var submit = project.Build(noWait).ShouldSucceed().ShouldSay("Submitted Slurm job", "not waiting").ShouldNotSay("sweep/rank-2: artifacts in");
+        string job = JobPattern().Match(submit.Output).Groups[1].Value;
+        var deadline = DateTime.UtcNow + LineWait;
+        while (LocalSlurm.ActiveTasks(job).Count > 0 && DateTime.UtcNow < deadline) Thread.Sleep(1000);
+        Assert.Empty(LocalSlurm.ActiveTasks(job));
+
+        var collect = project.Build(noWait).ShouldSucceed()
+            .ShouldSay($"Collecting Slurm job {job}", "sweep/rank-2 step 2/2", "sweep/rank-2: artifacts in", "nothing submitted to Slurm");
+        Assert.True(File.Exists(project.AdapterFile("sweep/rank-2")));
+        output.WriteLine($"submitting build: {submit.Elapsed.TotalSeconds:0.0} s; collecting build: {collect.Elapsed.TotalSeconds:0.0} s");
+    }
+
     /// <summary>The template's experiment as a three-variant rank sweep on its built-in model, with <paramref name="training"/>,
     /// a 60-row dataset, and no evaluation or merge (not what these tests are about).</summary>
     ScratchProject Sweep(string name, string training)
