@@ -93,6 +93,8 @@ public static class CliApp
             BenchCommand.Create(),
             ChatCommand.Create(stdin ?? Console.In),
             ServeCommand.Create(),
+            ExportCommand.Create(),
+            ImportCommand.Create(),
         };
         return root;
     }

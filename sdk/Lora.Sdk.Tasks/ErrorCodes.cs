@@ -39,6 +39,15 @@ internal static class ErrorCodes
     /// <summary>A base model named by id could not be pulled: gated, not on the hub, unreachable, a transfer that kept failing.</summary>
     public const string BaseModelPullFailed = "LORA1015";
 
+    /// <summary>LoraScheduler=slurm: sbatch, squeue or scancel could not be run, or refused the job (Slurm's own message attached).</summary>
+    public const string SlurmUnavailable = "LORA1070";
+
+    /// <summary>A Slurm task failed: the runner crashed, or the task ended without an exit status (killed by Slurm, a node failure).</summary>
+    public const string SlurmTaskFailed = "LORA1071";
+
+    /// <summary>A Slurm task stopped before finishing without this build cancelling it: its time limit (LoraRunnerTimeout), or scancel by someone else.</summary>
+    public const string SlurmTaskStopped = "LORA1072";
+
     /// <summary>A dataset's first lines could not be copied for the compile-time check (a warning: the runtime reads it again).</summary>
     public const string DatasetHeadUnreadable = "LORA1020";
 }

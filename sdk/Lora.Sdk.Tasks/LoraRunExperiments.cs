@@ -13,6 +13,7 @@ namespace Lora.Sdk.Tasks;
 public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     static readonly string[] Devices = ["cpu", "cuda", "auto"];
+    const string LocalScheduler = "local", SlurmScheduler = "slurm";
 
     /// <summary>The runner's device names (Lora.Runtime's Devices.IsName; the task does not load the runtime).</summary>
     static bool IsDevice(string device) =>
@@ -65,6 +66,25 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
     /// <summary>Seconds a stopped runner gets to write its checkpoint and exit before it is killed.</summary>
     public int CancelGracePeriodSeconds { get; set; } = 30;
 
+    /// <summary>LoraScheduler: local (the runner on this machine) or slurm (one Slurm job array; Slurm/SlurmSchedule.cs).</summary>
+    public string Scheduler { get; set; } = "local";
+
+    /// <summary>LoraSchedulerWait: with slurm, wait for the job array (true) or submit and return (false).</summary>
+    public bool SchedulerWait { get; set; } = true;
+
+    /// <summary>LoraSlurmPartition, LoraSlurmAccount, LoraSlurmQos: sbatch's --partition, --account, --qos; empty for the defaults.</summary>
+    public string SlurmPartition { get; set; } = "";
+
+    public string SlurmAccount { get; set; } = "";
+
+    public string SlurmQos { get; set; } = "";
+
+    /// <summary>LoraSlurmOptions: more sbatch options (e.g. --cpus-per-task=8), after Lora's own.</summary>
+    public string SlurmOptions { get; set; } = "";
+
+    /// <summary>The job name Slurm shows (the project's name).</summary>
+    public string SlurmJobName { get; set; } = "lora";
+
     /// <summary>The runner's working directory (the project directory).</summary>
     public string WorkingDirectory { get; set; } = "";
 
@@ -97,6 +117,12 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
             DotNetHostPath.Length > 0 ? DotNetHostPath : "dotnet", RuntimeConfigPath, DepsFilePath, RunnerPath, AssemblyPath,
             ArtifactsDirectory, Device, Experiments.Where(e => e.Trim().Length > 0).Select(e => e.Trim()).ToList(),
             WorkingDirectory.Length > 0 ? WorkingDirectory : Directory.GetCurrentDirectory(), LibTorchPath, ShareDevice, HubCache);
+        if (Scheduler == SlurmScheduler)
+        {
+            var settings = new Slurm.SlurmSettings(SlurmPartition, SlurmAccount, SlurmQos, SlurmOptions, SchedulerWait);
+            return new Slurm.SlurmSchedule(log, command, settings, Device, TimeoutSeconds, TimeSpan.FromSeconds(CancelGracePeriodSeconds), SlurmJobName).Run(_cancelled);
+        }
+
         log.Message(MessageImportance.Low, "Starting the Lora runner: " + command);
 
         RunnerProcess runner;
@@ -142,6 +168,16 @@ public sealed class LoraRunExperiments : Microsoft.Build.Utilities.Task, ICancel
         if (!IsDevice(Device))
         {
             log.Error(ErrorCodes.InvalidSetting, $"LoraDevice is '{Device}'; expected one of {string.Join(", ", Devices)} or cuda:N (N a GPU index).");
+        }
+
+        if (Scheduler is not (LocalScheduler or SlurmScheduler))
+        {
+            log.Error(ErrorCodes.InvalidSetting, $"LoraScheduler is '{Scheduler}'; expected {LocalScheduler} (train on this machine) or {SlurmScheduler} (submit a Slurm job array).");
+        }
+        else if (Scheduler == SlurmScheduler && Device == "auto")
+        {
+            // The fingerprint holds the type the run computes in, which auto resolves on the node that runs: the build cannot know it.
+            log.Error(ErrorCodes.InvalidSetting, "LoraScheduler=slurm needs LoraDevice cpu or cuda: auto would be resolved on each Slurm node, which this build cannot see.");
         }
 
         if (TimeoutSeconds < 0 || CancelGracePeriodSeconds < 0)

@@ -15,6 +15,13 @@ internal sealed record RunnerCommand(
     /// <summary>The runtime's variable for an installed libtorch (Lora.Runtime's TorchNative.LibTorchDirectoryVariable).</summary>
     public const string LibTorchDirectoryVariable = "LORA_LIBTORCH_DIR";
 
+    /// <summary>The verb after <c>experiment</c>: run (train, merge, evaluate), or plan (which experiments need that).</summary>
+    public string Verb { get; init; } = "run";
+
+    /// <summary>Whether the runner stops when its standard input closes (how the build cancels a local runner); a Slurm task's
+    /// input is /dev/null, so it has this off and stops on SIGTERM instead.</summary>
+    public bool CancelOnStdinClose { get; init; } = true;
+
     public ProcessStartInfo ToStartInfo()
     {
         var info = new ProcessStartInfo(DotNetHost)
@@ -23,21 +30,27 @@ internal sealed record RunnerCommand(
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        // The runner runs under the project's runtimeconfig, not lora's, so lora's TieredCompilation=false (see
-        // Lora.Cli.csproj: without it the JIT's mid-run recompilation raises resident memory) is passed here; a value
-        // the user set in the environment wins.
-        if (Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
-            info.Environment[TieredCompilationVariable] = "0";
-        // LoraLibTorchPath: the runner loads libtorch from that folder (no libtorch package was referenced).
-        if (LibTorchPath.Length > 0) info.Environment[LibTorchDirectoryVariable] = LibTorchPath;
-        // LoraHubCache: the runner reads base models named by id from the cache the build pulled them into.
-        if (HubCache.Length > 0) info.Environment[Hub.HubEnvironment.CacheVariable] = Path.GetFullPath(HubCache, WorkingDirectory);
+        foreach (var (name, value) in Environment()) info.Environment[name] = value;
         foreach (var argument in Arguments())
         {
             info.ArgumentList.Add(argument);
         }
 
         return info;
+    }
+
+    /// <summary>The variables the runner gets besides the build's environment.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Environment()
+    {
+        // The runner runs under the project's runtimeconfig, not lora's, so lora's TieredCompilation=false (see
+        // Lora.Cli.csproj: without it the JIT's mid-run recompilation raises resident memory) is passed here; a value
+        // the user set in the environment wins.
+        if (System.Environment.GetEnvironmentVariable(TieredCompilationVariable) is null)
+            yield return new(TieredCompilationVariable, "0");
+        // LoraLibTorchPath: the runner loads libtorch from that folder (no libtorch package was referenced).
+        if (LibTorchPath.Length > 0) yield return new(LibTorchDirectoryVariable, LibTorchPath);
+        // LoraHubCache: the runner reads base models named by id from the cache the build pulled them into.
+        if (HubCache.Length > 0) yield return new(Hub.HubEnvironment.CacheVariable, Path.GetFullPath(HubCache, WorkingDirectory));
     }
 
     public IEnumerable<string> Arguments()
@@ -57,14 +70,14 @@ internal sealed record RunnerCommand(
 
         yield return Runner;
         yield return "experiment";
-        yield return "run";
+        yield return Verb;
         yield return "--assembly";
         yield return Assembly;
         yield return "--artifacts";
         yield return Artifacts;
         yield return "--device";
         yield return Device;
-        yield return "--cancel-on-stdin-close";
+        if (CancelOnStdinClose) yield return "--cancel-on-stdin-close";
         if (ShareDevice) yield return "--share-device";
         foreach (var name in Experiments)
         {

@@ -8,7 +8,8 @@ namespace Lora.Cli.Commands;
 /// <summary>
 /// <c>lora experiment run --assembly DLL --artifacts DIR [--experiment NAME]… [--device cpu|cuda|auto] [--cancel-on-stdin-close]</c>
 /// runs the experiments a compiled project declares (what the Lora.Sdk build task starts, out of process), printing
-/// <c>##lora …</c> protocol lines. <c>lora experiment list --assembly DLL</c> prints their resolved names.
+/// <c>##lora …</c> protocol lines. <c>lora experiment plan</c> (same options) says which of them need computing, for a
+/// scheduler (LoraScheduler=slurm) to run as tasks. <c>lora experiment list --assembly DLL</c> prints their resolved names.
 /// Exit codes: 0 done, 1 error, 2 an [Expect] threshold not met, 130 cancelled.
 /// </summary>
 public static class ExperimentCommand
@@ -35,6 +36,14 @@ public static class ExperimentCommand
         run.SetAction(parse => Run(parse.GetRequiredValue(assembly), parse.GetRequiredValue(artifacts), parse.GetValue(only) ?? [],
             parse.GetRequiredValue(device), parse.GetValue(stdinCancel), parse.GetValue(shareDevice), parse.InvocationConfiguration.Output));
 
+        // The same options as run (a scheduler asks with the settings its tasks will run with), minus those about computing.
+        var plan = new Command("plan", "Print a plan line (with the memory estimate) for each experiment that needs computing; report the rest as up to date. Computes nothing.")
+        {
+            assembly, artifacts, only, device,
+        };
+        plan.SetAction(parse => Run(parse.GetRequiredValue(assembly), parse.GetRequiredValue(artifacts), parse.GetValue(only) ?? [],
+            parse.GetRequiredValue(device), cancelOnStdinClose: false, shareDevice: false, parse.InvocationConfiguration.Output, planOnly: true));
+
         var listAssembly = new Option<string>("--assembly") { Description = "The compiled project.", HelpName = "DLL", Required = true };
         var list = new Command("list", "Print the experiments (and sweep variants) a compiled project declares.") { listAssembly };
         list.SetAction(parse =>
@@ -44,10 +53,10 @@ public static class ExperimentCommand
             return CliApp.Success;
         });
 
-        return new Command("experiment", "Run or list the [Experiment] records of a compiled project.") { run, list };
+        return new Command("experiment", "Run or list the [Experiment] records of a compiled project.") { run, plan, list };
     }
 
-    static int Run(string assemblyPath, string artifactsRoot, string[] only, string device, bool cancelOnStdinClose, bool shareDevice, TextWriter stdout)
+    static int Run(string assemblyPath, string artifactsRoot, string[] only, string device, bool cancelOnStdinClose, bool shareDevice, TextWriter stdout, bool planOnly = false)
     {
         var protocol = new BuildProtocol(stdout);
         using var cancel = new CancellationTokenSource();
@@ -66,7 +75,8 @@ public static class ExperimentCommand
             // The device is resolved by the stages that compute (a skipped, up-to-date experiment loads no libtorch); a GPU
             // that is not there fails the first of them with the reason, before its model loads.
             var host = new ExperimentHost(new RunnerOptions { ArtifactsRoot = Path.GetFullPath(artifactsRoot), Device = device, ShareDevice = shareDevice }, protocol);
-            return host.Run(ExperimentHost.Discover(Path.GetFullPath(assemblyPath)), only, cancel.Token);
+            var experiments = ExperimentHost.Discover(Path.GetFullPath(assemblyPath));
+            return planOnly ? host.Plan(experiments, only) : host.Run(experiments, only, cancel.Token);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

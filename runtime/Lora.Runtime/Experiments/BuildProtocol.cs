@@ -16,6 +16,13 @@ public sealed class BuildProtocol(TextWriter output)
     public void Error(string text) => Write(RunnerProtocol.Kind.Error, text.ReplaceLineEndings(" | "));
     public void Done(string experiment, string summary) => Write(RunnerProtocol.Kind.Done, $"{experiment}: {summary}");
 
+    /// <summary>An experiment that needs computing, with its estimated training memory (<c>lora experiment plan</c>).</summary>
+    public void Plan(string experiment, double memoryMiB) =>
+        Write(RunnerProtocol.Kind.Plan, new JsonObject
+        {
+            [RunnerProtocol.Field.Experiment] = experiment, [RunnerProtocol.Field.MemoryMiB] = Math.Round(memoryMiB, 1),
+        }.ToJsonString());
+
     public void Progress(string experiment, Lora.TrainingProgress p, double tokensPerSecond, double etaSeconds) =>
         Write(RunnerProtocol.Kind.Progress, new JsonObject
         {

@@ -22,13 +22,36 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
 
     public int Run(IReadOnlyList<Lora.ExperimentConfig> experiments, IReadOnlyCollection<string> only, CancellationToken cancellationToken)
     {
+        int exit = 0;
+        foreach (var config in Select(experiments, only))
+            exit = Math.Max(exit, RunOne(config, cancellationToken));
+        return exit;
+    }
+
+    /// <summary>
+    /// What a scheduler must run (<c>lora experiment plan</c>): a <c>plan</c> line with the memory estimate for each selected
+    /// experiment that needs computing; those up to date are reported as a build reports them (skipped, their expectations
+    /// checked). Computes nothing. Exit code 2 when an up-to-date experiment misses an expectation.
+    /// </summary>
+    public int Plan(IReadOnlyList<Lora.ExperimentConfig> experiments, IReadOnlyCollection<string> only)
+    {
+        var stages = new ExperimentStages(options with { Log = protocol.Info });
+        var device = Tensors.Devices.Named(options.Device) ?? Tensors.Devices.Resolve(options.Device, out _);
+        int exit = 0;
+        foreach (var config in Select(experiments, only))
+        {
+            if (stages.Current(config) is { } outcome) exit = Math.Max(exit, Report(config, outcome));
+            else protocol.Plan(config.FullName, ExperimentMemory.EstimateMiB(config, device));
+        }
+        return exit;
+    }
+
+    static List<Lora.ExperimentConfig> Select(IReadOnlyList<Lora.ExperimentConfig> experiments, IReadOnlyCollection<string> only)
+    {
         var selected = experiments.Where(e => only.Count == 0 || only.Contains(e.FullName) || only.Contains(e.ExperimentName)).ToList();
         if (only.Count > 0 && selected.Count == 0)
             throw new ArgumentException($"LoraExperiments names {string.Join(", ", only)}, but the project has: {string.Join(", ", experiments.Select(e => e.FullName))}.");
-        int exit = 0;
-        foreach (var config in selected)
-            exit = Math.Max(exit, RunOne(config, cancellationToken));
-        return exit;
+        return selected;
     }
 
     int RunOne(Lora.ExperimentConfig config, CancellationToken cancellationToken)
@@ -43,6 +66,11 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         {
             progress.Flush();
         }
+        return Report(config, outcome);
+    }
+
+    int Report(Lora.ExperimentConfig config, ExperimentStages.Outcome outcome)
+    {
         if (outcome.UpToDate)
             protocol.Skipped(config.FullName, $"up to date (fingerprint {outcome.Fingerprint[..12]})"
                 + (config.Expectations.Count > 0 ? "; expectations checked against its last evaluation" : ""));

@@ -23,24 +23,7 @@ public sealed class ExperimentStages(RunnerOptions options)
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), options.Log, cancellationToken);
         if (AtomicFolder.RemoveLeftovers(paths.Root) is > 0 and var leftovers)
             Log($"removed {leftovers} leftover(s) of writes an earlier build did not finish");
-        // Named, not resolved, where the name says it: an up-to-date experiment loads no libtorch (cuda on a machine without one
-        // fails in the stage that computes, with the reason).
-        var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
-        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
-        string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
-        // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
-        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });
-        // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
-        bool Done(string stage, string stageFingerprint)
-        {
-            if (!StageRecord.IsCurrent(paths, stage, stageFingerprint)) return false;
-            if (StageArtifacts.Problem(paths, stage) is not { } problem) return true;
-            Log($"the {stage} stage's output is damaged ({problem}); doing it again");
-            return false;
-        }
-        bool trained = Done(StageRecord.Train, fingerprint);
-        bool merged = config.Merge is null || (trained && Done(StageRecord.Merge, mergeFingerprint));
-        bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
+        var (device, fingerprint, mergeFingerprint, evaluateFingerprint, trained, merged, evaluated) = Inspect(config, paths, Log);
         var clock = Stopwatch.StartNew();
         if (trained && merged && evaluated)
             return Finish(config, RunRecord.Result(paths, config), RecordedMerge(config, paths), ExperimentEvaluator.Recorded(paths), upToDate: true);
@@ -83,6 +66,47 @@ public sealed class ExperimentStages(RunnerOptions options)
 
         Outcome Finish(Lora.ExperimentConfig c, Lora.TrainResult t, Lora.MergeResult? m, Lora.EvaluationResult? e, bool upToDate) =>
             new(new Lora.ExperimentRunResult(c, t, m, e, Lora.ExperimentPipeline.CheckExpectations(c, e)), upToDate, fingerprint, paths, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The outcome of an experiment whose stages are all current, or null when one needs computing: what the build asks before
+    /// handing experiments to a scheduler (<c>lora experiment plan</c>). Computes nothing and takes no lock (a scheduled task
+    /// may hold it).
+    /// </summary>
+    public Outcome? Current(Lora.ExperimentConfig config)
+    {
+        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
+        var state = Inspect(config, paths, message => options.Log($"{config.FullName}: {message}"));
+        if (!(state.Trained && state.Merged && state.Evaluated)) return null;
+        var evaluation = ExperimentEvaluator.Recorded(paths);
+        return new Outcome(new Lora.ExperimentRunResult(config, RunRecord.Result(paths, config), RecordedMerge(config, paths), evaluation,
+            Lora.ExperimentPipeline.CheckExpectations(config, evaluation)), true, state.Fingerprint, paths, TimeSpan.Zero);
+    }
+
+    /// <summary>Each stage's fingerprint and whether its recorded output is current.</summary>
+    sealed record StageState(TorchSharp.torch.Device Device, string Fingerprint, string MergeFingerprint, string EvaluateFingerprint, bool Trained, bool Merged, bool Evaluated);
+
+    StageState Inspect(Lora.ExperimentConfig config, ExperimentPaths paths, Action<string> log)
+    {
+        // Named, not resolved, where the name says it: an up-to-date experiment loads no libtorch (cuda on a machine without one
+        // fails in the stage that computes, with the reason).
+        var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
+        string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
+        string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
+        // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
+        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });
+        // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
+        bool Done(string stage, string stageFingerprint)
+        {
+            if (!StageRecord.IsCurrent(paths, stage, stageFingerprint)) return false;
+            if (StageArtifacts.Problem(paths, stage) is not { } problem) return true;
+            log($"the {stage} stage's output is damaged ({problem}); doing it again");
+            return false;
+        }
+        bool trained = Done(StageRecord.Train, fingerprint);
+        bool merged = config.Merge is null || (trained && Done(StageRecord.Merge, mergeFingerprint));
+        bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
+        return new StageState(device, fingerprint, mergeFingerprint, evaluateFingerprint, trained, merged, evaluated);
     }
 
     static Lora.MergeResult? RecordedMerge(Lora.ExperimentConfig config, ExperimentPaths paths) =>

@@ -25,6 +25,8 @@ static class RunnerProtocol
     public static class Kind
     {
         public const string Progress = "progress", Info = "info", Skipped = "skipped", Done = "done", Error = "error", Expectation = "expectation";
+        /// <summary><c>lora experiment plan</c>: an experiment that needs computing (a JSON payload), for a scheduler to run.</summary>
+        public const string Plan = "plan";
     }
 
     /// <summary>The JSON fields of progress and expectation payloads.</summary>
@@ -35,6 +37,8 @@ static class RunnerProtocol
         public const string Step = "step", Total = "total", Epoch = "epoch", Loss = "loss", LearningRate = "lr", TokensPerSecond = "tokens_per_s", EtaSeconds = "eta_s";
         // expectation: a non-finite measurement travels as text in ActualNotFinite beside a null Actual (JSON has no NaN)
         public const string Metric = "metric", Actual = "actual", ActualNotFinite = "actual_not_finite", AtLeast = "at_least", AtMost = "at_most", Passed = "passed";
+        // plan: the compile-time memory estimate of one training run, in MiB
+        public const string MemoryMiB = "memory_mib";
     }
 
     /// <summary>The runner's exit codes; anything else is a crash.</summary>

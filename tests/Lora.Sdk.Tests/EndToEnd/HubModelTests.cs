@@ -27,7 +27,7 @@ public sealed class HubModelTests(PackedSdk sdk)
         using (var hub = new LoopbackHub())
         {
             commit = hub.Add("org/tiny-llama").Commit(LoopbackHub.FilesOf(sdk.TextModel));
-            var pull = DotNetCli.Run(sdk.Root, variables, TimeSpan.FromMinutes(5), LoraProgram(), "pull", "org/tiny-llama", "--endpoint", hub.Endpoint).ShouldSucceed();
+            var pull = DotNetCli.Run(sdk.Root, variables, TimeSpan.FromMinutes(5), LoraProgram.Path(), "pull", "org/tiny-llama", "--endpoint", hub.Endpoint).ShouldSucceed();
             string snapshot = Path.Combine(cache, "models--org--tiny-llama", "snapshots", commit);
             Assert.Contains(snapshot, pull.Output);
             Assert.Equal(commit, File.ReadAllText(Path.Combine(cache, "models--org--tiny-llama", "refs", "main")));
@@ -60,14 +60,5 @@ public sealed class HubModelTests(PackedSdk sdk)
         // A model id the cache lacks, offline: the build stops before compiling, naming the command that fetches it.
         project.Replace("Experiment.cs", "org/tiny-llama", "org/absent");
         project.BuildWith(offline).ShouldFail().ShouldSay("LORA1014", "Download it with `lora pull org/absent`");
-    }
-
-    /// <summary>The `lora` program built in the tests' configuration (the project reference builds it first).</summary>
-    static string LoraProgram()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string dll = RepoPaths.InRepo("runtime", "Lora.Cli", "bin", testBin.Parent!.Name, testBin.Name, "lora.dll");
-        Assert.True(File.Exists(dll), $"The built lora program was not found at {dll}; build runtime/Lora.Cli in the tests' configuration.");
-        return dll;
     }
 }
