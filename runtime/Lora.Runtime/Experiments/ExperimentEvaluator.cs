@@ -47,9 +47,20 @@ public static class ExperimentEvaluator
         };
         Directory.CreateDirectory(paths.Root);
         AtomicFolder.WriteText(paths.Eval, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        WritePredictions(paths, basePredictions, tunedPredictions);
-        ExperimentReport.Write(paths, config, baseScores, tunedScores, eval.Count);
+        var predictions = basePredictions.Zip(tunedPredictions, (b, t) => new PredictedRow(t.Where, t.Prompt, t.Reference, b.Text, t.Text)).ToList();
+        WritePredictions(paths, predictions);
+        ExperimentReport.Write(paths, config, baseScores, tunedScores, eval.Count, predictions);
         return new Lora.EvaluationResult(tunedScores.Where(kv => Enum.TryParse<Lora.Metric>(kv.Key, out _)).ToDictionary(kv => Enum.Parse<Lora.Metric>(kv.Key), kv => kv.Value), eval.Count);
+    }
+
+    /// <summary>The base and tuned scores of the last evaluation, read back from eval.json (a metric not scored is absent); null when there is none.</summary>
+    public static (Dictionary<string, double> Base, Dictionary<string, double> Tuned)? RecordedScores(ExperimentPaths paths)
+    {
+        if (!File.Exists(paths.Eval)) return null;
+        var json = JsonNode.Parse(File.ReadAllText(paths.Eval));
+        static Dictionary<string, double> Scores(JsonNode? node) => (node as JsonObject ?? [])
+            .Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>());
+        return (Scores(json?["base"]), Scores(json?["tuned"]));
     }
 
     /// <summary>The tuned model's metrics of the last evaluation, read back from eval.json; null when there is none.</summary>
@@ -87,16 +98,16 @@ public static class ExperimentEvaluator
     /// predictions.jsonl: for each eval row a generative metric scored, where it came from, the prompt the model was given
     /// (a chat row's conversation with the generation prompt), the reference completion and what the base and the tuned model generated, so a metric can be read against the texts behind it. None without such a metric.
     /// </summary>
-    static void WritePredictions(ExperimentPaths paths, IReadOnlyList<Prediction> basePredictions, IReadOnlyList<Prediction> tunedPredictions)
+    static void WritePredictions(ExperimentPaths paths, IReadOnlyList<PredictedRow> predictions)
     {
-        if (tunedPredictions.Count == 0)
+        if (predictions.Count == 0)
         {
             if (File.Exists(paths.Predictions)) File.Delete(paths.Predictions);
             return;
         }
-        var lines = basePredictions.Zip(tunedPredictions, (b, t) => new JsonObject
+        var lines = predictions.Select(p => new JsonObject
         {
-            ["row"] = t.Where, ["prompt"] = t.Prompt, ["reference"] = t.Reference, ["base"] = b.Text, ["tuned"] = t.Text,
+            ["row"] = p.Where, ["prompt"] = p.Prompt, ["reference"] = p.Reference, ["base"] = p.Base, ["tuned"] = p.Tuned,
         }.ToJsonString());
         AtomicFolder.WriteText(paths.Predictions, string.Join("\n", lines) + "\n");
     }
