@@ -39,12 +39,19 @@ public static class ExampleRows
         var md = new StringBuilder();
         md.AppendLine("| row | input | expected | base | tuned |").AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var r in rows)
-            md.AppendLine($"| {Cell(r.Where)} | {Cell(Cut(r.Prompt))} | {Cell(r.Reference)} | {Marked(r.Base, r.Reference, isRight)} | {Marked(r.Tuned, r.Reference, isRight)} |");
+            md.AppendLine($"| {Cell(Short(r.Where))} | {Cell(Cut(r.Prompt))} | {Cell(r.Reference)} | {Marked(r.Base, r.Reference, isRight)} | {Marked(r.Tuned, r.Reference, isRight)} |");
         return md.ToString();
     }
 
     static string Marked(string generated, string reference, Func<string, string, bool> isRight) =>
         (isRight(generated, reference) ? "✓ " : "✗ ") + Cell(generated);
+
+    /// <summary>file:line with the file's name alone: the report sits beside its artifacts, not where the data lives.</summary>
+    static string Short(string where)
+    {
+        int colon = where.LastIndexOf(':');
+        return colon > 0 ? Path.GetFileName(where[..colon]) + where[colon..] : where;
+    }
 
     static string Cut(string text) => text.Length <= InputLength ? text : text[..InputLength].TrimEnd() + "…";
 

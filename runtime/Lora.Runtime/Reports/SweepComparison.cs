@@ -97,12 +97,13 @@ public static class SweepComparison
         return md.ToString();
     }
 
-    /// <summary>The ranking metric against the swept value: on a numeric axis when one numeric setting is swept (ranks), else
-    /// one slot per variant, named.</summary>
+    /// <summary>The ranking metric against the swept value: on a numeric axis of the first differing setting when it is numeric
+    /// and tells the variants apart (a rank sweep), else one slot per variant, named.</summary>
     static string? Chart(Comparison c)
     {
         if (c.RankedBy is not { } metric) return null;
-        var numeric = c.Settings.Count == 1 && c.Rows.All(r => double.TryParse(r.Settings[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var numeric = c.Settings.Count > 0 && c.Rows.All(r => double.TryParse(r.Settings[0], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            && c.Rows.Select(r => r.Settings[0]).Distinct().Count() == c.Rows.Count;
         double X(Row r, int i) => numeric ? double.Parse(r.Settings[0], CultureInfo.InvariantCulture) : i;
         var tuned = c.Rows.Select((r, i) => (X: X(r, i), Y: r.Note is null ? r.Scores.GetValueOrDefault(metric, double.NaN) : double.NaN)).ToList();
         if (!tuned.Any(p => double.IsFinite(p.Y))) return null;
