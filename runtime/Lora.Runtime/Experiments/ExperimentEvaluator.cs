@@ -30,17 +30,22 @@ public static class ExperimentEvaluator
             ExperimentRunner.Quantization(config), cancellationToken);
         model.to(on);
         var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
+        // The multiple-choice questions are read (and checked) before any model is scored: a bad line fails fast.
+        var choices = config.Evaluation?.ChoicesPath is { } choicesPath ? MultipleChoiceRows.Read(config.ResolvePath(choicesPath)) : null;
 
         // The base model is scored before the adapter loads: an adapter that trains biases (Bias = All, LoraOnly) changes
         // the model's own bias values, which disabling the adapter would not undo.
         var (baseScores, basePredictions) = Score(model, config, data, eval, metrics, cancellationToken);
+        ScoreChoices(model, data, choices, metrics, baseScores, cancellationToken);
         PeftAdapter.Load(model, training.AdapterDirectory);
         var (tunedScores, tunedPredictions) = Score(model, config, data, eval, metrics, cancellationToken);
+        ScoreChoices(model, data, choices, metrics, tunedScores, cancellationToken);
 
         var json = new JsonObject
         {
             ["experiment"] = config.FullName,
             ["rows"] = eval.Count,
+            ["choice_questions"] = choices?.Count,
             ["split"] = data.Eval.Count > 0 ? "eval" : "train (no eval split)",
             ["base"] = ToJson(baseScores),
             ["tuned"] = ToJson(tunedScores),
@@ -159,6 +164,18 @@ public static class ExperimentEvaluator
                 _ => TextMetrics.RougeL(predicted, reference),
             };
         return (scores, predictions);
+    }
+
+    /// <summary>The multiple-choice metrics asked for, on the questions of ChoicesPath (<see cref="MultipleChoiceScorer"/>).</summary>
+    static void ScoreChoices(CausalLanguageModel model, LoadedExperiment data, IReadOnlyList<(string Where, Lora.MultipleChoiceRow Row)>? choices,
+        IReadOnlyList<Lora.Metric> metrics, Dictionary<string, double> scores, CancellationToken cancellationToken)
+    {
+        if (choices is null || !metrics.Any(m => m is Lora.Metric.ChoiceAccuracy or Lora.Metric.ChoiceAccuracyNorm)) return;
+        var tokenizer = data.Tokenizer ?? throw new InvalidOperationException(
+            $"{data.BaseFolder}: the multiple-choice metrics encode their questions with the base model's tokenizer, and its folder has none.");
+        var scored = MultipleChoiceScorer.Score(model, tokenizer, choices.Select(c => c.Row).ToList(), cancellationToken);
+        if (metrics.Contains(Lora.Metric.ChoiceAccuracy)) scores[nameof(Lora.Metric.ChoiceAccuracy)] = MultipleChoiceScorer.Accuracy(scored);
+        if (metrics.Contains(Lora.Metric.ChoiceAccuracyNorm)) scores[nameof(Lora.Metric.ChoiceAccuracyNorm)] = MultipleChoiceScorer.AccuracyNorm(scored);
     }
 
     static JsonObject ToJson(Dictionary<string, double> scores)

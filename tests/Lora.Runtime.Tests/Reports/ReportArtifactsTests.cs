@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Lora.Runtime.Evaluation;
 using Lora.Runtime.Experiments;
+using Lora.Runtime.Models;
+using Lora.Runtime.Tokenization;
 using Lora.Runtime.Reports;
 using Lora.Runtime.Tests.Experiments;
 
@@ -95,6 +98,47 @@ public sealed class ReportArtifactsTests : IDisposable
     static string Shown(string generated) => generated.Trim().Length == 0 ? "*(empty)*"
         : string.Join("<br>", System.Net.WebUtility.HtmlEncode(generated.Trim()).Replace("|", "\\|").Replace("`", "\\`")
             .ReplaceLineEndings("\n").Split('\n').Where(l => l.Trim().Length > 0).Select(l => l.Trim()));
+
+    [Fact]
+    public void Multiple_choice_questions_are_scored_for_the_base_and_the_tuned_model()
+    {
+        var choices = _dir.WriteText("questions.jsonl", """
+            {"question": "Subject: cheap pills now\nLabel:", "choices": ["spam", "ham"], "answer": 0}
+            {"question": "Subject: lunch on friday\nLabel:", "choices": ["spam", "ham"], "answer": 1}
+            {"question": "Subject: free money offer\nLabel:", "choices": ["spam", "ham", "unsure"], "answer": 0}
+
+            """);
+        var config = LabelExperiment() with
+        {
+            Evaluation = new EvaluationSettings([Metric.ChoiceAccuracy, Metric.ChoiceAccuracyNorm], MaxNewTokens: 2, ChoicesPath: choices),
+        };
+        var paths = ExperimentPaths.For(_dir.Child("artifacts"), config);
+
+        string log = Build(config);
+
+        // The base model's scores are what the scorer gives on the built-in model itself.
+        var baseFolder = BaseModelLocator.Resolve(config);
+        using var model = ModelLoader.Load(baseFolder);
+        var rows = MultipleChoiceRows.Read(choices).Select(r => r.Row).ToList();
+        var byScorer = MultipleChoiceScorer.Score(model, ModelTokenizer.Load(baseFolder), rows);
+        var eval = JsonNode.Parse(File.ReadAllText(paths.Eval))!;
+        Assert.Equal(3, eval["choice_questions"]!.GetValue<int>());
+        Assert.Equal(MultipleChoiceScorer.Accuracy(byScorer), eval["base"]!["ChoiceAccuracy"]!.GetValue<double>(), 6);
+        Assert.Equal(MultipleChoiceScorer.AccuracyNorm(byScorer), eval["base"]!["ChoiceAccuracyNorm"]!.GetValue<double>(), 6);
+        double tuned = eval["tuned"]!["ChoiceAccuracy"]!.GetValue<double>();
+        Assert.Contains(tuned, new[] { 0.0, 1 / 3.0, 2 / 3.0, 1.0 }.Select(v => Math.Round(v, 6)));
+        // Base against tuned in the report's table and in the build's line.
+        string report = File.ReadAllText(paths.Report);
+        Assert.Contains($"| ChoiceAccuracy | {MetricText.Value(eval["base"]!["ChoiceAccuracy"]!.GetValue<double>())} | {MetricText.Value(tuned)} |", report);
+        Assert.Contains($"##lora done label-mail: ChoiceAccuracy {MetricText.Value(tuned)} (base ", log);
+
+        // Edited questions are scored again, from the same adapter.
+        File.AppendAllText(choices, """{"question": "Subject: team offsite plan\nLabel:", "choices": ["spam", "ham"], "answer": 1}""" + "\n");
+        string again = Build(config);
+        Assert.Contains("label-mail: evaluating", again);
+        Assert.DoesNotContain("label-mail: training", again);
+        Assert.Equal(4, JsonNode.Parse(File.ReadAllText(paths.Eval))!["choice_questions"]!.GetValue<int>());
+    }
 
     [Fact]
     public void Progress_jsonl_has_every_step_and_evaluation_as_run_json_records_them()
