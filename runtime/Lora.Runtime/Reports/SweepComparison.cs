@@ -110,7 +110,8 @@ public static class SweepComparison
         var series = new List<ChartSeries> { new("tuned", tuned, "steelblue") };
         var baseline = c.Rows.Select((r, i) => (X: X(r, i), Y: r.BaseScores.GetValueOrDefault(metric, double.NaN))).ToList();
         if (baseline.Any(p => double.IsFinite(p.Y))) series.Add(new("base", baseline, "gray"));
-        var labels = numeric ? null : c.Rows.Select((r, i) => ((double)i, r.Name)).ToList();
+        // Ticks at the swept values themselves (4, 8, 16, 32), or at each variant's slot with its name.
+        var labels = c.Rows.Select((r, i) => (X(r, i), numeric ? r.Settings[0] : r.Name)).ToList();
         bool whole = numeric && tuned.All(p => p.X == Math.Round(p.X));
         return SvgChart.Line($"{c.Experiment}: {metric} by variant", numeric ? c.Settings[0] : "variant", metric, series, labels, whole);
     }
