@@ -20,5 +20,18 @@ namespace Lora
 
         /// <summary>Mean token cross-entropy over completion tokens; lower is better.</summary>
         EvalLoss,
+
+        /// <summary>
+        /// Multiple-choice accuracy as lm-evaluation-harness scores it (<c>acc</c>): over the rows of
+        /// <see cref="EvaluateAttribute.ChoicesPath"/>, the share whose answer is the choice with the highest summed
+        /// log-likelihood of its tokens after the question.
+        /// </summary>
+        ChoiceAccuracy,
+
+        /// <summary>
+        /// Length-normalised multiple-choice accuracy as lm-evaluation-harness scores it (<c>acc_norm</c>): as
+        /// <see cref="ChoiceAccuracy"/>, with each choice's log-likelihood divided by its length in characters.
+        /// </summary>
+        ChoiceAccuracyNorm,
     }
 }

@@ -226,6 +226,11 @@ namespace Lora.Generators.Diagnostics
             "Chat template fails on a dataset row",
             "Line {0} of '{1}': the chat template of {2} {3}: {4}; the runtime stops at this row. {5}");
 
+        public static readonly DiagnosticDescriptor ChoiceMetricWithoutChoices = Error(
+            DiagnosticIds.ChoiceMetricWithoutChoices, Settings,
+            "Multiple-choice metric without questions",
+            "Metric.{0} scores multiple-choice questions, and [Evaluate] names none; set ChoicesPath to a JSONL file of MultipleChoiceRow lines ({{\"question\": \"...\", \"choices\": [\"...\", \"...\"], \"answer\": 0}}).");
+
         private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
             new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 

@@ -55,6 +55,8 @@ namespace Lora.Generators.Diagnostics
         public const string ChatTemplateInvalid = "LORA0071";
         public const string ChatTemplateFailsOnRow = "LORA0072";
 
+        public const string ChoiceMetricWithoutChoices = "LORA0085";
+
         /// <summary>The <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> key holding a suggested replacement.</summary>
         public const string SuggestionProperty = "Suggestion";
     }

@@ -5,7 +5,7 @@ using Lora.Generators.Parsing;
 
 namespace Lora.Generators.Resolving
 {
-    /// <summary>Checks settings that contradict each other (LORA0011–0014).</summary>
+    /// <summary>Checks settings that contradict each other (LORA0011–0014, LORA0085).</summary>
     internal static class ConflictValidator
     {
         /// <summary>Checks the conflicts.</summary>
@@ -15,6 +15,7 @@ namespace Lora.Generators.Resolving
         {
             ValidateTraining(context, settings);
             ValidateExpectations(context, settings);
+            ValidateChoices(context, settings);
         }
 
         private static void ValidateTraining(ResolutionContext context, ResolvedSettings settings)
@@ -32,6 +33,20 @@ namespace Lora.Generators.Resolving
             if (epochs is not null && maxSteps.AsInt > 0)
             {
                 context.Report(DiagnosticDescriptors.EpochsAndMaxSteps, settings.LocationOf(training, "MaxSteps"), epochs.Value.Display(), maxSteps.Display());
+            }
+        }
+
+        /// <summary>A multiple-choice metric scores the questions of ChoicesPath: without them it would have nothing to score.</summary>
+        private static void ValidateChoices(ResolutionContext context, ResolvedSettings settings)
+        {
+            if (!settings.Has(AttributeKind.Evaluate) || settings.Get(AttributeKind.Evaluate, "ChoicesPath").Text is not null)
+            {
+                return;
+            }
+
+            foreach (var metric in settings.Get(AttributeKind.Evaluate, "Metrics").Elements.Select(e => e.Text).Where(m => m is "ChoiceAccuracy" or "ChoiceAccuracyNorm"))
+            {
+                context.Report(DiagnosticDescriptors.ChoiceMetricWithoutChoices, settings.LocationOf(AttributeKind.Evaluate, "Metrics"), metric!);
             }
         }
 

@@ -70,6 +70,12 @@ namespace Lora.Generators.Resolving
                     "no metric generates text; it applies to " + string.Join(", ", GenerativeMetrics.Select(m => "Metric." + m)));
             }
 
+            if (settings.Has(AttributeKind.Evaluate)
+                && !settings.Get(AttributeKind.Evaluate, "Metrics").Elements.Any(m => m.Text is "ChoiceAccuracy" or "ChoiceAccuracyNorm"))
+            {
+                Report(context, settings, AttributeKind.Evaluate, "ChoicesPath", "no metric scores multiple-choice questions; they are scored by Metric.ChoiceAccuracy and Metric.ChoiceAccuracyNorm");
+            }
+
             if (settings.Get(AttributeKind.LoraAdapter, "InitFrom").Text is { } init)
             {
                 foreach (var name in AdapterFileSettings)

@@ -91,7 +91,8 @@ namespace Lora.Generators.Resolving
         private static SectionModel Evaluation(ResolvedSettings settings) => Section(
             AttributeKind.Evaluate,
             S("Metrics", Typed(settings.Get(AttributeKind.Evaluate, "Metrics"), "Lora.Metric")),
-            S("MaxNewTokens", settings.Get(AttributeKind.Evaluate, "MaxNewTokens")));
+            S("MaxNewTokens", settings.Get(AttributeKind.Evaluate, "MaxNewTokens")),
+            S("ChoicesPath", settings.Get(AttributeKind.Evaluate, "ChoicesPath")));
 
         private static SectionModel Expectation(AttributeSpec expect)
         {

@@ -119,6 +119,7 @@ namespace Lora.Generators.Settings
             var evaluate = AttributeKind.Evaluate;
             list.Add(new(evaluate, "Metrics", SettingType.EnumArray, SettingValue.Array(Common.EquatableArray<SettingValue>.Empty), null, false, Metric, "List at least one metric, e.g. [Evaluate(Metric.Perplexity)]."));
             list.Add(Int(evaluate, "MaxNewTokens", SettingDefaults.MaxNewTokens, RangeRule.AtLeast(1), "Generate at least one token per row."));
+            list.Add(Str(evaluate, "ChoicesPath", null));
 
             var expect = AttributeKind.Expect;
             list.Add(new(expect, "Metric", SettingType.Enum, SettingValue.Enum(Metric, "Perplexity", 0), null, false, Metric, ""));

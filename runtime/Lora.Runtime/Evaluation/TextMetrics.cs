@@ -7,11 +7,11 @@ public static partial class TextMetrics
 {
     /// <summary>Whitespace-trimmed, case-sensitive equality; the fraction of rows that match.</summary>
     public static double ExactMatch(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
-        Pairs(predicted, reference).Average(p => Normalize(p.P) == Normalize(p.R) ? 1.0 : 0.0);
+        Pairs(predicted, reference).Average(p => SameText(p.P, p.R) ? 1.0 : 0.0);
 
     /// <summary>Accuracy of label predictions: the predicted text's first word against the reference label.</summary>
     public static double Accuracy(IReadOnlyList<string> predicted, IReadOnlyList<string> reference) =>
-        Pairs(predicted, reference).Average(p => Label(p.P) == Label(p.R) ? 1.0 : 0.0);
+        Pairs(predicted, reference).Average(p => SameLabel(p.P, p.R) ? 1.0 : 0.0);
 
     /// <summary>
     /// Unweighted mean over the reference labels of per-label F1 = 2TP / (2TP + FP + FN): scikit-learn's
@@ -64,6 +64,12 @@ public static partial class TextMetrics
         }
         return row[b.Length];
     }
+
+    /// <summary>Whether a prediction counts as right for <see cref="Accuracy"/> (and <see cref="MacroF1"/>): the same first word.</summary>
+    public static bool SameLabel(string predicted, string reference) => Label(predicted) == Label(reference);
+
+    /// <summary>Whether a prediction counts as right for <see cref="ExactMatch"/>: the same text after trimming whitespace.</summary>
+    public static bool SameText(string predicted, string reference) => Normalize(predicted) == Normalize(reference);
 
     /// <summary>exp(mean token loss).</summary>
     public static double Perplexity(double meanLoss) => Math.Exp(meanLoss);

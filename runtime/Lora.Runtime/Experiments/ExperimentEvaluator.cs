@@ -30,26 +30,42 @@ public static class ExperimentEvaluator
             ExperimentRunner.Quantization(config), cancellationToken);
         model.to(on);
         var eval = data.Eval.Count > 0 ? data.Eval : data.Train;
+        // The multiple-choice questions are read (and checked) before any model is scored: a bad line fails fast.
+        var choices = config.Evaluation?.ChoicesPath is { } choicesPath ? MultipleChoiceRows.Read(config.ResolvePath(choicesPath)) : null;
 
         // The base model is scored before the adapter loads: an adapter that trains biases (Bias = All, LoraOnly) changes
         // the model's own bias values, which disabling the adapter would not undo.
         var (baseScores, basePredictions) = Score(model, config, data, eval, metrics, cancellationToken);
+        ScoreChoices(model, data, choices, metrics, baseScores, cancellationToken);
         PeftAdapter.Load(model, training.AdapterDirectory);
         var (tunedScores, tunedPredictions) = Score(model, config, data, eval, metrics, cancellationToken);
+        ScoreChoices(model, data, choices, metrics, tunedScores, cancellationToken);
 
         var json = new JsonObject
         {
             ["experiment"] = config.FullName,
             ["rows"] = eval.Count,
+            ["choice_questions"] = choices?.Count,
             ["split"] = data.Eval.Count > 0 ? "eval" : "train (no eval split)",
             ["base"] = ToJson(baseScores),
             ["tuned"] = ToJson(tunedScores),
         };
         Directory.CreateDirectory(paths.Root);
         AtomicFolder.WriteText(paths.Eval, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        WritePredictions(paths, basePredictions, tunedPredictions);
-        ExperimentReport.Write(paths, config, baseScores, tunedScores, eval.Count);
+        var predictions = basePredictions.Zip(tunedPredictions, (b, t) => new PredictedRow(t.Where, t.Prompt, t.Reference, b.Text, t.Text)).ToList();
+        WritePredictions(paths, predictions);
+        ExperimentReport.Write(paths, config, baseScores, tunedScores, eval.Count, predictions);
         return new Lora.EvaluationResult(tunedScores.Where(kv => Enum.TryParse<Lora.Metric>(kv.Key, out _)).ToDictionary(kv => Enum.Parse<Lora.Metric>(kv.Key), kv => kv.Value), eval.Count);
+    }
+
+    /// <summary>The base and tuned scores of the last evaluation, read back from eval.json (a metric not scored is absent); null when there is none.</summary>
+    public static (Dictionary<string, double> Base, Dictionary<string, double> Tuned)? RecordedScores(ExperimentPaths paths)
+    {
+        if (!File.Exists(paths.Eval)) return null;
+        var json = JsonNode.Parse(File.ReadAllText(paths.Eval));
+        static Dictionary<string, double> Scores(JsonNode? node) => (node as JsonObject ?? [])
+            .Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<double>());
+        return (Scores(json?["base"]), Scores(json?["tuned"]));
     }
 
     /// <summary>The tuned model's metrics of the last evaluation, read back from eval.json; null when there is none.</summary>
@@ -87,16 +103,16 @@ public static class ExperimentEvaluator
     /// predictions.jsonl: for each eval row a generative metric scored, where it came from, the prompt the model was given
     /// (a chat row's conversation with the generation prompt), the reference completion and what the base and the tuned model generated, so a metric can be read against the texts behind it. None without such a metric.
     /// </summary>
-    static void WritePredictions(ExperimentPaths paths, IReadOnlyList<Prediction> basePredictions, IReadOnlyList<Prediction> tunedPredictions)
+    static void WritePredictions(ExperimentPaths paths, IReadOnlyList<PredictedRow> predictions)
     {
-        if (tunedPredictions.Count == 0)
+        if (predictions.Count == 0)
         {
             if (File.Exists(paths.Predictions)) File.Delete(paths.Predictions);
             return;
         }
-        var lines = basePredictions.Zip(tunedPredictions, (b, t) => new JsonObject
+        var lines = predictions.Select(p => new JsonObject
         {
-            ["row"] = t.Where, ["prompt"] = t.Prompt, ["reference"] = t.Reference, ["base"] = b.Text, ["tuned"] = t.Text,
+            ["row"] = p.Where, ["prompt"] = p.Prompt, ["reference"] = p.Reference, ["base"] = p.Base, ["tuned"] = p.Tuned,
         }.ToJsonString());
         AtomicFolder.WriteText(paths.Predictions, string.Join("\n", lines) + "\n");
     }
@@ -148,6 +164,18 @@ public static class ExperimentEvaluator
                 _ => TextMetrics.RougeL(predicted, reference),
             };
         return (scores, predictions);
+    }
+
+    /// <summary>The multiple-choice metrics asked for, on the questions of ChoicesPath (<see cref="MultipleChoiceScorer"/>).</summary>
+    static void ScoreChoices(CausalLanguageModel model, LoadedExperiment data, IReadOnlyList<(string Where, Lora.MultipleChoiceRow Row)>? choices,
+        IReadOnlyList<Lora.Metric> metrics, Dictionary<string, double> scores, CancellationToken cancellationToken)
+    {
+        if (choices is null || !metrics.Any(m => m is Lora.Metric.ChoiceAccuracy or Lora.Metric.ChoiceAccuracyNorm)) return;
+        var tokenizer = data.Tokenizer ?? throw new InvalidOperationException(
+            $"{data.BaseFolder}: the multiple-choice metrics encode their questions with the base model's tokenizer, and its folder has none.");
+        var scored = MultipleChoiceScorer.Score(model, tokenizer, choices.Select(c => c.Row).ToList(), cancellationToken);
+        if (metrics.Contains(Lora.Metric.ChoiceAccuracy)) scores[nameof(Lora.Metric.ChoiceAccuracy)] = MultipleChoiceScorer.Accuracy(scored);
+        if (metrics.Contains(Lora.Metric.ChoiceAccuracyNorm)) scores[nameof(Lora.Metric.ChoiceAccuracyNorm)] = MultipleChoiceScorer.AccuracyNorm(scored);
     }
 
     static JsonObject ToJson(Dictionary<string, double> scores)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Lora.Runtime.Reports;
 
 namespace Lora.Runtime.Experiments;
 
@@ -22,9 +23,18 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
 
     public int Run(IReadOnlyList<Lora.ExperimentConfig> experiments, IReadOnlyCollection<string> only, CancellationToken cancellationToken)
     {
+        var selected = Select(experiments, only);
         int exit = 0;
-        foreach (var config in Select(experiments, only))
+        foreach (var config in selected)
             exit = Math.Max(exit, RunOne(config, cancellationToken));
+        // Each sweep this build ran is compared once its variants are done: all its variants, from their files, so the ones
+        // skipped as up to date (or not selected) are in it with their last results.
+        foreach (var name in selected.Where(c => c.VariantName is not null).Select(c => c.ExperimentName).Distinct())
+        {
+            var variants = experiments.Where(e => e.ExperimentName == name && e.VariantName is not null).ToList();
+            string readme = SweepComparison.Write(options.ArtifactsRoot, variants);
+            protocol.Info($"{name}: {SweepComparison.Summary(SweepComparison.Compare(options.ArtifactsRoot, variants))} in {readme}");
+        }
         return exit;
     }
 
@@ -54,6 +64,17 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         return selected;
     }
 
+    /// <summary>
+    /// What the build's line about a finished experiment says first: its headline metric against the base model (the first
+    /// evaluation metric, e.g. "Accuracy 0.9539 (base 0.5101, +0.4438)"), or the training's eval loss without an evaluation.
+    /// </summary>
+    static string? Headline(Lora.ExperimentConfig config, ExperimentPaths paths)
+    {
+        if (config.Evaluation is { } evaluation && ExperimentEvaluator.RecordedScores(paths) is { } scores)
+            return MetricText.Headline(evaluation.Metrics, scores.Base, scores.Tuned);
+        return null;
+    }
+
     int RunOne(Lora.ExperimentConfig config, CancellationToken cancellationToken)
     {
         var progress = new ThroughputProgress(config.FullName, protocol);
@@ -71,11 +92,12 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
 
     int Report(Lora.ExperimentConfig config, ExperimentStages.Outcome outcome)
     {
+        string headline = Headline(config, outcome.Paths) is { } h ? h + "; " : "";
         if (outcome.UpToDate)
-            protocol.Skipped(config.FullName, $"up to date (fingerprint {outcome.Fingerprint[..12]})"
-                + (config.Expectations.Count > 0 ? "; expectations checked against its last evaluation" : ""));
+            protocol.Skipped(config.FullName, $"up to date (fingerprint {outcome.Fingerprint[..12]}); {headline}"
+                + (config.Expectations.Count > 0 ? "expectations checked against its last evaluation; " : "") + $"artifacts in {outcome.Paths.Root}");
         else
-            protocol.Done(config.FullName, $"artifacts in {outcome.Paths.Root} ({outcome.Elapsed.TotalSeconds:0.0} s)");
+            protocol.Done(config.FullName, $"{headline}artifacts in {outcome.Paths.Root} ({outcome.Elapsed.TotalSeconds:0.0} s)");
         foreach (var expectation in outcome.Result.Expectations) protocol.Expectation(config.FullName, expectation);
         return outcome.Result.Passed ? RunnerProtocol.ExitCode.Success : RunnerProtocol.ExitCode.ExpectationFailed;
     }

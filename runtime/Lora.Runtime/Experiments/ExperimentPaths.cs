@@ -13,6 +13,7 @@ public sealed record ExperimentPaths(string Root)
     public string Predictions => Path.Combine(Root, "predictions.jsonl");
     public string Report => Path.Combine(Root, "report.md");
     public string Run => Path.Combine(Root, "run.json");
+    public string Progress => Path.Combine(Root, "progress.jsonl");
     public string LossCurve => Path.Combine(Root, "loss.svg");
     public string Lock => Path.Combine(Root, ".lock");
 }

@@ -1,25 +1,50 @@
-using System.Globalization;
 using System.Text;
+using Lora.Runtime.Evaluation;
 using Lora.Runtime.IO;
+using Lora.Runtime.Reports;
 
 namespace Lora.Runtime.Experiments;
 
-/// <summary><c>report.md</c>: base and tuned metrics side by side, the resolved configuration, lineage and a loss curve.</summary>
+/// <summary>
+/// <c>report.md</c>: base and tuned metrics side by side, example rows (input, expected, base and tuned output), the
+/// training and eval loss on one chart (loss.svg beside it), memory, the resolved configuration and lineage.
+/// </summary>
 public static class ExperimentReport
 {
-    public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, IReadOnlyDictionary<string, double> baseScores, IReadOnlyDictionary<string, double> tunedScores, int rows)
+    /// <param name="paths">The experiment's artifacts.</param>
+    /// <param name="config">The experiment.</param>
+    /// <param name="baseScores">The base model's scores by metric name.</param>
+    /// <param name="tunedScores">The tuned model's scores by metric name.</param>
+    /// <param name="rows">How many rows were evaluated.</param>
+    /// <param name="predictions">The generations the evaluation made (predictions.jsonl); empty without a generative metric.</param>
+    public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, IReadOnlyDictionary<string, double> baseScores,
+        IReadOnlyDictionary<string, double> tunedScores, int rows, IReadOnlyList<PredictedRow> predictions)
     {
-        var losses = File.Exists(paths.Run) ? RunRecord.Losses(paths) : [];
-        if (losses.Count > 1) AtomicFolder.WriteText(paths.LossCurve, LossCurveSvg(losses));
+        var chart = File.Exists(paths.Run) ? LossChart.Svg(RunRecord.Losses(paths), RunRecord.EvalCurve(paths)) : null;
+        if (chart is not null) AtomicFolder.WriteText(paths.LossCurve, chart);
+        var metrics = config.Evaluation?.Metrics ?? [];
         var md = new StringBuilder();
         md.AppendLine($"# {config.FullName}").AppendLine();
         if (!string.IsNullOrWhiteSpace(config.Description)) md.AppendLine(config.Description).AppendLine();
+        if (MetricText.Headline(metrics, baseScores, tunedScores) is { } headline) md.AppendLine($"**{headline}**").AppendLine();
         md.AppendLine($"Evaluated on {rows} rows.").AppendLine();
         md.AppendLine("| metric | base | tuned |").AppendLine("| --- | --- | --- |");
         foreach (var key in tunedScores.Keys.Order())
-            md.AppendLine($"| {key} | {Format(baseScores.GetValueOrDefault(key, double.NaN))} | {Format(tunedScores[key])} |");
+            md.AppendLine($"| {key} | {MetricText.Value(baseScores.GetValueOrDefault(key, double.NaN))} | {MetricText.Value(tunedScores[key])} |");
         md.AppendLine();
-        if (losses.Count > 1) md.AppendLine("![training loss](loss.svg)").AppendLine();
+        if (predictions.Count > 0)
+        {
+            // A row counts as right by the rule of the first metric that has one: Accuracy and MacroF1 compare labels.
+            Func<string, string, bool> isRight = metrics.FirstOrDefault(m => m is Lora.Metric.Accuracy or Lora.Metric.MacroF1 or Lora.Metric.ExactMatch or Lora.Metric.RougeL)
+                is Lora.Metric.Accuracy or Lora.Metric.MacroF1 ? TextMetrics.SameLabel : TextMetrics.SameText;
+            var examples = ExampleRows.Choose(predictions, config.Training.Seed, isRight);
+            int wrong = predictions.Count(p => !isRight(p.Tuned, p.Reference));
+            md.AppendLine("## Examples").AppendLine();
+            md.AppendLine($"{examples.Count} of the {predictions.Count} evaluated rows, chosen by the seed ({config.Training.Seed}); the tuned model got " +
+                $"{wrong} of {predictions.Count} wrong{(wrong > 0 ? ", and some of those are among them" : "")}. All rows: `predictions.jsonl`.").AppendLine();
+            md.Append(ExampleRows.Table(examples, isRight)).AppendLine();
+        }
+        if (chart is not null) md.AppendLine("## Loss").AppendLine().AppendLine("![training and eval loss](loss.svg)").AppendLine();
         if (File.Exists(paths.Run) && RunRecord.Memory(paths) is { } memory)
         {
             md.AppendLine("## Memory").AppendLine();
@@ -31,28 +56,7 @@ public static class ExperimentReport
                     : $"Measured peak: not recorded on {memory.Device}.").AppendLine();
         }
         md.AppendLine("## Configuration").AppendLine().AppendLine("```json").AppendLine(ExperimentFingerprint.ConfigJson(config)).AppendLine("```").AppendLine();
-        md.AppendLine("## Lineage").AppendLine().AppendLine("See `run.json` (fingerprint, SDK version, seed, timings).");
+        md.AppendLine("## Lineage").AppendLine().AppendLine("See `run.json` (fingerprint, SDK version, seed, timings) and `progress.jsonl` (every step and evaluation).");
         AtomicFolder.WriteText(paths.Report, md.ToString());
-    }
-
-    static string Format(double v) => double.IsFinite(v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–";
-
-    /// <summary>A dependency-free SVG polyline of the step losses.</summary>
-    public static string LossCurveSvg(IReadOnlyList<double> losses)
-    {
-        const int w = 640, h = 320, pad = 40;
-        double min = losses.Min(), max = losses.Max(), span = Math.Max(max - min, 1e-9);
-        var points = losses.Select((l, i) => string.Create(CultureInfo.InvariantCulture,
-            $"{pad + (w - 2 * pad) * i / (double)Math.Max(1, losses.Count - 1):0.#},{h - pad - (h - 2 * pad) * (l - min) / span:0.#}"));
-        return string.Create(CultureInfo.InvariantCulture, $"""
-            <svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">
-              <rect width="{w}" height="{h}" fill="white"/>
-              <line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="black"/>
-              <line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="black"/>
-              <text x="{pad}" y="{pad - 8}">loss {max:0.###}</text>
-              <text x="{pad}" y="{h - 8}">loss {min:0.###} · {losses.Count} steps</text>
-              <polyline fill="none" stroke="steelblue" stroke-width="2" points="{string.Join(" ", points)}"/>
-            </svg>
-            """);
     }
 }

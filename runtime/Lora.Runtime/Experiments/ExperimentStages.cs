@@ -94,7 +94,10 @@ public sealed class ExperimentStages(RunnerOptions options)
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
         // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
-        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });
+        // The multiple-choice questions are the evaluation's own data: edited, they are scored again.
+        string? choices = config.Evaluation?.ChoicesPath is { } choicesPath && File.Exists(config.ResolvePath(choicesPath))
+            ? ExperimentFingerprint.FileHash(config.ResolvePath(choicesPath)) : null;
+        string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description, Choices = choices });
         // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
         bool Done(string stage, string stageFingerprint)
         {

@@ -8,7 +8,8 @@ namespace Lora.Runtime.Experiments;
 public static class RunRecord
 {
     public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null,
-        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null, JsonObject? plan = null, BaseModelLocation? baseModel = null)
+        IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null, JsonObject? plan = null, BaseModelLocation? baseModel = null,
+        double? lastStepEvalLoss = null)
     {
         var json = new JsonObject
         {
@@ -33,6 +34,8 @@ public static class RunRecord
             ["train_seconds"] = Math.Round(duration.TotalSeconds, 3),
             ["final_loss"] = losses.Count > 0 ? losses[^1] : null,
             ["eval_loss"] = evalLoss,
+            // The eval loss after the last step, which eval_loss is unless LoadBestModelAtEnd kept an earlier adapter.
+            ["last_step_eval_loss"] = lastStepEvalLoss,
             // Evaluations during training (every EvalSteps, or at each epoch's end): step and mean eval loss.
             ["evals"] = new JsonArray((evals ?? []).Select(e => (JsonNode?)new JsonObject { ["step"] = e.Step, ["eval_loss"] = e.Loss }).ToArray()),
             ["memory"] = memory is null ? null : new JsonObject
@@ -75,6 +78,20 @@ public static class RunRecord
         return new Lora.TrainResult(config, paths.Adapter, run?["steps"]?.GetValue<int>() ?? 0, run?["final_loss"]?.GetValue<double>() ?? double.NaN,
             run?["eval_loss"]?.GetValue<double>(), TimeSpan.Zero);
     }
+
+    /// <summary>The evaluations of the last run, with the one after its last step: the eval-loss curve.</summary>
+    public static IReadOnlyList<(int Step, double Loss)> EvalCurve(ExperimentPaths paths)
+    {
+        var run = JsonNode.Parse(File.ReadAllText(paths.Run));
+        var evals = (run?["evals"]?.AsArray() ?? []).Select(e => (Step: e!["step"]!.GetValue<int>(), Loss: e["eval_loss"]!.GetValue<double>())).ToList();
+        if (run?["last_step_eval_loss"]?.GetValue<double>() is { } last && run["steps"]?.GetValue<int>() is { } steps && evals.All(e => e.Step != steps))
+            evals.Add((steps, last));
+        return evals;
+    }
+
+    /// <summary>The training seconds of the last run, or null.</summary>
+    public static double? TrainSeconds(ExperimentPaths paths) =>
+        File.Exists(paths.Run) ? JsonNode.Parse(File.ReadAllText(paths.Run))?["train_seconds"]?.GetValue<double>() : null;
 
     public static IReadOnlyList<double> Losses(ExperimentPaths paths) =>
         JsonNode.Parse(File.ReadAllText(paths.Run))?["losses"]?.AsArray().Select(n => n!.GetValue<double>()).ToList() ?? [];

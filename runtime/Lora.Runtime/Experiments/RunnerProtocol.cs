@@ -35,6 +35,9 @@ static class RunnerProtocol
         public const string Experiment = "experiment";
         // progress
         public const string Step = "step", Total = "total", Epoch = "epoch", Loss = "loss", LearningRate = "lr", TokensPerSecond = "tokens_per_s", EtaSeconds = "eta_s";
+        // progress.jsonl, the same record per step, with what kind of event a line is, the tokens so far, the run's seconds so far
+        // and, for evaluations, the eval loss
+        public const string Event = "event", Tokens = "tokens", ElapsedSeconds = "elapsed_s", EvalLoss = "eval_loss";
         // expectation: a non-finite measurement travels as text in ActualNotFinite beside a null Actual (JSON has no NaN)
         public const string Metric = "metric", Actual = "actual", ActualNotFinite = "actual_not_finite", AtLeast = "at_least", AtMost = "at_most", Passed = "passed";
         // plan: the compile-time memory estimate of one training run, in MiB

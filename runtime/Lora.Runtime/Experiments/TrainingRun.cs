@@ -41,6 +41,7 @@ sealed class TrainingRun : IDisposable
     readonly List<EvalPoint> _evals = [];
     readonly List<PendingStep> _pending = [];
     long _tokens;
+    ProgressLog? _progressLog;   // progress.jsonl, opened by Resume once it is known whether the run starts over
 
     TrainingRun(Lora.ExperimentConfig config, Action<string> log, IProgress<Lora.TrainingProgress>? progress, ExperimentPaths paths, Device device,
         ScalarType computeType, string fingerprint, LoadedExperiment data, IDisposable heap, Stopwatch clock, double baselineMiB, double? contextMiB,
@@ -94,7 +95,9 @@ sealed class TrainingRun : IDisposable
     public void Resume()
     {
         TrainingCheckpoint.ClearStale(_paths.Checkpoints, _fingerprint, _log);
-        if (TrainingCheckpoint.Resume(_paths.Checkpoints, _fingerprint, _model, ExperimentRunner.AdapterName, _trainer, _log) is not { } checkpoint) return;
+        var resumed = TrainingCheckpoint.Resume(_paths.Checkpoints, _fingerprint, _model, ExperimentRunner.AdapterName, _trainer, _log);
+        _progressLog = ProgressLog.Open(_paths, _fingerprint, _plan.TotalSteps, resumed?.State.Step, () => _clock.Elapsed.TotalSeconds);
+        if (resumed is not { } checkpoint) return;
         _losses.AddRange(checkpoint.State.Losses);
         _evals.AddRange(checkpoint.State.Evals ?? []);
         _log($"resuming from {Path.GetFileName(checkpoint.Folder)} ({checkpoint.State.Step}/{_plan.TotalSteps} steps done)");
@@ -132,6 +135,8 @@ sealed class TrainingRun : IDisposable
         // The training loop's peak, before the evaluation below runs its own (unfused, larger-batch) forward passes.
         var memory = Memory();
         double? evalLoss = _data.Eval.Count > 0 ? EvalLoss(_trainer.StepsDone) : null;
+        double? lastStepEvalLoss = evalLoss;
+        if (evalLoss is { } final) _progressLog?.Eval(_trainer.StepsDone, _plan.TotalSteps, final);
         var kept = KeptEvaluation(evalLoss);
         if (kept.Step == _trainer.StepsDone)
             PeftAdapter.Save(_model, ExperimentRunner.AdapterName, _settings, _paths.Adapter, _config.Model.Source, _data.Builder.Chat?.TemplateText,
@@ -144,7 +149,7 @@ sealed class TrainingRun : IDisposable
         }
         var plan = Plan();
         if (_t.LoadBestModelAtEnd) plan["best_step"] = kept.Step;
-        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan, _data.BaseModel);
+        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan, _data.BaseModel, lastStepEvalLoss);
         if (Directory.Exists(_paths.Checkpoints)) Directory.Delete(_paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(_config, _paths.Adapter, _trainer.StepsDone, _losses.Count > 0 ? _losses[^1] : double.NaN, evalLoss, _clock.Elapsed);
     }
@@ -205,6 +210,7 @@ sealed class TrainingRun : IDisposable
         foreach (var p in _pending)
         {
             _losses.Add(p.Loss.item<float>());
+            _progressLog?.Step(p.Step + 1, _plan.TotalSteps, _plan.Epoch(p.Step), _losses[^1], p.Lr, p.Tokens);
             p.Loss.Dispose();
             p.GradNorm.Dispose();
         }
@@ -220,6 +226,7 @@ sealed class TrainingRun : IDisposable
         Flush();
         double loss = EvalLoss(step + 1);
         _evals.Add(new EvalPoint(step + 1, loss));
+        _progressLog?.Eval(step + 1, _plan.TotalSteps, loss);
         _log($"step {step + 1}/{_plan.TotalSteps} eval loss {loss:F4} (epoch {_plan.Epoch(step):0.##})");
         if (_earlyStop is null || !_earlyStop.ShouldStop(loss)) return false;
         _log($"early stop after step {step + 1}: eval loss {loss:F4}, best {_earlyStop.Best:F4}, no improvement in {_earlyStop.Patience} evaluations");
@@ -289,6 +296,7 @@ sealed class TrainingRun : IDisposable
             p.Loss.Dispose();
             p.GradNorm.Dispose();
         }
+        _progressLog?.Dispose();
         _trainer.Dispose();
         _model.Dispose();
         _heap.Dispose();

@@ -2,7 +2,7 @@ using Lora.Generators.Tests.Infrastructure;
 
 namespace Lora.Generators.Tests.Rules;
 
-/// <summary>LORA0011–0014: settings that contradict each other; LORA0015: a setting value not supported yet.</summary>
+/// <summary>LORA0011–0014, LORA0085: settings that contradict each other; LORA0015: a setting value not supported yet; LORA0016: no effect.</summary>
 public sealed class ConflictRuleTests
 {
     [Fact]
@@ -103,6 +103,7 @@ public sealed class ConflictRuleTests
     [InlineData("[Training({|LORA0016:EvalSteps = 10|})]", "there are no eval rows")]
     [InlineData("[Evaluate(Metric.Perplexity, {|LORA0016:MaxNewTokens = 8|})]", "no metric generates text")]
     [InlineData("[LoraAdapter({|LORA0016:Rank = 16|}, InitFrom = \"adapters/start\")]", "loads an adapter with its own Rank")]
+    [InlineData("[Evaluate(Metric.Perplexity, {|LORA0016:ChoicesPath = \"data/questions.jsonl\"|})]", "no metric scores multiple-choice questions")]
     public void LORA0016_a_setting_that_cannot_take_effect_is_reported_at_the_argument(string line, string why)
     {
         var run = new TestProject().Verify(Experiments.With(line));
@@ -128,8 +129,24 @@ public sealed class ConflictRuleTests
     [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, EvalFraction = 0.2)]", "[Training(EarlyStoppingPatience = 2, EvalSteps = 10)]")]
     [InlineData("[Dataset(\"data/train.jsonl\", Format = DatasetFormat.Alpaca, MaxLength = 128, TrainOnInputs = true, AddEos = false)]", "[Evaluate(Metric.RougeL, MaxNewTokens = 8)]")]
     [InlineData("[LoraAdapter(InitFrom = \"adapters/start\")]", "[Training(Precision = ComputeType.BFloat16)]")]
+    [InlineData("[Evaluate(Metric.ChoiceAccuracyNorm, ChoicesPath = \"data/questions.jsonl\")]", "[Expect(Metric.ChoiceAccuracyNorm, AtLeast = 0.5)]")]
     public void LORA0016_not_reported_where_the_settings_take_effect(string first, string second)
     {
         new TestProject().Verify(Experiments.With(first, second));
+    }
+
+    [Fact]
+    public void LORA0085_a_multiple_choice_metric_without_questions_is_reported_at_the_metrics()
+    {
+        var run = new TestProject().Verify(Experiments.With("[Evaluate({|LORA0085:Metric.Perplexity, Metric.ChoiceAccuracy|})]"));
+        Assert.Contains("Metric.ChoiceAccuracy scores multiple-choice questions, and [Evaluate] names none; set ChoicesPath", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Evaluate(Metric.ChoiceAccuracy, Metric.ChoiceAccuracyNorm, ChoicesPath = \"data/questions.jsonl\")]")]
+    [InlineData("[Evaluate(Metric.Perplexity, Metric.Accuracy)]")]
+    public void LORA0085_not_reported_with_questions_or_without_a_choice_metric(string evaluate)
+    {
+        new TestProject().Verify(Experiments.With(evaluate));
     }
 }

@@ -78,7 +78,8 @@ namespace App
                 LoadBestModelAtEnd: false),
             Evaluation: new global::Lora.EvaluationSettings(
                 Metrics: new global::Lora.Metric[] { global::Lora.Metric.Perplexity, global::Lora.Metric.Accuracy },
-                MaxNewTokens: 32),
+                MaxNewTokens: 32,
+                ChoicesPath: null),
             Expectations: new global::Lora.ExpectationSettings[]
             {
                 new global::Lora.ExpectationSettings(Metric: global::Lora.Metric.Accuracy, AtLeast: 0.9, AtMost: null),

@@ -28,6 +28,9 @@ internal static class ContractProject
         folder.WriteText("typed.jsonl", Rows(Names, n => Typed($"who waves to {n}", $"we wave to {n}")));
         folder.WriteText("typed2.jsonl", Rows(Names, n => Typed($"who thanks {n}", $"we thank {n}")));
         folder.WriteText("typed-eval.jsonl", Rows(["Ivy", "Jon"], n => Typed($"who waves to {n}", $"we wave to {n}")));
+        // Multiple-choice questions for [Evaluate(ChoicesPath = ...)].
+        folder.WriteText("questions.jsonl", string.Concat(new[] { "Ivy", "Jon" }.Select(n =>
+            new System.Text.Json.Nodes.JsonObject { ["question"] = $"greet {n}:", ["choices"] = new System.Text.Json.Nodes.JsonArray("hello", "we wave back"), ["answer"] = 1 }.ToJsonString() + "\n")));
     }
 
     /// <summary>The Hugging Face cache of the project's model id org/model.</summary>

@@ -67,6 +67,14 @@ internal sealed record RuntimeObservation(int Exit, string? Error, IReadOnlyList
                 var eval = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
                 foreach (var side in new[] { "base", "tuned" }) eval[side]!.AsObject().Remove("MsPerGeneratedToken");
                 return eval.ToJsonString();
+            case "progress.jsonl":
+                // Every step and evaluation, without the seconds they took.
+                return string.Join("\n", File.ReadLines(file).Select(l =>
+                {
+                    var record = JsonNode.Parse(l)!.AsObject();
+                    record.Remove(RunnerProtocol.Field.ElapsedSeconds);
+                    return record.ToJsonString();
+                }));
             case "report.md":
                 // Up to the measured memory, without the generation speed: title, description, metrics.
                 return string.Join("\n", File.ReadLines(file).TakeWhile(l => l != "## Memory").Where(l => !l.Contains("MsPerGeneratedToken")));

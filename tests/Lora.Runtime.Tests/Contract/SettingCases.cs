@@ -142,6 +142,8 @@ internal static class SettingCases
 
         new("Evaluate", "Metrics", Alpaca, "[Evaluate(Metric.Perplexity, Metric.ExactMatch, MaxNewTokens = 2)]", "Metric.ExactMatch"),
         new("Evaluate", "MaxNewTokens", Alpaca, "[Evaluate(Metric.Perplexity, Metric.RougeL, MaxNewTokens = 3)]", "MaxNewTokens = 3"),
+        new("Evaluate", "ChoicesPath", Alpaca, "[Evaluate(Metric.Perplexity, Metric.RougeL, Metric.ChoiceAccuracy, MaxNewTokens = 2, ChoicesPath = \"questions.jsonl\")]", "ChoicesPath = \"questions.jsonl\""),
+        new("Evaluate", "ChoicesPath", Alpaca, "[Evaluate(Metric.Perplexity, Metric.RougeL, MaxNewTokens = 2, ChoicesPath = \"questions.jsonl\")]", "ChoicesPath = \"questions.jsonl\"", Reported: "LORA0016"),
         new("Expect", "Metric", Alpaca, "[Expect(Metric.RougeL, AtMost = 1e9)]", "Metric.RougeL"),
         new("Expect", "AtLeast", Alpaca, "[Expect(Metric.Perplexity, AtMost = 1e9, AtLeast = 1e8)]", "AtLeast = 1e8"),
         new("Expect", "AtMost", Alpaca, "[Expect(Metric.Perplexity, AtMost = 1.5)]", "AtMost = 1.5"),

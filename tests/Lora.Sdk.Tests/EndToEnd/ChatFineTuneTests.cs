@@ -33,10 +33,24 @@ public sealed class ChatFineTuneTests(PackedSdk sdk)
     {
         var project = Project("ChatTune", "chat-tune", template: ZephyrTemplate, "[Evaluate(Metric.ExactMatch, Metric.RougeL, MaxNewTokens = 4)]");
 
-        project.Build().ShouldSucceed().ShouldSay("chat-tune: chat rows are rendered with the chat template of", "chat_template.jinja",
+        var build = project.Build().ShouldSucceed().ShouldSay("chat-tune: chat rows are rendered with the chat template of", "chat_template.jinja",
             "chat-tune: evaluating");
 
         string root = project.Path("artifacts", "lora", "chat-tune");
+        // The build's line for the experiment opens with its first metric, tuned against base, as eval.json has them.
+        var eval = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "eval.json")))!;
+        double tunedExact = eval["tuned"]!["ExactMatch"]!.GetValue<double>(), baseExact = eval["base"]!["ExactMatch"]!.GetValue<double>();
+        string headline = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"chat-tune: ExactMatch {tunedExact:0.####} (base {baseExact:0.####}, {tunedExact - baseExact:+0.####;-0.####;±0}); artifacts in ");
+        Assert.Contains(build.Output.Split('\n'), l => l.Contains(headline, StringComparison.Ordinal));
+        // report.md shows the eval rows (4 of them, fewer than a handful: all) with the reply expected and both models' replies.
+        var report = File.ReadAllText(Path.Combine(root, "report.md"));
+        Assert.Contains("## Examples", report);
+        Assert.Contains("| row | input | expected | base | tuned |", report);
+        Assert.Equal(4, report.Split('\n').Count(l => l.StartsWith("| chat.jsonl:", StringComparison.Ordinal)));
+        Assert.Contains("![training and eval loss](loss.svg)", report);
+        Assert.True(File.Exists(Path.Combine(root, "progress.jsonl")));
+
         Assert.Equal(ZephyrTemplate, File.ReadAllText(Path.Combine(root, "adapter", "chat_template.jinja")));
         // The generative metrics are scored on the chat rows, from prompts that end with the template's generation prompt.
         var tuned = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "eval.json")))!["tuned"]!.AsObject();
