@@ -66,6 +66,7 @@ public static class CliApp
             DataCommand.Create(),
             PretrainCommand.Create(),
             BenchCommand.Create(),
+            ExportCommand.Create(),
         };
         return root;
     }
