@@ -3,9 +3,6 @@ namespace Lora
     /// <summary>The element type of a GGUF export's weight matrices (norms and biases stay 32-bit, as llama.cpp's converter keeps them).</summary>
     public enum GgufType
     {
-        /// <summary>No GGUF file is written.</summary>
-        None,
-
         /// <summary>32-bit float: the same numbers as the merged model in float32.</summary>
         F32,
 

@@ -5,7 +5,7 @@ using Lora.Generators.Parsing;
 
 namespace Lora.Generators.Resolving
 {
-    /// <summary>Checks settings that contradict each other (LORA0011–0014).</summary>
+    /// <summary>Checks settings that contradict each other (LORA0011–0014, LORA0080).</summary>
     internal static class ConflictValidator
     {
         /// <summary>Checks the conflicts.</summary>
@@ -15,6 +15,11 @@ namespace Lora.Generators.Resolving
         {
             ValidateTraining(context, settings);
             ValidateExpectations(context, settings);
+            if (settings.Has(AttributeKind.Export) && !settings.Has(AttributeKind.Merge)
+                && context.Spec.Find(AttributeKind.Export) is { } export)
+            {
+                context.Report(DiagnosticDescriptors.ExportWithoutMerge, export.Location);
+            }
         }
 
         private static void ValidateTraining(ResolutionContext context, ResolvedSettings settings)

@@ -7,7 +7,7 @@ namespace Lora.Runtime.Experiments;
 
 /// <summary>
 /// The one orchestration of an experiment, for the build (<see cref="ExperimentHost"/>) and for code that calls a generated
-/// pipeline's Run (<see cref="ExperimentRunner.RunAsync"/>): train, merge, evaluate and check expectations, each stage
+/// pipeline's Run (<see cref="ExperimentRunner.RunAsync"/>): train, merge, export, evaluate and check expectations, each stage
 /// current by its own fingerprint (a changed merge or evaluation setting redoes that stage alone, a changed expectation
 /// none), a damaged output redone, one computing build per device at a time.
 /// </summary>
@@ -28,6 +28,8 @@ public sealed class ExperimentStages(RunnerOptions options)
         var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
+        // The GGUF is merged again in float32 (its precision is its own type's), so a new merge dtype does not redo it.
+        string exportFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Export, config.Export);
         // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
         string evaluateFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Evaluate, new { config.Evaluation, config.Description });
         // A stage recorded as done counts only while its output reads: a damaged one is redone, saying why.
@@ -40,9 +42,10 @@ public sealed class ExperimentStages(RunnerOptions options)
         }
         bool trained = Done(StageRecord.Train, fingerprint);
         bool merged = config.Merge is null || (trained && Done(StageRecord.Merge, mergeFingerprint));
+        bool exported = config.Export is null || (trained && Done(StageRecord.Export, exportFingerprint));
         bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
         var clock = Stopwatch.StartNew();
-        if (trained && merged && evaluated)
+        if (trained && merged && exported && evaluated)
             return Finish(config, RunRecord.Result(paths, config), RecordedMerge(config, paths), ExperimentEvaluator.Recorded(paths), upToDate: true);
 
         // The stages below compute: one build at a time on this device unless the project shares it.
@@ -69,6 +72,13 @@ public sealed class ExperimentStages(RunnerOptions options)
             Log($"merging into {paths.Merged}");
             merge = runner.Merge(config, training, cancellationToken);
             StageRecord.Complete(paths, StageRecord.Merge, mergeFingerprint);
+        }
+        if (!exported)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Log($"exporting {Lora.Runtime.Export.Gguf.GgmlTypes.NameOf(config.Export!.Gguf)} GGUF to {paths.Gguf}");
+            runner.ExportGguf(config, training, cancellationToken);
+            StageRecord.Complete(paths, StageRecord.Export, exportFingerprint);
         }
         Lora.EvaluationResult? evaluation;
         if (!evaluated)
