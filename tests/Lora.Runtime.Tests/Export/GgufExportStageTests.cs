@@ -23,7 +23,7 @@ public class GgufExportStageTests
         SmallByteLevelTokenizer.WriteTo(baseFolder);
         var vocab = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(baseFolder, "vocab.json")))!.AsObject();
         File.WriteAllText(Path.Combine(baseFolder, "vocab.json"),
-            new System.Text.Json.Nodes.JsonObject(vocab.Where(p => p.Value!.GetValue<int>() < 256).Select(p => KeyValuePair.Create(p.Key, p.Value!.DeepClone()))).ToJsonString());
+            new System.Text.Json.Nodes.JsonObject(vocab.Where(p => p.Value!.GetValue<int>() < 256).Select(p => KeyValuePair.Create(p.Key, (System.Text.Json.Nodes.JsonNode?)p.Value!.DeepClone()))).ToJsonString());
         File.WriteAllText(Path.Combine(baseFolder, "merges.txt"), "#version: 0.2\n");
         var config = FixtureExperiment.Config(dir.Path, FixtureExperiment.WriteDataset(dir)) with
         {
