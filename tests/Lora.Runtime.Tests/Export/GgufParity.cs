@@ -21,18 +21,18 @@ public sealed record GgufParity(IReadOnlyList<int> Ours, IReadOnlyList<int> Thei
 
     /// <summary>Exports <paramref name="model"/> (read from <paramref name="modelFolder"/>) as <paramref name="type"/> to
     /// <paramref name="ggufPath"/> and compares.</summary>
-    public static GgufParity Measure(CausalLanguageModel model, string modelFolder, GgufType type, string ggufPath, int[]? prompt = null)
+    public static GgufParity Measure(CausalLanguageModel model, string modelFolder, GgufType type, string ggufPath, int newTokens = NewTokens)
     {
         GgufExporter.Export(model, modelFolder, ggufPath, type);
         using var llama = new LlamaCppModel(ggufPath);
-        return Compare(model, llama, prompt ?? Prompt, null);
+        return Compare(model, llama, Prompt, null, newTokens);
     }
 
     /// <summary>Compares <paramref name="model"/> with an already loaded GGUF (and an adapter applied there, if any).</summary>
-    public static GgufParity Compare(CausalLanguageModel model, LlamaCppModel llama, int[] prompt, LLama.Native.LoraAdapter? adapter)
+    public static GgufParity Compare(CausalLanguageModel model, LlamaCppModel llama, int[] prompt, LLama.Native.LoraAdapter? adapter, int newTokens = NewTokens)
     {
-        var ours = TextGenerator.Stream(model, prompt, new SamplingOptions { MaxNewTokens = NewTokens }).ToList();
-        var (theirs, _) = llama.Greedy(prompt, NewTokens, adapter);
+        var ours = TextGenerator.Stream(model, prompt, new SamplingOptions { MaxNewTokens = newTokens }).ToList();
+        var (theirs, _) = llama.Greedy(prompt, newTokens, adapter);
         int[] sequence = [.. prompt, .. theirs];
         var theirLogits = llama.Logits(sequence, adapter);
         using var scope = NewDisposeScope();
