@@ -38,5 +38,6 @@ public static class ErrorReport
     public static bool IsUserError(Exception error) => error is
         CommandInputException or ModelLoadException or PeftFormatException or SafetensorsFormatException
         or CheckpointFolderException or TokenizerLoadException or NativeLoadException or Lora.Runtime.Hub.HubException
+        or Lora.Runtime.Export.Gguf.GgufExportException
         or ArgumentException or IOException or UnauthorizedAccessException;
 }

@@ -20,6 +20,7 @@ namespace Lora
     /// <param name="Evaluation">The evaluation, or null when the experiment has no <see cref="EvaluateAttribute"/>.</param>
     /// <param name="Expectations">Thresholds the evaluation must meet; empty when none.</param>
     /// <param name="Merge">The merge into the base model, or null when the experiment has no <see cref="MergeAttribute"/>.</param>
+    /// <param name="Export">The merged model's exports (GGUF), or null when the experiment has no <see cref="ExportAttribute"/>.</param>
     public sealed record ExperimentConfig(
         string ExperimentName,
         string? VariantName,
@@ -34,7 +35,8 @@ namespace Lora
         TrainingSettings Training,
         EvaluationSettings? Evaluation,
         IReadOnlyList<ExpectationSettings> Expectations,
-        MergeSettings? Merge)
+        MergeSettings? Merge,
+        ExportSettings? Export = null)
     {
         /// <summary>The name that identifies this configuration's artifacts: <c>spam-filter</c> or <c>spam-filter/rank-8</c>.</summary>
         public string FullName => VariantName is null ? ExperimentName : ExperimentName + "/" + VariantName;

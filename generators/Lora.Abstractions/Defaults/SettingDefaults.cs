@@ -76,5 +76,10 @@ namespace Lora
         public const MergeDType MergeDType = Lora.MergeDType.Float16;
         /// <summary>Default of <see cref="MergeAttribute.SafeMerge"/>.</summary>
         public const bool SafeMerge = true;
+
+        // [Export]
+
+        /// <summary>Default of <see cref="ExportAttribute.Gguf"/>.</summary>
+        public const GgufType GgufType = Lora.GgufType.F16;
     }
 }

@@ -86,6 +86,11 @@ namespace Lora.Generators.Diagnostics
             "Expectation on a metric that is not evaluated",
             "[Expect(Metric.{0})] checks a metric that the experiment does not evaluate (it evaluates {1}); add Metric.{0} to [Evaluate].");
 
+        public static readonly DiagnosticDescriptor ExportWithoutMerge = Error(
+            DiagnosticIds.ExportWithoutMerge, Settings,
+            "Export without a merge",
+            "[Export] writes the merged model as GGUF, and the experiment has no [Merge]; add [Merge] (its DType sets the merged folder's weights, Gguf the GGUF's).");
+
         public static readonly DiagnosticDescriptor UnknownSweepSetting = Error(
             DiagnosticIds.UnknownSweepSetting, Sweep,
             "Sweep over a setting that does not exist",

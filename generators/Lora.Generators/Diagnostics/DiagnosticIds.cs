@@ -56,6 +56,8 @@ namespace Lora.Generators.Diagnostics
         public const string ChatTemplateFailsOnRow = "LORA0072";
 
         public const string ChoiceMetricWithoutChoices = "LORA0085";
+        // LORA008x: exports of the trained model
+        public const string ExportWithoutMerge = "LORA0080";
 
         /// <summary>The <see cref="Microsoft.CodeAnalysis.Diagnostic.Properties"/> key holding a suggested replacement.</summary>
         public const string SuggestionProperty = "Suggestion";

@@ -80,7 +80,13 @@ namespace Lora.Generators.Emitting
             WriteSection(w, "Training", model.Training, ",");
             WriteSection(w, "Evaluation", model.Evaluation, ",");
             WriteExpectations(w, model);
-            WriteSection(w, "Merge", model.Merge, ");");
+            // Export is the last, optional parameter: written only when the experiment has [Export].
+            WriteSection(w, "Merge", model.Merge, model.Export is null ? ");" : ",");
+            if (model.Export is not null)
+            {
+                WriteSection(w, "Export", model.Export, ");");
+            }
+
             w.Outdent().Line();
         }
 
@@ -132,7 +138,7 @@ namespace Lora.Generators.Emitting
                 foreach (var group in variant.Overrides.GroupBy(o => o.Section))
                 {
                     var changes = string.Join(", ", group.Select(o => o.Setting + " = " + Literals.Of(o.Value)));
-                    var source = group.Key == "Quantization" || group.Key == "Merge" ? "Config." + group.Key + "!" : "Config." + group.Key;
+                    var source = group.Key == "Quantization" || group.Key == "Merge" || group.Key == "Export" ? "Config." + group.Key + "!" : "Config." + group.Key;
                     w.Line(group.Key + " = " + source + " with { " + changes + " },");
                 }
 

@@ -18,6 +18,7 @@ namespace Lora.Generators.Model
     /// <param name="Merge">The resolved <c>MergeSettings</c>, or null.</param>
     /// <param name="Variants">The sweep variants; empty without [Sweep].</param>
     /// <param name="MemorySummary">The memory estimate of the unswept configuration in words, or null without model sizes.</param>
+    /// <param name="Export">The resolved <c>ExportSettings</c>, or null.</param>
     internal sealed record ExperimentModel(
         TypeModel Type,
         string Name,
@@ -33,5 +34,6 @@ namespace Lora.Generators.Model
         EquatableArray<SectionModel> Expectations,
         SectionModel? Merge,
         EquatableArray<VariantModel> Variants,
-        string? MemorySummary);
+        string? MemorySummary,
+        SectionModel? Export = null);
 }

@@ -33,6 +33,9 @@ namespace Lora.Generators.Parsing
         /// <summary>[Merge].</summary>
         Merge,
 
+        /// <summary>[Export].</summary>
+        Export,
+
         /// <summary>[Sweep].</summary>
         Sweep,
     }

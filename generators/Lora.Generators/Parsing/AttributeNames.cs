@@ -24,6 +24,7 @@ namespace Lora.Generators.Parsing
             "EvaluateAttribute" => AttributeKind.Evaluate,
             "ExpectAttribute" => AttributeKind.Expect,
             "MergeAttribute" => AttributeKind.Merge,
+            "ExportAttribute" => AttributeKind.Export,
             "SweepAttribute" => AttributeKind.Sweep,
             _ => null,
         };

@@ -5,7 +5,7 @@ using Lora.Generators.Parsing;
 
 namespace Lora.Generators.Resolving
 {
-    /// <summary>Checks settings that contradict each other (LORA0011–0014, LORA0085).</summary>
+    /// <summary>Checks settings that contradict each other (LORA0011–0014, LORA0080, LORA0085).</summary>
     internal static class ConflictValidator
     {
         /// <summary>Checks the conflicts.</summary>
@@ -16,6 +16,11 @@ namespace Lora.Generators.Resolving
             ValidateTraining(context, settings);
             ValidateExpectations(context, settings);
             ValidateChoices(context, settings);
+            if (settings.Has(AttributeKind.Export) && !settings.Has(AttributeKind.Merge)
+                && context.Spec.Find(AttributeKind.Export) is { } export)
+            {
+                context.Report(DiagnosticDescriptors.ExportWithoutMerge, export.Location);
+            }
         }
 
         private static void ValidateTraining(ResolutionContext context, ResolvedSettings settings)

@@ -44,7 +44,8 @@ namespace Lora.Generators.Resolving
                 spec.Attributes.Where(a => a.Kind == AttributeKind.Expect).Select(Expectation).ToEquatableArray(),
                 settings.Has(AttributeKind.Merge) ? Catalog(settings, AttributeKind.Merge) : null,
                 variants.Select(Variant).ToEquatableArray(),
-                memorySummary);
+                memorySummary,
+                settings.Has(AttributeKind.Export) ? Catalog(settings, AttributeKind.Export) : null);
         }
 
         private static TypeModel Type(ExperimentTypeSpec type) => new(

@@ -10,7 +10,7 @@ namespace Lora.Generators.Resolving
         private static readonly AttributeKind[] Sections =
         {
             AttributeKind.Experiment, AttributeKind.BaseModel, AttributeKind.LoraAdapter, AttributeKind.Quantize,
-            AttributeKind.Training, AttributeKind.Evaluate, AttributeKind.Merge,
+            AttributeKind.Training, AttributeKind.Evaluate, AttributeKind.Merge, AttributeKind.Export,
         };
 
         /// <summary>Resolves the unswept settings.</summary>

@@ -96,7 +96,7 @@ namespace Lora.Generators.Resolving
             }
 
             var definition = candidates.FirstOrDefault(c => c.Attribute == settings.DatasetKind) ?? candidates[0];
-            if (definition.Attribute is AttributeKind.Quantize or AttributeKind.Merge && !settings.Has(definition.Attribute))
+            if (definition.Attribute is AttributeKind.Quantize or AttributeKind.Merge or AttributeKind.Export && !settings.Has(definition.Attribute))
             {
                 context.Report(DiagnosticDescriptors.SweepNeedsAttribute, property.Location, name, AttributeNames.Display(definition.Attribute));
                 return null;

@@ -17,6 +17,7 @@ namespace Lora.Generators.Settings
             AttributeKind.Training => "Training",
             AttributeKind.Evaluate => "Evaluation",
             AttributeKind.Merge => "Merge",
+            AttributeKind.Export => "Export",
             _ => kind.ToString(),
         };
 
@@ -32,6 +33,7 @@ namespace Lora.Generators.Settings
             AttributeKind.Training => "TrainingSettings",
             AttributeKind.Evaluate => "EvaluationSettings",
             AttributeKind.Expect => "ExpectationSettings",
+            AttributeKind.Export => "ExportSettings",
             _ => "MergeSettings",
         };
     }

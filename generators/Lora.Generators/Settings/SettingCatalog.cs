@@ -130,6 +130,8 @@ namespace Lora.Generators.Settings
             list.Add(Enum(merge, "DType", SettingDefaults.MergeDType, sweepable: true));
             list.Add(Bool(merge, "SafeMerge", SettingDefaults.SafeMerge, sweepable: false));
 
+            list.Add(Enum(AttributeKind.Export, "Gguf", SettingDefaults.GgufType, sweepable: true));
+
             list.Add(Str(AttributeKind.Experiment, "Name", null));
             list.Add(Str(AttributeKind.Experiment, "Description", null));
             list.Add(Str(AttributeKind.BaseModel, "Source", null));

@@ -8,9 +8,9 @@ namespace Lora.Runtime.Experiments;
 
 /// <summary>
 /// Content hashes of what each stage's output depends on. Training (<see cref="Compute(Lora.ExperimentConfig, BaseModelLocation, TorchSharp.torch.ScalarType)"/>): the configuration without
-/// what only later stages read (merge, evaluation, expectations, description), the type it computes in on the run's
+/// what only later stages read (merge, export, evaluation, expectations, description), the type it computes in on the run's
 /// device (<see cref="Lora.ComputeType.Auto"/> differs from the CPU to a GPU), the dataset bytes, the base model's files
-/// and the SDK version. Merging and evaluation (<see cref="Stage"/>): the training fingerprint and their own settings.
+/// and the SDK version. Merging, exporting and evaluation (<see cref="Stage"/>): the training fingerprint and their own settings.
 /// Expectations are in none of them: they are checked at every build, against the evaluation on disk. Equal fingerprints
 /// mean a stage's artifacts are current.
 /// </summary>
@@ -43,7 +43,7 @@ public static class ExperimentFingerprint
         void Add(string label, string value) => sha.AppendData(Encoding.UTF8.GetBytes($"{label}={value}\n"));
         Add("sdk", SdkVersion);
         // What the later stages alone read leaves training current when it changes.
-        Add("config", ConfigJson(config with { Description = null, Merge = null, Evaluation = null, Expectations = [] }));
+        Add("config", ConfigJson(config with { Description = null, Merge = null, Export = null, Evaluation = null, Expectations = [] }));
         Add("compute", computeType.ToString());
         Add("dataset", FileHash(config.ResolvePath(config.Dataset.Path)));
         if (config.Dataset.EvalPath is { } evalPath) Add("eval-dataset", FileHash(config.ResolvePath(evalPath)));

@@ -8,6 +8,8 @@ public sealed record ExperimentPaths(string Root)
 
     public string Adapter => Path.Combine(Root, "adapter");
     public string Merged => Path.Combine(Root, "merged");
+    /// <summary>The merged model as one GGUF file ([Export]), beside the merged folder.</summary>
+    public string Gguf => Path.Combine(Root, "model.gguf");
     public string Checkpoints => Path.Combine(Root, "checkpoints");
     public string Eval => Path.Combine(Root, "eval.json");
     public string Predictions => Path.Combine(Root, "predictions.jsonl");

@@ -53,13 +53,7 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var baseFolder = BaseModelLocator.Resolve(config);
         var dtype = (config.Merge ?? throw new ArgumentException($"{config.FullName}: merging needs [Merge] settings.", nameof(config))).DType;
-        // Merge in float32, then cast once: rounding W + ΔW is better than rounding each. After QLoRA the base is
-        // loaded 4-bit again, so the merge lands on the dequantized weights the adapter was trained against.
-        using var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config), cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-        PeftAdapter.Load(model, training.AdapterDirectory, AdapterName);
-        LoraMerge.Merge(model, AdapterName);
-        cancellationToken.ThrowIfCancellationRequested();
+        using var model = MergedModel(config, training, baseFolder, cancellationToken);
         HfModelWriter.Save(model, paths.Merged, dtype switch
         {
             Lora.MergeDType.BFloat16 => ScalarType.BFloat16,
@@ -67,6 +61,42 @@ public sealed class ExperimentRunner(RunnerOptions options) : Lora.IExperimentRu
             _ => ScalarType.Float32,
         }, baseFolder, DefaultChatTemplate(config, baseFolder));
         return new Lora.MergeResult(paths.Merged, dtype);
+    }
+
+    /// <summary>
+    /// Writes the merged model as one GGUF file (<see cref="ExperimentPaths.Gguf"/>) in [Export]'s type, merged again in
+    /// float32 so that the file's precision is its own type's and not the merged folder's too.
+    /// </summary>
+    public void ExportGguf(Lora.ExperimentConfig config, Lora.TrainResult training, CancellationToken cancellationToken = default)
+    {
+        TorchNative.EnsureLoaded();
+        var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
+        var type = (config.Export ?? throw new ArgumentException($"{config.FullName}: exporting needs [Export] settings.", nameof(config))).Gguf;
+        var baseFolder = BaseModelLocator.Resolve(config);
+        using var model = MergedModel(config, training, baseFolder, cancellationToken);
+        Export.Gguf.GgufExporter.Export(model, baseFolder, paths.Gguf, type, DefaultChatTemplate(config, baseFolder));
+    }
+
+    /// <summary>
+    /// The base model with the trained adapter merged, in float32: rounding W + ΔW once is better than rounding each. After
+    /// QLoRA the base is loaded 4-bit again, so the merge lands on the dequantized weights the adapter was trained against.
+    /// </summary>
+    static CausalLanguageModel MergedModel(Lora.ExperimentConfig config, Lora.TrainResult training, string baseFolder, CancellationToken cancellationToken)
+    {
+        var model = ModelLoader.Load(baseFolder, ScalarType.Float32, Quantization(config), cancellationToken);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            PeftAdapter.Load(model, training.AdapterDirectory, AdapterName);
+            LoraMerge.Merge(model, AdapterName);
+            cancellationToken.ThrowIfCancellationRequested();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The default chat template a chat experiment on a base model without one was trained with, which the merged

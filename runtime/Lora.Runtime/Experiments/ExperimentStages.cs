@@ -7,7 +7,7 @@ namespace Lora.Runtime.Experiments;
 
 /// <summary>
 /// The one orchestration of an experiment, for the build (<see cref="ExperimentHost"/>) and for code that calls a generated
-/// pipeline's Run (<see cref="ExperimentRunner.RunAsync"/>): train, merge, evaluate and check expectations, each stage
+/// pipeline's Run (<see cref="ExperimentRunner.RunAsync"/>): train, merge, export, evaluate and check expectations, each stage
 /// current by its own fingerprint (a changed merge or evaluation setting redoes that stage alone, a changed expectation
 /// none), a damaged output redone, one computing build per device at a time.
 /// </summary>
@@ -23,9 +23,9 @@ public sealed class ExperimentStages(RunnerOptions options)
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(30), options.Log, cancellationToken);
         if (AtomicFolder.RemoveLeftovers(paths.Root) is > 0 and var leftovers)
             Log($"removed {leftovers} leftover(s) of writes an earlier build did not finish");
-        var (device, fingerprint, mergeFingerprint, evaluateFingerprint, trained, merged, evaluated) = Inspect(config, paths, Log);
+        var (device, fingerprint, mergeFingerprint, exportFingerprint, evaluateFingerprint, trained, merged, exported, evaluated) = Inspect(config, paths, Log);
         var clock = Stopwatch.StartNew();
-        if (trained && merged && evaluated)
+        if (trained && merged && exported && evaluated)
             return Finish(config, RunRecord.Result(paths, config), RecordedMerge(config, paths), ExperimentEvaluator.Recorded(paths), upToDate: true);
 
         // The stages below compute: one build at a time on this device unless the project shares it.
@@ -53,6 +53,13 @@ public sealed class ExperimentStages(RunnerOptions options)
             merge = runner.Merge(config, training, cancellationToken);
             StageRecord.Complete(paths, StageRecord.Merge, mergeFingerprint);
         }
+        if (!exported)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Log($"exporting {Lora.Runtime.Export.Gguf.GgmlTypes.NameOf(config.Export!.Gguf)} GGUF to {paths.Gguf}");
+            runner.ExportGguf(config, training, cancellationToken);
+            StageRecord.Complete(paths, StageRecord.Export, exportFingerprint);
+        }
         Lora.EvaluationResult? evaluation;
         if (!evaluated)
         {
@@ -77,14 +84,15 @@ public sealed class ExperimentStages(RunnerOptions options)
     {
         var paths = ExperimentPaths.For(options.ArtifactsRoot, config);
         var state = Inspect(config, paths, message => options.Log($"{config.FullName}: {message}"));
-        if (!(state.Trained && state.Merged && state.Evaluated)) return null;
+        if (!(state.Trained && state.Merged && state.Exported && state.Evaluated)) return null;
         var evaluation = ExperimentEvaluator.Recorded(paths);
         return new Outcome(new Lora.ExperimentRunResult(config, RunRecord.Result(paths, config), RecordedMerge(config, paths), evaluation,
             Lora.ExperimentPipeline.CheckExpectations(config, evaluation)), true, state.Fingerprint, paths, TimeSpan.Zero);
     }
 
     /// <summary>Each stage's fingerprint and whether its recorded output is current.</summary>
-    sealed record StageState(TorchSharp.torch.Device Device, string Fingerprint, string MergeFingerprint, string EvaluateFingerprint, bool Trained, bool Merged, bool Evaluated);
+    sealed record StageState(TorchSharp.torch.Device Device, string Fingerprint, string MergeFingerprint, string ExportFingerprint, string EvaluateFingerprint,
+        bool Trained, bool Merged, bool Exported, bool Evaluated);
 
     StageState Inspect(Lora.ExperimentConfig config, ExperimentPaths paths, Action<string> log)
     {
@@ -93,6 +101,8 @@ public sealed class ExperimentStages(RunnerOptions options)
         var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
+        // The GGUF is merged again in float32 (its precision is its own type's), so a new merge dtype does not redo it.
+        string exportFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Export, config.Export);
         // The evaluation writes report.md, which opens with the description: a new description rewrites it, without retraining.
         // The multiple-choice questions are the evaluation's own data: edited, they are scored again.
         string? choices = config.Evaluation?.ChoicesPath is { } choicesPath && File.Exists(config.ResolvePath(choicesPath))
@@ -108,8 +118,9 @@ public sealed class ExperimentStages(RunnerOptions options)
         }
         bool trained = Done(StageRecord.Train, fingerprint);
         bool merged = config.Merge is null || (trained && Done(StageRecord.Merge, mergeFingerprint));
+        bool exported = config.Export is null || (trained && Done(StageRecord.Export, exportFingerprint));
         bool evaluated = config.Evaluation is null || (trained && Done(StageRecord.Evaluate, evaluateFingerprint));
-        return new StageState(device, fingerprint, mergeFingerprint, evaluateFingerprint, trained, merged, evaluated);
+        return new StageState(device, fingerprint, mergeFingerprint, exportFingerprint, evaluateFingerprint, trained, merged, exported, evaluated);
     }
 
     static Lora.MergeResult? RecordedMerge(Lora.ExperimentConfig config, ExperimentPaths paths) =>

@@ -17,8 +17,9 @@ public static class StageArtifacts
     {
         StageRecord.Train => Folder(paths.Adapter, PeftAdapterConfig.FileName, PeftAdapter.WeightsFileName),
         StageRecord.Merge => Folder(paths.Merged, "config.json", "model.safetensors"),
+        StageRecord.Export => Gguf(paths.Gguf),
         StageRecord.Evaluate => Evaluation(paths.Eval),
-        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "train, merge or evaluate"),
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "train, merge, export or evaluate"),
     };
 
     /// <summary>A folder holding a JSON file and a safetensors file, both readable.</summary>
@@ -26,6 +27,23 @@ public static class StageArtifacts
     {
         if (!Directory.Exists(folder)) return $"{folder} is missing";
         return Json(Path.Combine(folder, json)) ?? Tensors(Path.Combine(folder, tensors));
+    }
+
+    /// <summary>A GGUF file: its magic and version (the tensor data is not read).</summary>
+    static string? Gguf(string path)
+    {
+        if (!File.Exists(path)) return $"{path} is missing";
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var head = new byte[8];
+            return stream.Read(head, 0, 8) == 8 && BitConverter.ToUInt32(head, 0) == Export.Gguf.GgufWriter.Magic
+                && BitConverter.ToUInt32(head, 4) == Export.Gguf.GgufWriter.Version ? null : $"{path} is not a GGUF v3 file";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{path} does not read: {e.Message}";
+        }
     }
 
     static string? Evaluation(string path)

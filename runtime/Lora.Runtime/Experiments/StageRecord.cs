@@ -4,12 +4,12 @@ using Lora.Runtime.IO;
 namespace Lora.Runtime.Experiments;
 
 /// <summary>
-/// <c>stages.json</c>: the fingerprint each stage (train, merge, evaluate) last completed with, so that a
+/// <c>stages.json</c>: the fingerprint each stage (train, merge, export, evaluate) last completed with, so that a
 /// build redoes only the stages whose inputs changed or that never finished.
 /// </summary>
 public static class StageRecord
 {
-    public const string Train = "train", Merge = "merge", Evaluate = "evaluate";
+    public const string Train = "train", Merge = "merge", Export = "export", Evaluate = "evaluate";
 
     static string PathOf(ExperimentPaths paths) => Path.Combine(paths.Root, "stages.json");
 

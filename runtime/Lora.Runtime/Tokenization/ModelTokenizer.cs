@@ -53,6 +53,9 @@ public sealed class ModelTokenizer
 
     public int? PadId { get; }
 
+    /// <summary>The added and special tokens, as an exported vocabulary lists them (GGUF token types).</summary>
+    internal IReadOnlyCollection<AddedToken> AddedTokens => _addedTokens.Tokens;
+
     /// <summary>
     /// Loads the tokenizer of a Hugging Face style model folder: a byte-level BPE tokenizer.json, a
     /// SentencePiece tokenizer.model, or GPT-2's vocab.json + merges.txt, with BOS/EOS/PAD from

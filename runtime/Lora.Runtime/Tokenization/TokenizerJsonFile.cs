@@ -50,6 +50,15 @@ internal sealed class TokenizerJsonFile
     public TokenizerLoadException UnsupportedModel(string expected) =>
         new(_path, expected, $"model.type \"{ModelType}\"" + (ModelType == "BPE" && !IsByteLevel ? " without a ByteLevel pre-tokenizer" : ""));
 
+    /// <summary>model.vocab: token (in byte-level characters) to id.</summary>
+    internal Dictionary<string, int> ReadVocabulary() => Gpt2VocabFiles.ReadVocabulary(Property(_model, "vocab", "model"), _path, "model.vocab");
+
+    /// <summary>The regex of the pre-tokenizer's Split step, as the file writes it; null when there is none (ByteLevel's own GPT-2 regex).</summary>
+    internal string? SplitPattern() =>
+        TokenizerJsonSettings.FindStep(_root, "pre_tokenizer", "pretokenizers", "Split") is { } split
+        && split.TryGetProperty("pattern", out var pattern) && pattern.ValueKind == JsonValueKind.Object
+        && pattern.TryGetProperty("Regex", out var regex) && regex.ValueKind == JsonValueKind.String ? regex.GetString() : null;
+
     public ByteLevelBpeModel LoadModel()
     {
         var vocabulary = Gpt2VocabFiles.ReadVocabulary(Property(_model, "vocab", "model"), _path, "model.vocab");
@@ -85,7 +94,8 @@ internal sealed class TokenizerJsonFile
         return tokens;
     }
 
-    private List<string> ReadMerges()
+    /// <summary>model.merges as "left right" strings, in rank order.</summary>
+    internal List<string> ReadMerges()
     {
         var mergesElement = Property(_model, "merges", "model");
         if (mergesElement.ValueKind != JsonValueKind.Array)

@@ -2,7 +2,8 @@ using Lora.Generators.Tests.Infrastructure;
 
 namespace Lora.Generators.Tests.Rules;
 
-/// <summary>LORA0011–0014, LORA0085: settings that contradict each other; LORA0015: a setting value not supported yet; LORA0016: no effect.</summary>
+/// <summary>LORA0011–0014, LORA0085: settings that contradict each other; LORA0015: a setting value not supported yet; LORA0016: no
+/// effect; LORA0080: an export without the merge it exports.</summary>
 public sealed class ConflictRuleTests
 {
     [Fact]
@@ -148,5 +149,23 @@ public sealed class ConflictRuleTests
     public void LORA0085_not_reported_with_questions_or_without_a_choice_metric(string evaluate)
     {
         new TestProject().Verify(Experiments.With(evaluate));
+    }
+
+    [Fact]
+    public void LORA0080_export_without_a_merge()
+    {
+        var run = new TestProject().Verify(Experiments.With("[{|LORA0080:Export(Gguf = GgufType.Q8_0)|}]"));
+        Assert.Contains("[Export] writes the merged model as GGUF, and the experiment has no [Merge]; add [Merge]", run.Single.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LORA0080_not_reported_with_a_merge_and_the_export_reaches_the_config()
+    {
+        var run = new TestProject().Verify(Experiments.With("[Merge]", "[Export(Gguf = GgufType.Q8_0)]"));
+        Assert.Empty(run.CompileErrors);
+        Assert.Contains("Export: new global::Lora.ExportSettings(\n", run.Generated("App.Demo.g.cs").Replace("\r\n", "\n"), StringComparison.Ordinal);
+        Assert.Contains("Gguf: global::Lora.GgufType.Q8_0", run.Generated("App.Demo.g.cs"), StringComparison.Ordinal);
+        var defaults = new TestProject().Verify(Experiments.With("[Merge]", "[Export]"));
+        Assert.Contains("Gguf: global::Lora.GgufType.F16", defaults.Generated("App.Demo.g.cs"), StringComparison.Ordinal);
     }
 }

@@ -26,6 +26,7 @@ public sealed class CatalogTests
         [AttributeKind.Evaluate] = () => new Lora.EvaluateAttribute(),
         [AttributeKind.Expect] = () => new Lora.ExpectAttribute(Lora.Metric.Perplexity),
         [AttributeKind.Merge] = () => new Lora.MergeAttribute(),
+        [AttributeKind.Export] = () => new Lora.ExportAttribute(),
     };
 
     [Fact]
@@ -62,6 +63,7 @@ public sealed class CatalogTests
     [InlineData(nameof(AttributeKind.Quantize), typeof(Lora.QuantizationSettings))]
     [InlineData(nameof(AttributeKind.Training), typeof(Lora.TrainingSettings))]
     [InlineData(nameof(AttributeKind.Merge), typeof(Lora.MergeSettings))]
+    [InlineData(nameof(AttributeKind.Export), typeof(Lora.ExportSettings))]
     [InlineData(nameof(AttributeKind.Evaluate), typeof(Lora.EvaluationSettings))]
     [InlineData(nameof(AttributeKind.Expect), typeof(Lora.ExpectationSettings))]
     public void Catalog_sections_match_the_settings_records(string kind, Type record)

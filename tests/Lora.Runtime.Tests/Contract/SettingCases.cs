@@ -149,5 +149,6 @@ internal static class SettingCases
         new("Expect", "AtMost", Alpaca, "[Expect(Metric.Perplexity, AtMost = 1.5)]", "AtMost = 1.5"),
         new("Merge", "DType", Alpaca, "[Merge(DType = MergeDType.BFloat16)]", "DType = MergeDType.BFloat16"),
         new("Merge", "SafeMerge", Alpaca, "[Merge(SafeMerge = false)]", "SafeMerge = false", Reported: "LORA0015"),
+        new("Export", "Gguf", Alpaca, "[Export(Gguf = GgufType.Q8_0)]", "Gguf = GgufType.Q8_0"),
     ];
 }
