@@ -222,9 +222,9 @@ namespace Lora.Generators.Diagnostics
             "Line {0} of '{1}': the chat template of {2} {3}: {4}; the runtime stops at this row. {5}");
 
         private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
-            new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+            new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: DiagnosticHelp.Link(id));
 
         private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
-            new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+            new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: DiagnosticHelp.Link(id));
     }
 }

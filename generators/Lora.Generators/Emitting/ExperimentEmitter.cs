@@ -80,8 +80,20 @@ namespace Lora.Generators.Emitting
             WriteSection(w, "Training", model.Training, ",");
             WriteSection(w, "Evaluation", model.Evaluation, ",");
             WriteExpectations(w, model);
-            WriteSection(w, "Merge", model.Merge, ");");
+            WriteSection(w, "Merge", model.Merge, ",");
+            WriteLocations(w, model);
             w.Outdent().Line();
+        }
+
+        private static void WriteLocations(SourceWriter w, ExperimentModel model)
+        {
+            w.Line("Locations: new global::Lora.AttributeLocation[]").Open();
+            foreach (var location in model.Locations)
+            {
+                w.Line("new global::Lora.AttributeLocation(" + Literals.String(location.Attribute) + ", " + location.Line + ", " + location.Column + "),");
+            }
+
+            w.Close(");");
         }
 
         private static void WriteSection(SourceWriter w, string parameter, SectionModel? section, string end)

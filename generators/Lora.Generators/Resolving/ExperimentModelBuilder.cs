@@ -44,8 +44,14 @@ namespace Lora.Generators.Resolving
                 spec.Attributes.Where(a => a.Kind == AttributeKind.Expect).Select(Expectation).ToEquatableArray(),
                 settings.Has(AttributeKind.Merge) ? Catalog(settings, AttributeKind.Merge) : null,
                 variants.Select(Variant).ToEquatableArray(),
-                memorySummary);
+                memorySummary,
+                spec.Attributes.Select(Location).ToEquatableArray());
         }
+
+        private static AttributeLocationModel Location(AttributeSpec attribute) => new(
+            attribute.Kind == AttributeKind.TypedDataset ? "Dataset" : attribute.Kind.ToString(),
+            attribute.Location.LineSpan.Start.Line + 1,
+            attribute.Location.LineSpan.Start.Character + 1);
 
         private static TypeModel Type(ExperimentTypeSpec type) => new(
             type.Namespace,

@@ -35,6 +35,9 @@ static class RunnerProtocol
         public const string Step = "step", Total = "total", Epoch = "epoch", Loss = "loss", LearningRate = "lr", TokensPerSecond = "tokens_per_s", EtaSeconds = "eta_s";
         // expectation: a non-finite measurement travels as text in ActualNotFinite beside a null Actual (JSON has no NaN)
         public const string Metric = "metric", Actual = "actual", ActualNotFinite = "actual_not_finite", AtLeast = "at_least", AtMost = "at_most", Passed = "passed";
+        // where an error or an expectation is (error payloads with a location are JSON objects: text, code, file, line, column;
+        // expectation payloads carry file, line, column of their [Expect]); line and column from 1
+        public const string Text = "text", Code = "code", File = "file", Line = "line", Column = "column";
     }
 
     /// <summary>The runner's exit codes; anything else is a crash.</summary>
