@@ -17,7 +17,6 @@ namespace Lora.Generators.Model
     /// <param name="Expectations">The resolved <c>ExpectationSettings</c>.</param>
     /// <param name="Merge">The resolved <c>MergeSettings</c>, or null.</param>
     /// <param name="Variants">The sweep variants; empty without [Sweep].</param>
-    /// <param name="Locations">Where each attribute is written, in source order.</param>
     /// <param name="MemorySummary">The memory estimate of the unswept configuration in words, or null without model sizes.</param>
     internal sealed record ExperimentModel(
         TypeModel Type,
@@ -34,6 +33,5 @@ namespace Lora.Generators.Model
         EquatableArray<SectionModel> Expectations,
         SectionModel? Merge,
         EquatableArray<VariantModel> Variants,
-        string? MemorySummary,
-        EquatableArray<AttributeLocationModel> Locations);
+        string? MemorySummary);
 }

@@ -44,14 +44,20 @@ namespace Lora.Generators.Resolving
                 spec.Attributes.Where(a => a.Kind == AttributeKind.Expect).Select(Expectation).ToEquatableArray(),
                 settings.Has(AttributeKind.Merge) ? Catalog(settings, AttributeKind.Merge) : null,
                 variants.Select(Variant).ToEquatableArray(),
-                memorySummary,
-                spec.Attributes.Select(Location).ToEquatableArray());
+                memorySummary);
         }
 
-        private static AttributeLocationModel Location(AttributeSpec attribute) => new(
-            attribute.Kind == AttributeKind.TypedDataset ? "Dataset" : attribute.Kind.ToString(),
-            attribute.Location.LineSpan.Start.Line + 1,
-            attribute.Location.LineSpan.Start.Character + 1);
+        /// <summary>Where the experiment's attributes are written, for the generated <c>Locations</c> (its own output:
+        /// moving the record re-emits that small part only).</summary>
+        /// <param name="spec">The parsed experiment.</param>
+        /// <param name="model">Its model, whose type the locations are emitted into.</param>
+        /// <returns>The locations.</returns>
+        public static ExperimentLocationsModel Locations(ExperimentSpec spec, ExperimentModel model) => new(
+            model.Type,
+            spec.Attributes.Select(a => new AttributeLocationModel(
+                a.Kind == AttributeKind.TypedDataset ? "Dataset" : a.Kind.ToString(),
+                a.Location.LineSpan.Start.Line + 1,
+                a.Location.LineSpan.Start.Character + 1)).ToEquatableArray());
 
         private static TypeModel Type(ExperimentTypeSpec type) => new(
             type.Namespace,
