@@ -83,6 +83,18 @@ namespace Lora.Generators
                 }
             });
 
+            // The attributes' lines and columns, in a part of their own: moving an experiment re-emits this part alone.
+            var locations = resolved
+                .Select(static (experiment, _) => experiment.Locations)
+                .WithTrackingName(TrackingNames.ExperimentLocations);
+            context.RegisterSourceOutput(locations, static (spc, model) =>
+            {
+                if (model is not null)
+                {
+                    spc.AddSource(LocationsEmitter.HintName(model.Type), LocationsEmitter.Emit(model));
+                }
+            });
+
             var diagnostics = resolved
                 .Select(static (experiment, _) => experiment.Diagnostics)
                 .WithTrackingName(TrackingNames.ExperimentDiagnostics);

@@ -11,6 +11,7 @@ namespace Lora.Generators
         public const string ChatTemplates = nameof(ChatTemplates);
         public const string ResolvedExperiments = nameof(ResolvedExperiments);
         public const string ExperimentModels = nameof(ExperimentModels);
+        public const string ExperimentLocations = nameof(ExperimentLocations);
         public const string ExperimentDiagnostics = nameof(ExperimentDiagnostics);
         public const string RegistryEntries = nameof(RegistryEntries);
         public const string DuplicateNames = nameof(DuplicateNames);

@@ -50,4 +50,9 @@ internal static class ErrorCodes
 
     /// <summary>A dataset's first lines could not be copied for the compile-time check (a warning: the runtime reads it again).</summary>
     public const string DatasetHeadUnreadable = "LORA1020";
+
+    /// <summary>Whether a code the runner names with an error is one of the build's (LORA1xxx: LORA1050, a dataset line it
+    /// cannot use, from Lora.Runtime's ErrorLocation); others are reported as <see cref="RunnerError"/>.</summary>
+    public static bool IsBuildCode(string code) =>
+        code.Length == 8 && code.StartsWith("LORA1", StringComparison.Ordinal) && code.Skip(4).All(char.IsAsciiDigit);
 }

@@ -4,7 +4,9 @@ namespace Lora.Sdk.Tasks;
 
 /// <summary>A <c>##lora expectation</c> payload: one [Expect] checked against the evaluation.</summary>
 /// <param name="NotFinite">The measurement when it is not a finite number ("NaN", "Infinity"), which JSON cannot carry as one.</param>
-internal sealed record ExpectationLine(string Experiment, string Metric, double? Actual, double? AtLeast, double? AtMost, bool Passed, string? NotFinite = null)
+/// <param name="At">Where its [Expect] is written, when the runner knows.</param>
+internal sealed record ExpectationLine(string Experiment, string Metric, double? Actual, double? AtLeast, double? AtMost, bool Passed, string? NotFinite = null,
+    SourceSpot? At = null)
 {
     /// <summary>Reads the JSON payload; null when it is not an expectation object.</summary>
     public static ExpectationLine? TryParse(string json)
@@ -18,7 +20,7 @@ internal sealed record ExpectationLine(string Experiment, string Metric, double?
         }
 
         return new ExpectationLine(experiment, metric, JsonFields.Number(o, RunnerProtocol.Field.Actual), JsonFields.Number(o, RunnerProtocol.Field.AtLeast), JsonFields.Number(o, RunnerProtocol.Field.AtMost), passed,
-            JsonFields.String(o, RunnerProtocol.Field.ActualNotFinite));
+            JsonFields.String(o, RunnerProtocol.Field.ActualNotFinite), ProtocolRelay.Spot(o));
     }
 
     /// <summary>The threshold as written in the attribute: "AtLeast = 0.9", "AtMost = 12", or both.</summary>

@@ -60,7 +60,7 @@ public sealed class LoraBaseModels : Microsoft.Build.Utilities.Task, ICancelable
             if (snapshot is null && !Download) continue;   // the generator reports it (LORA0048)
             if (snapshot is null && hub.Offline)
             {
-                Log.LogError(null, ErrorCodes.BaseModelNotCached, null, file, line, 0, 0, 0,
+                Log.LogError(null, ErrorCodes.BaseModelNotCached, null, Lora.Generators.Diagnostics.DiagnosticHelp.Link(ErrorCodes.BaseModelNotCached), file, line, 0, 0, 0,
                     "[BaseModel(\"{0}\")]: {1} The build pulls missing base models before compiling, but not offline. {2}", source, problem, AsFolder(source));
                 continue;
             }
@@ -92,12 +92,12 @@ public sealed class LoraBaseModels : Microsoft.Build.Utilities.Task, ICancelable
         }
         catch (HubException e)
         {
-            Log.LogError(null, ErrorCodes.BaseModelPullFailed, null, file, line, 0, 0, 0,
+            Log.LogError(null, ErrorCodes.BaseModelPullFailed, null, Lora.Generators.Diagnostics.DiagnosticHelp.Link(ErrorCodes.BaseModelPullFailed), file, line, 0, 0, 0,
                 "[BaseModel(\"{0}\")]: {1} {2}", source, e.Message, AsFolder(source));
         }
         catch (OperationCanceledException)
         {
-            Log.LogWarning(null, ErrorCodes.Cancelled, null, file, line, 0, 0, 0,
+            Log.LogWarning(null, ErrorCodes.Cancelled, null, Lora.Generators.Diagnostics.DiagnosticHelp.Link(ErrorCodes.Cancelled), file, line, 0, 0, 0,
                 "Pulling {0}@{1} was stopped; the next build resumes the download.", id, revision);
         }
         return null;

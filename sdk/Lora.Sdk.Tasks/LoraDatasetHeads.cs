@@ -43,7 +43,7 @@ public sealed class LoraDatasetHeads : Microsoft.Build.Utilities.Task
             }
             catch (IOException e)
             {
-                Log.LogWarning(null, ErrorCodes.DatasetHeadUnreadable, null, source, 0, 0, 0, 0, "{0}: its first lines could not be read for the compile-time check ({1}); the build goes on without them.", source, e.Message);
+                Log.LogWarning(null, ErrorCodes.DatasetHeadUnreadable, null, Lora.Generators.Diagnostics.DiagnosticHelp.Link(ErrorCodes.DatasetHeadUnreadable), source, 0, 0, 0, 0, "{0}: its first lines could not be read for the compile-time check ({1}); the build goes on without them.", source, e.Message);
                 continue;
             }
             var item = new TaskItem(head);

@@ -51,7 +51,7 @@ internal sealed class ProtocolRelay(BuildLog log)
                 break;
             case ProtocolLine.Error:
                 ReportedError = true;
-                log.Error(ErrorCodes.RunnerError, line.Payload);
+                RelayError(line.Payload);
                 break;
             case ProtocolLine.Expectation:
                 RelayExpectation(line.Payload);
@@ -61,6 +61,25 @@ internal sealed class ProtocolRelay(BuildLog log)
                 break;
         }
     }
+
+    /// <summary>Plain text, or a JSON object with text, code, file, line and column: logged at that place, under that code.</summary>
+    void RelayError(string payload)
+    {
+        if (JsonFields.Object(payload) is { } o && JsonFields.String(o, RunnerProtocol.Field.Text) is { } text)
+        {
+            var code = JsonFields.String(o, RunnerProtocol.Field.Code) is { } c && ErrorCodes.IsBuildCode(c) ? c : ErrorCodes.RunnerError;
+            log.Error(code, text, Spot(o));
+            return;
+        }
+
+        log.Error(ErrorCodes.RunnerError, payload);
+    }
+
+    /// <summary>The file, line and column of a payload, when it names a file.</summary>
+    internal static SourceSpot? Spot(System.Text.Json.JsonElement o) =>
+        JsonFields.String(o, RunnerProtocol.Field.File) is { Length: > 0 } file
+            ? new SourceSpot(file, (int)(JsonFields.Number(o, RunnerProtocol.Field.Line) ?? 0), (int)(JsonFields.Number(o, RunnerProtocol.Field.Column) ?? 0))
+            : null;
 
     void RelayExpectation(string payload)
     {
@@ -77,6 +96,6 @@ internal sealed class ProtocolRelay(BuildLog log)
         }
 
         FailedExpectations++;
-        log.Error(ErrorCodes.ExpectationNotMet, expectation.FormatFailed());
+        log.Error(ErrorCodes.ExpectationNotMet, expectation.FormatFailed(), expectation.At);
     }
 }

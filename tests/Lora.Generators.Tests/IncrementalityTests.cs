@@ -54,6 +54,8 @@ public sealed class IncrementalityTests
         AssertAll(result, TrackingNames.ExperimentSpecs, IncrementalStepRunReason.Modified);
         AssertAll(result, TrackingNames.ResolvedExperiments, IncrementalStepRunReason.Modified);
         AssertAll(result, TrackingNames.ExperimentModels, IncrementalStepRunReason.Unchanged);
+        // The attributes' lines (Config.Locations) are a part of their own: it alone is written again.
+        AssertAll(result, TrackingNames.ExperimentLocations, IncrementalStepRunReason.Modified);
         AssertAll(result, TrackingNames.RegistryEntries, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 

@@ -24,6 +24,8 @@ public sealed class SnapshotTests
     {
         var run = new TestProject().WithChatTemplate("models/tiny-gpt2").WithRuntime().Verify(Samples.Gpt2Chat);
         Snapshot.Verify("Gpt2Chat", run.Generated("App.Experiments.Catalog.Gpt2Chat.g.cs"));
+        // Where its attributes are (Config.Locations), in the same nesting: a part of its own.
+        Snapshot.Verify("Gpt2Chat.Locations", run.Generated("App.Experiments.Catalog.Gpt2Chat.Locations.g.cs"));
     }
 
     [Fact]

@@ -21,6 +21,9 @@ namespace Lora
     /// <param name="Expectations">Thresholds the evaluation must meet; empty when none.</param>
     /// <param name="Merge">The merge into the base model, or null when the experiment has no <see cref="MergeAttribute"/>.</param>
     /// <param name="Export">The merged model's exports (GGUF), or null when the experiment has no <see cref="ExportAttribute"/>.</param>
+    /// <param name="Locations">Where each attribute is written in <paramref name="SourcePath"/>, in source order (every
+    /// <see cref="ExpectAttribute"/> in the order of <paramref name="Expectations"/>); null when not known. Not part of what
+    /// is trained: moving an attribute changes no fingerprint.</param>
     public sealed record ExperimentConfig(
         string ExperimentName,
         string? VariantName,
@@ -36,10 +39,28 @@ namespace Lora
         EvaluationSettings? Evaluation,
         IReadOnlyList<ExpectationSettings> Expectations,
         MergeSettings? Merge,
-        ExportSettings? Export = null)
+        ExportSettings? Export = null,
+        IReadOnlyList<AttributeLocation>? Locations = null)
     {
         /// <summary>The name that identifies this configuration's artifacts: <c>spam-filter</c> or <c>spam-filter/rank-8</c>.</summary>
         public string FullName => VariantName is null ? ExperimentName : ExperimentName + "/" + VariantName;
+
+        /// <summary>Where the attribute named <paramref name="attribute"/> is written (the <paramref name="index"/>-th of that
+        /// name), or null when the generator did not say.</summary>
+        /// <param name="attribute">The attribute's name without "Attribute", e.g. <c>Expect</c>.</param>
+        /// <param name="index">Which of several attributes of that name, in source order.</param>
+        /// <returns>The location, or null.</returns>
+        public AttributeLocation? Locate(string attribute, int index = 0)
+        {
+            if (Locations is null) return null;
+            foreach (var location in Locations)
+            {
+                if (location.Attribute != attribute) continue;
+                if (index-- == 0) return location;
+            }
+
+            return null;
+        }
 
         /// <summary>Resolves a path from the experiment's attributes: absolute paths stay, relative ones are taken from <see cref="ProjectDirectory"/>.</summary>
         /// <param name="path">A path as written in an attribute.</param>

@@ -237,9 +237,9 @@ namespace Lora.Generators.Diagnostics
             "Metric.{0} scores multiple-choice questions, and [Evaluate] names none; set ChoicesPath to a JSONL file of MultipleChoiceRow lines ({{\"question\": \"...\", \"choices\": [\"...\", \"...\"], \"answer\": 0}}).");
 
         private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
-            new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+            new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: DiagnosticHelp.Link(id));
 
         private static DiagnosticDescriptor Warning(string id, string category, string title, string message) =>
-            new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+            new(id, title, message, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: DiagnosticHelp.Link(id));
     }
 }

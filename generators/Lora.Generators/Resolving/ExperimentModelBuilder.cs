@@ -48,6 +48,18 @@ namespace Lora.Generators.Resolving
                 settings.Has(AttributeKind.Export) ? Catalog(settings, AttributeKind.Export) : null);
         }
 
+        /// <summary>Where the experiment's attributes are written, for the generated <c>Locations</c> (its own output:
+        /// moving the record re-emits that small part only).</summary>
+        /// <param name="spec">The parsed experiment.</param>
+        /// <param name="model">Its model, whose type the locations are emitted into.</param>
+        /// <returns>The locations.</returns>
+        public static ExperimentLocationsModel Locations(ExperimentSpec spec, ExperimentModel model) => new(
+            model.Type,
+            spec.Attributes.Select(a => new AttributeLocationModel(
+                a.Kind == AttributeKind.TypedDataset ? "Dataset" : a.Kind.ToString(),
+                a.Location.LineSpan.Start.Line + 1,
+                a.Location.LineSpan.Start.Character + 1)).ToEquatableArray());
+
         private static TypeModel Type(ExperimentTypeSpec type) => new(
             type.Namespace,
             type.Name,

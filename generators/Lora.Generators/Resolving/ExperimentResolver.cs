@@ -44,7 +44,8 @@ namespace Lora.Generators.Resolving
             var memory = MemoryBudgetValidator.Validate(context, settings, model, targets, variants, experimentName);
             var emitted = canEmit ? ExperimentModelBuilder.Build(context, settings, experimentName, model, targets, variants, memory) : null;
             var identity = name is null ? null : new ExperimentIdentity(name, spec.Type.FullName, spec.Find(AttributeKind.Experiment)!.Find("Name")!.Location);
-            return new ResolvedExperiment(emitted, identity, context.Diagnostics.ToEquatableArray());
+            return new ResolvedExperiment(emitted, identity, context.Diagnostics.ToEquatableArray(),
+                emitted is null ? null : ExperimentModelBuilder.Locations(spec, emitted));
         }
     }
 }

@@ -8,5 +8,7 @@ namespace Lora.Generators.Resolving
     /// <param name="Model">What to emit, or null when the type cannot take generated members.</param>
     /// <param name="Identity">The name and its location, or null without a name.</param>
     /// <param name="Diagnostics">Every problem found.</param>
-    internal sealed record ResolvedExperiment(ExperimentModel? Model, ExperimentIdentity? Identity, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <param name="Locations">Where its attributes are written, emitted beside the model (null when the model is).</param>
+    internal sealed record ResolvedExperiment(ExperimentModel? Model, ExperimentIdentity? Identity, EquatableArray<DiagnosticInfo> Diagnostics,
+        ExperimentLocationsModel? Locations = null);
 }

@@ -86,7 +86,7 @@ public static class ExperimentCommand
         catch (Exception e) when (ErrorReport.IsUserError(e) || e is IOException or InvalidOperationException or ArgumentException or FileNotFoundException
                                   or Lora.Runtime.Data.DatasetException)
         {
-            protocol.Error(e.Message);
+            protocol.Error(e.Message, ErrorLocation.Of(e));
             return CliApp.Failure;
         }
     }

@@ -34,12 +34,17 @@ public sealed class ExampleBuilder(ModelTokenizer? tokenizer, DatasetSettings se
         catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
         {
             throw new DatasetException($"{row.Where}: the tokenizer's split pattern (tokenizer.json's pre_tokenizer) took more than " +
-                $"{e.MatchTimeout.TotalSeconds:0} s on this row; the pattern backtracks without end: '{e.Pattern}'.");
+                $"{e.MatchTimeout.TotalSeconds:0} s on this row; the pattern backtracks without end: '{e.Pattern}'.", row.File, row.Line);
+        }
+        // Every error about this row (a missing field, a template that fails on it) is located at its line.
+        catch (DatasetException e) when (e.File is null)
+        {
+            throw e.At(row.File, row.Line);
         }
         if (example.TrainableTokens == 0)
             throw new DatasetException(
                 $"{row.Where}: no token of this example carries loss ({example.InputIds.Length} tokens, all of them prompt; MaxLength {settings.MaxLength}); " +
-                "the completion is empty or was cut off by truncation. Shorten the prompt, raise MaxLength, or drop the line.");
+                "the completion is empty or was cut off by truncation. Shorten the prompt, raise MaxLength, or drop the line.", row.File, row.Line);
         return example;
     }
 

@@ -48,7 +48,7 @@ public static class JsonlReader
         foreach (var (number, _, bytes) in Lines(path, offset, line))
             return Parse(path, number, bytes) ?? throw Changed();
         throw Changed();
-        DatasetException Changed() => new($"{path}:{line}: the line is blank or missing; the file changed since its rows were read. Build again.");
+        DatasetException Changed() => new($"{path}:{line}: the line is blank or missing; the file changed since its rows were read. Build again.", path, line);
     }
 
     /// <summary>A line's row; null for a blank line.</summary>
@@ -59,15 +59,19 @@ public static class JsonlReader
         catch (DecoderFallbackException e)
         {
             throw new DatasetException($"{path}:{number}: not UTF-8 (byte 0x{(e.BytesUnknown is { Length: > 0 } bad ? bad[0] : 0):X2} at column " +
-                                       $"{e.Index + 1} cannot start or continue a character); save the file as UTF-8.");
+                                       $"{e.Index + 1} cannot start or continue a character); save the file as UTF-8.", path, number, e.Index + 1);
         }
         if (number == 1) line = line.TrimStart('\uFEFF');   // a byte-order mark is allowed before the first line
         if (string.IsNullOrWhiteSpace(line)) return null;
         JsonNode? node;
         try { node = JsonNode.Parse(line, documentOptions: Strict); }
-        catch (JsonException e) { throw new DatasetException($"{path}:{number}: not valid JSON ({e.Message.Split(". ")[0]}); each line must be one JSON object."); }
+        catch (JsonException e)
+        {
+            throw new DatasetException($"{path}:{number}: not valid JSON ({e.Message.Split(". ")[0]}); each line must be one JSON object.", path, number,
+                e.BytePositionInLine is { } at ? (int)at + 1 : 0);
+        }
         if (node is not JsonObject obj)
-            throw new DatasetException($"{path}:{number}: expected a JSON object, found {node?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}.");
+            throw new DatasetException($"{path}:{number}: expected a JSON object, found {node?.GetValueKind().ToString().ToLowerInvariant() ?? "null"}.", path, number);
         return new JsonlRow(path, number, obj);
     }
 
@@ -89,7 +93,7 @@ public static class JsonlReader
             {
                 if (line.Length == MaxLineBytes)
                     throw new DatasetException($"{path}:{number + 1}: the line is longer than {MaxLineBytes >> 20} MiB; each line must be one example " +
-                                               "(a JSON object), so check that the file is JSONL with a line break after each row.");
+                                               "(a JSON object), so check that the file is JSONL with a line break after each row.", path, number + 1);
                 line.WriteByte((byte)b);
                 continue;
             }

@@ -25,8 +25,8 @@ public static class ExperimentFingerprint
         typeof(ExperimentFingerprint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public static string ConfigJson(Lora.ExperimentConfig config) =>
-        // The project directory and source path locate inputs; they are not part of what is trained.
-        JsonSerializer.Serialize(config with { ProjectDirectory = "", SourcePath = "" }, Json);
+        // The project directory, source path and attribute locations locate inputs; they are not part of what is trained.
+        JsonSerializer.Serialize(config with { ProjectDirectory = "", SourcePath = "", Locations = null }, Json);
 
     /// <summary>The training fingerprint of a base model given by its folder.</summary>
     public static string Compute(Lora.ExperimentConfig config, string baseModelFolder, TorchSharp.torch.ScalarType computeType) =>

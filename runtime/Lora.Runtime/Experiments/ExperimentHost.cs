@@ -83,6 +83,12 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
         {
             outcome = new ExperimentStages(options with { Log = protocol.Info }).Run(config, progress, cancellationToken);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Which experiment failed, and where: its dataset line or its attribute (ErrorLocation), for the build's error list.
+            ErrorLocation.Attach(e, config);
+            throw;
+        }
         finally
         {
             progress.Flush();
@@ -98,7 +104,9 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
                 + (config.Expectations.Count > 0 ? "expectations checked against its last evaluation; " : "") + $"artifacts in {outcome.Paths.Root}");
         else
             protocol.Done(config.FullName, $"{headline}artifacts in {outcome.Paths.Root} ({outcome.Elapsed.TotalSeconds:0.0} s)");
-        foreach (var expectation in outcome.Result.Expectations) protocol.Expectation(config.FullName, expectation);
+        // The n-th expectation is the n-th [Expect] (the generator writes them in source order).
+        foreach (var (expectation, index) in outcome.Result.Expectations.Select((e, i) => (e, i)))
+            protocol.Expectation(config.FullName, expectation, config.SourcePath, config.Locate("Expect", index));
         return outcome.Result.Passed ? RunnerProtocol.ExitCode.Success : RunnerProtocol.ExitCode.ExpectationFailed;
     }
 

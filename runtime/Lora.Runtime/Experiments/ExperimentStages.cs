@@ -71,8 +71,12 @@ public sealed class ExperimentStages(RunnerOptions options)
         else evaluation = ExperimentEvaluator.Recorded(paths);
         return Finish(config, training, merge, evaluation, upToDate: false);
 
-        Outcome Finish(Lora.ExperimentConfig c, Lora.TrainResult t, Lora.MergeResult? m, Lora.EvaluationResult? e, bool upToDate) =>
-            new(new Lora.ExperimentRunResult(c, t, m, e, Lora.ExperimentPipeline.CheckExpectations(c, e)), upToDate, fingerprint, paths, clock.Elapsed);
+        Outcome Finish(Lora.ExperimentConfig c, Lora.TrainResult t, Lora.MergeResult? m, Lora.EvaluationResult? e, bool upToDate)
+        {
+            // Up to date too: a card missing or out of date (written by an older SDK, an interrupted build) is written again.
+            ModelCard.WriteAll(paths, c);
+            return new(new Lora.ExperimentRunResult(c, t, m, e, Lora.ExperimentPipeline.CheckExpectations(c, e)), upToDate, fingerprint, paths, clock.Elapsed);
+        }
     }
 
     /// <summary>

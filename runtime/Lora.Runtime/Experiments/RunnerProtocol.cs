@@ -42,6 +42,9 @@ static class RunnerProtocol
         public const string Metric = "metric", Actual = "actual", ActualNotFinite = "actual_not_finite", AtLeast = "at_least", AtMost = "at_most", Passed = "passed";
         // plan: the compile-time memory estimate of one training run, in MiB
         public const string MemoryMiB = "memory_mib";
+        // where an error or an expectation is (error payloads with a location are JSON objects: text, code, file, line, column;
+        // expectation payloads carry file, line, column of their [Expect]); line and column from 1
+        public const string Text = "text", Code = "code", File = "file", Line = "line", Column = "column";
     }
 
     /// <summary>The runner's exit codes; anything else is a crash.</summary>

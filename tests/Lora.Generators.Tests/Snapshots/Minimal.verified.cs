@@ -73,7 +73,8 @@ namespace App
                 LoadBestModelAtEnd: false),
             Evaluation: null,
             Expectations: global::System.Array.Empty<global::Lora.ExpectationSettings>(),
-            Merge: null);
+            Merge: null,
+            Locations: LoraAttributeLocations);
 
         /// <summary>The configurations <c>Run</c> trains: one per sweep variant, or <see cref="Config"/> alone without [Sweep].</summary>
         public static class Variants

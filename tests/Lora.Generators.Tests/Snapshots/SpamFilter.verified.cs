@@ -86,7 +86,8 @@ namespace App
             },
             Merge: new global::Lora.MergeSettings(
                 DType: global::Lora.MergeDType.Float16,
-                SafeMerge: true));
+                SafeMerge: true),
+            Locations: LoraAttributeLocations);
 
         /// <summary>The configurations <c>Run</c> trains: one per sweep variant, or <see cref="Config"/> alone without [Sweep].</summary>
         public static class Variants

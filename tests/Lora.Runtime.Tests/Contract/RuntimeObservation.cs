@@ -16,7 +16,9 @@ internal sealed record RuntimeObservation(int Exit, string? Error, IReadOnlyList
     /// <summary>run.json's fields that record what the run did.</summary>
     static readonly string[] RunFields = ["plan", "compute_type", "steps", "losses", "final_loss", "eval_loss", "evals"];
     /// <summary>Files that hold only lineage (fingerprints per stage) or the artifacts lock.</summary>
-    static readonly string[] Skipped = ["stages.json", ".lock"];
+    // The model cards (adapter/ and merged/README.md) restate the configuration, eval.json and run.json: a setting the
+    // runtime ignored would still change them, so they are no evidence of an effect.
+    static readonly string[] Skipped = ["stages.json", ".lock", Lora.Runtime.Experiments.ModelCard.FileName];
 
     public static RuntimeObservation Of(Lora.ExperimentConfig config, string artifactsRoot)
     {

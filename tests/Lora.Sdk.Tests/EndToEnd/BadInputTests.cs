@@ -43,7 +43,8 @@ public sealed class BadInputTests(PackedSdk sdk)
         var project = Project("LateBadLine", sdk.TextModel);
         project.Write("data/train.jsonl", Rows(29) + "{\"text\": \"unterminated}\n");
 
-        project.Build().ShouldFail().ShouldSay("error LORA1001", "train.jsonl:30:");
+        // Logged at the line itself (file(line,column): error …), under the dataset code, so the IDE's error list opens it.
+        project.Build().ShouldFail().ShouldSay("train.jsonl(30,", "error LORA1050", "train.jsonl:30:");
     }
 
     [Fact]

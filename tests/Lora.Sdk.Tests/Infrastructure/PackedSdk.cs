@@ -64,15 +64,21 @@ public sealed class PackedSdk : IDisposable
         return project;
     }
 
-    /// <summary>`dotnet new lora-experiment -n NAME [options]` into a new folder, with the nuget.config beside it.</summary>
+    /// <summary>`dotnet new lora-experiment -n NAME [options]` into a new folder, with the tests' nuget.config beside it.</summary>
     public ScratchProject FromTemplate(string name, params string[] options)
+    {
+        var project = FromTemplateAsMade(name, options);
+        project.Write("nuget.config", NuGetConfig());
+        return project;
+    }
+
+    /// <summary>`dotnet new lora-experiment -n NAME [options]` into a new folder, every file as the template wrote it.</summary>
+    public ScratchProject FromTemplateAsMade(string name, params string[] options)
     {
         var folder = Path.Combine(Root, "projects", name);
         DotNetCli.Run(Root, Environment, TimeSpan.FromMinutes(5),
             ["new", "lora-experiment", "-n", name, "-o", folder, "--debug:custom-hive", Hive, "--no-update-check", .. options]).ShouldSucceed();
-        var project = new ScratchProject(this, folder);
-        project.Write("nuget.config", NuGetConfig());
-        return project;
+        return new ScratchProject(this, folder);
     }
 
     /// <summary>A hand-written experiment project: the project file (with extra MSBuild content) and its sources.</summary>
@@ -111,7 +117,8 @@ public sealed class PackedSdk : IDisposable
         </configuration>
         """;
 
-    static string MachinePackages =>
+    /// <summary>The machine's NuGet package folder, where TorchSharp and libtorch already are.</summary>
+    public static string MachinePackages =>
         System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");

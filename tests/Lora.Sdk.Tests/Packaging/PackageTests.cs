@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.IO.Compression;
+using System.Xml.Linq;
 using Lora.Sdk.Tests.Infrastructure;
 
 namespace Lora.Sdk.Tests.Packaging;
@@ -14,7 +16,7 @@ public sealed class PackageTests(PackedSdk sdk)
         var packed = Directory.GetFiles(sdk.Feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
         Assert.Equal(
-            new[] { "Lora.Abstractions", "Lora.Cli", "Lora.Runtime", "Lora.Sdk", "Lora.Templates" }.Select(id => $"{id}.{sdk.Version}.nupkg"),
+            new[] { "Lora.Abstractions", "Lora.Cli", "Lora.Runtime", "Lora.Sdk", "Lora.Templates", "lora" }.Select(id => $"{id}.{sdk.Version}.nupkg"),
             packed);
     }
 
@@ -48,5 +50,59 @@ public sealed class PackageTests(PackedSdk sdk)
         var metadata = nuspec.ReadToEnd();
         Assert.Contains($"<dependency id=\"Lora.Runtime\" version=\"{sdk.Version}\"", metadata);
         Assert.DoesNotContain("Lora.Tools", metadata);
+    }
+
+    [Fact]
+    public void Every_package_describes_itself_and_carries_its_licence_readme_notice_and_repository()
+    {
+        foreach (var path in Directory.GetFiles(sdk.Feed, "*.nupkg"))
+        {
+            using var package = ZipFile.OpenRead(path);
+            var files = package.Entries.Select(e => e.FullName).ToHashSet();
+            var metadata = Nuspec(package).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+            string? Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
+            var id = Value("id");
+
+            Assert.False(string.IsNullOrWhiteSpace(Value("description")) || Value("description") == "Package Description", $"{id}: no description");
+            var license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+            Assert.Equal(("expression", "MIT"), ((string?)license.Attribute("type"), license.Value));
+            Assert.Contains("LICENSE", files);
+            Assert.Contains("NOTICE.md", files);
+            var readme = Value("readme");
+            Assert.False(string.IsNullOrEmpty(readme), $"{id}: no readme");
+            Assert.Contains(readme, files);
+            Assert.StartsWith("https://", (string?)metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url"));
+            Assert.Contains("LoRA", Value("tags")!.Split(' '));
+        }
+    }
+
+    [Fact]
+    public void The_lora_tool_installs_from_the_feed_and_runs_with_its_libtorch()
+    {
+        var tools = Path.Combine(sdk.Root, "tools");
+        DotNetCli.Run(sdk.Root, sdk.Environment, TimeSpan.FromMinutes(5),
+            "tool", "install", "--tool-path", tools, "--add-source", sdk.Feed, "--version", sdk.Version, "lora").ShouldSucceed();
+
+        // The command the tool installed, as a user runs it (not through `dotnet`): a fixture model's summary,
+        Assert.Matches(@"model_type\s+llama", Lora(tools, "inspect", sdk.TextModel).ShouldSucceed().Output);
+        // and a forward pass, which needs libtorch: found in the tool's own folder, with nothing else installed.
+        var generated = Lora(tools, "generate", "--model", sdk.TextModel, "--ids", "1,2,3", "--max-new-tokens", "2").ShouldSucceed();
+        Assert.Matches(@"^\[1,2,3,\d+,\d+\]", generated.Output.Split('\n').First(l => l.StartsWith('[')));
+    }
+
+    static CommandResult Lora(string tools, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(Path.Combine(tools, "lora"));
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        // The apphost finds the .NET runtime the tests run on.
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host) info.Environment["DOTNET_ROOT"] = Path.GetDirectoryName(host);
+        using var command = RunningCommand.Start(info);
+        return command.WaitForExit(TimeSpan.FromMinutes(2));
+    }
+
+    static XDocument Nuspec(ZipArchive package)
+    {
+        using var stream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(stream);
     }
 }

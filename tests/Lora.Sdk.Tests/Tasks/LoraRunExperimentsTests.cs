@@ -35,6 +35,20 @@ public sealed class LoraRunExperimentsTests : IDisposable
         Assert.Equal("LORA1001", error.Code);
         Assert.Equal("/p/Demo.csproj", error.File);
         Assert.Equal("/p/data/train.jsonl:3: not valid JSON (bad {token}); each line must be one JSON object.", error.Message);
+        Assert.EndsWith("/docs/diagnostics/LORA1001.md", error.HelpLink);
+    }
+
+    [Fact]
+    public void A_runner_error_with_a_place_is_logged_there_under_the_code_the_runner_names()
+    {
+        var (task, engine) = ScriptedRunner.Create("fails-at-a-line.sh", _folder);
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal(("LORA1050", "/p/data/train.jsonl", 30, 12), (error.Code, error.File, error.LineNumber, error.ColumnNumber));
+        Assert.Equal("/p/data/train.jsonl:30: not valid JSON (bad {token}); each line must be one JSON object.", error.Message);
+        Assert.EndsWith("/docs/diagnostics/LORA1050.md", error.HelpLink);
     }
 
     [Fact]
@@ -47,6 +61,9 @@ public sealed class LoraRunExperimentsTests : IDisposable
         var error = Assert.Single(engine.Errors);
         Assert.Equal("LORA1002", error.Code);
         Assert.Contains("[Expect(Metric.Accuracy, AtLeast = 0.9)] not met: Accuracy is 0.8500, below the threshold 0.9", error.Message);
+        // At the attribute in the experiment's source, as the runner read it from the generated configuration.
+        Assert.Equal(("/p/Experiment.cs", 14, 2), (error.File, error.LineNumber, error.ColumnNumber));
+        Assert.EndsWith("/docs/diagnostics/LORA1002.md", error.HelpLink);
     }
 
     [Fact]

@@ -8,11 +8,14 @@ namespace Lora.Sdk.Tests.Templates;
 public sealed class TemplateTests(PackedSdk sdk)
 {
     [Fact]
-    public void The_project_names_the_packed_sdk_its_experiment_and_the_built_in_model_and_carries_its_data()
+    public void The_project_names_the_packed_sdk_its_experiment_and_the_built_in_model_carries_its_data_and_builds_offline_as_made()
     {
-        var project = sdk.FromTemplate("SpamFilter");
+        var project = sdk.FromTemplateAsMade("SpamFilter");
 
         Assert.StartsWith($"<Project Sdk=\"Lora.Sdk/{sdk.Version}\">", project.Read("SpamFilter.csproj"));
+        Assert.Contains("<LoraDevice>cpu</LoraDevice>", project.Read("SpamFilter.csproj"));
+        Assert.Contains("artifacts/", project.Read(".gitignore").Split('\n'));
+        Assert.Contains($"value=\"{sdk.Feed}\"", project.Read("nuget.config"));
         Assert.DoesNotContain("AdditionalFiles", project.Read("SpamFilter.csproj"));
         var experiment = project.Read("Experiment.cs");
         Assert.Contains("namespace SpamFilter;", experiment);
@@ -22,6 +25,27 @@ public sealed class TemplateTests(PackedSdk sdk)
         var rows = File.ReadAllLines(project.Path(TemplateSource.DatasetPath(experiment))).Where(l => l.Trim().Length > 0).ToList();
         Assert.True(rows.Count >= 16, "the dataset should hold enough rows for a few batches");
         Assert.All(rows, row => Assert.IsType<System.Text.Json.Nodes.JsonObject>(System.Text.Json.Nodes.JsonNode.Parse(row)));
+
+        // No edits, and no network: the packages come from the feed the template names (nuget.config) and from the
+        // machine's package folder (TorchSharp, libtorch). Every HTTP request goes to a closed port, so a restore that
+        // needed one fails. It restores, compiles and runs the experiment's checks; training is another test's.
+        var offline = new Dictionary<string, string>
+        {
+            ["NUGET_FALLBACK_PACKAGES"] = PackedSdk.MachinePackages,
+            ["HTTP_PROXY"] = "http://127.0.0.1:9", ["HTTPS_PROXY"] = "http://127.0.0.1:9", ["NO_PROXY"] = "",
+        };
+        project.BuildWith(offline, "-p:LoraTrainOnBuild=false").ShouldSucceed().ShouldNotSay("error NU", "error CS", "error LORA");
+        Assert.True(File.Exists(project.Path("bin", "Debug", "net10.0", "SpamFilter.dll")));
+    }
+
+    [Theory]
+    [InlineData("cuda")]
+    [InlineData("auto")]
+    public void Device_sets_where_the_build_trains(string device)
+    {
+        var project = sdk.FromTemplateAsMade("OnDevice" + device, "--device", device);
+
+        Assert.Contains($"<LoraDevice>{device}</LoraDevice>", project.Read($"OnDevice{device}.csproj"));
     }
 
     [Fact]
