@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 namespace Lora.Cli;
 
 /// <summary>
-/// Ctrl+C (SIGINT) and SIGTERM as a cancellation, for the verbs that run until the user stops them (<c>chat</c>, <c>serve</c>):
-/// the verb ends cleanly and returns instead of the process being killed. System.CommandLine's own handling is off (CliApp):
+/// Ctrl+C (SIGINT) and SIGTERM as a cancellation, for the verbs that run until they are stopped (<c>chat</c>, <c>serve</c>,
+/// <c>experiment run</c>): the verb ends cleanly and returns instead of the process being killed. System.CommandLine's own handling is off (CliApp):
 /// it would end every verb after two seconds, a training run's checkpoint included.
 /// </summary>
 internal sealed class StopSignals : IDisposable

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Lora.Cli.Arguments;
 using Lora.Runtime.Experiments;
 
@@ -59,16 +58,16 @@ public static class ExperimentCommand
     static int Run(string assemblyPath, string artifactsRoot, string[] only, string device, bool cancelOnStdinClose, bool shareDevice, TextWriter stdout, bool planOnly = false)
     {
         var protocol = new BuildProtocol(stdout);
-        using var cancel = new CancellationTokenSource();
-        // Ctrl+C in a terminal reaches the whole process group: stop at the next step boundary, keeping a checkpoint.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; cancel.Cancel(); });
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => { context.Cancel = true; cancel.Cancel(); });
+        using var stdinClosed = new CancellationTokenSource();
+        // Ctrl+C in a terminal reaches the whole process group (SIGTERM from Slurm or a supervisor): stop at the next step
+        // boundary, keeping a checkpoint.
+        using var cancel = new StopSignals(stdinClosed.Token);
         if (cancelOnStdinClose)
             _ = Task.Run(() =>
             {
                 // The build task closes our standard input to cancel: EOF is the signal.
                 while (Console.In.ReadLine() is not null) { }
-                cancel.Cancel();
+                stdinClosed.Cancel();
             });
         try
         {
@@ -78,7 +77,7 @@ public static class ExperimentCommand
             var experiments = ExperimentHost.Discover(Path.GetFullPath(assemblyPath));
             return planOnly ? host.Plan(experiments, only) : host.Run(experiments, only, cancel.Token);
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancel.Token.IsCancellationRequested)
         {
             protocol.Info("cancelled; the last checkpoint is kept and the next build resumes from it");
             return Cancelled;
