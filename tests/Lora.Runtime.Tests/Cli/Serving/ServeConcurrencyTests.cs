@@ -23,19 +23,36 @@ public sealed class ServeConcurrencyTests
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var url = new Uri(serve.BaseUrl + "/chat/completions");
 
-        // A request whose body is still coming holds the one slot.
-        using var slow = new TcpClient();
-        await slow.ConnectAsync(IPAddress.Loopback, serve.Address.Port);
-        var stream = slow.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(
-            $"POST /v1/chat/completions HTTP/1.1\r\nHost: {serve.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {Request.Length}\r\n\r\n{Request[..5]}"));
-        await stream.FlushAsync();
-
-        var busy = await Until(http, url, HttpStatusCode.ServiceUnavailable);
+        // A request whose body is still coming holds the one slot. It may itself be turned away when a request of the loop
+        // below took the slot first (then it has an answer waiting): it is sent again until it holds the slot.
+        TcpClient? slow = null;
+        HttpResponseMessage? busy = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (busy is null)
+        {
+            if (slow is null || slow.Available > 0)
+            {
+                slow?.Dispose();
+                slow = new TcpClient();
+                await slow.ConnectAsync(IPAddress.Loopback, serve.Address.Port);
+                var stream = slow.GetStream();
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                    $"POST /v1/chat/completions HTTP/1.1\r\nHost: {serve.Address.Authority}\r\nContent-Type: application/json\r\nContent-Length: {Request.Length}\r\n\r\n{Request[..5]}"));
+                await stream.FlushAsync();
+            }
+            var response = await http.PostAsync(url, new StringContent(Request, Encoding.UTF8, "application/json"));
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable) busy = response;
+            else
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no 503 within 30 s; the last answer was {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                response.Dispose();
+                await Task.Delay(50);
+            }
+        }
         Assert.Equal("1", busy.Headers.RetryAfter?.ToString());
         await ServeCommandTests.AssertError(busy, 503, "server_busy", null);
 
-        slow.Close();
+        slow!.Close();
         var answered = await Until(http, url, HttpStatusCode.OK);
         Assert.Contains("\"chat.completion\"", await answered.Content.ReadAsStringAsync());
         Assert.Equal(0, await serve.StopAsync());
