@@ -74,4 +74,20 @@ public static class CliOptions
         }
         return rows;
     }
+
+    /// <summary>--top-k K: sample among the K most likely tokens (<see cref="ValidateSampling"/> checks it).</summary>
+    public static Option<int?> TopK() => new("--top-k") { Description = "Sample among the K most likely tokens (0 = all).", HelpName = "K" };
+
+    /// <summary>--top-p P: nucleus sampling (<see cref="ValidateSampling"/> checks it).</summary>
+    public static Option<double?> TopP() => new("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to P, in (0, 1].", HelpName = "P" };
+
+    /// <summary>--seed S: repeatable sampling; giving it asks for sampling.</summary>
+    public static Option<long?> SamplingSeed() => new("--seed") { Description = "Random seed, for repeatable sampling (implies sampling).", HelpName = "S" };
+
+    /// <summary>Adds an error for a --top-k below 0 or a --top-p outside (0, 1].</summary>
+    public static void ValidateSampling(CommandResult result, Option<int?> topK, Option<double?> topP)
+    {
+        if (ParsedValue.Of(result, topK) is int k && k < 0) result.AddError($"--top-k is {k}; it must be 0 (all tokens) or more.");
+        if (ParsedValue.Of(result, topP) is double p && p is <= 0 or > 1) result.AddError($"--top-p is {p}; it must be in (0, 1].");
+    }
 }

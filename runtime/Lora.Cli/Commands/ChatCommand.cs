@@ -23,9 +23,9 @@ public static class ChatCommand
         var system = new Option<string?>("--system") { Description = "A system message that opens the conversation (and each one after /reset).", HelpName = "TEXT" };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens a reply may have.", HelpName = "N", DefaultValueFactory = _ => 512 };
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature; 0 or unset is greedy (unless --top-p, --top-k or --seed).", HelpName = "T" };
-        var topP = new Option<double?>("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to P, in (0, 1].", HelpName = "P" };
-        var topK = new Option<int?>("--top-k") { Description = "Sample among the K most likely tokens (0 = all).", HelpName = "K" };
-        var seed = new Option<long?>("--seed") { Description = "Random seed, for repeatable sampling (implies sampling).", HelpName = "S" };
+        var topP = CliOptions.TopP();
+        var topK = CliOptions.TopK();
+        var seed = CliOptions.SamplingSeed();
         var dtype = DTypeOption.Create("Compute dtype of the base weights.", "fp32", "bf16");
         var device = CliOptions.Device();
 
@@ -39,8 +39,7 @@ public static class ChatCommand
         {
             if (ParsedValue.Of(result, maxTokens) is var n && result.GetResult(maxTokens) is not null && n < 1) result.AddError($"--max-tokens is {n}; it must be 1 or more.");
             if (ParsedValue.Of(result, temperature) is double t && t < 0) result.AddError($"--temperature is {t}; it must be 0 (greedy) or more.");
-            if (ParsedValue.Of(result, topP) is double p && p is <= 0 or > 1) result.AddError($"--top-p is {p}; it must be in (0, 1].");
-            if (ParsedValue.Of(result, topK) is int k && k < 0) result.AddError($"--top-k is {k}; it must be 0 (all tokens) or more.");
+            CliOptions.ValidateSampling(result, topK, topP);
         });
         command.SetAction(async (parse, cancellationToken) =>
         {

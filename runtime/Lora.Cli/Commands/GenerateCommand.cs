@@ -37,9 +37,9 @@ public static class GenerateCommand
             Required = true,
         };
         var temperature = new Option<double?>("--temperature") { Description = "Sampling temperature (> 0); sampling, default 1.", HelpName = "T" };
-        var topK = new Option<int?>("--top-k") { Description = "Sample among the K most likely tokens (0 = all).", HelpName = "K" };
-        var topP = new Option<double?>("--top-p") { Description = "Sample among the most likely tokens whose probabilities sum to P, in (0, 1].", HelpName = "P" };
-        var seed = new Option<long?>("--seed") { Description = "Random seed, for repeatable sampling (implies sampling).", HelpName = "S" };
+        var topK = CliOptions.TopK();
+        var topP = CliOptions.TopP();
+        var seed = CliOptions.SamplingSeed();
         var dtype = DTypeOption.Create("Compute dtype of the base weights.", "fp32", "bf16");
         var device = CliOptions.Device();
 
@@ -78,10 +78,7 @@ public static class GenerateCommand
             result.AddError($"--max-new-tokens is {ParsedValue.Of(result, maxNewTokens)}; it must be 0 or more.");
         if (ParsedValue.Of(result, temperature) is double t && t <= 0)
             result.AddError($"--temperature is {t}; it must be greater than 0.");
-        if (ParsedValue.Of(result, topK) is int k && k < 0)
-            result.AddError($"--top-k is {k}; it must be 0 (all tokens) or more.");
-        if (ParsedValue.Of(result, topP) is double p && p is <= 0 or > 1)
-            result.AddError($"--top-p is {p}; it must be in (0, 1].");
+        CliOptions.ValidateSampling(result, topK, topP);
     }
 
     private static int Run(string modelFolder, string? adapterFolder, IntegerRows? ids, string[]? prompts, SamplingOptions sampling,

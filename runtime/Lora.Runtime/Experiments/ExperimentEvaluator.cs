@@ -93,7 +93,7 @@ public static class ExperimentEvaluator
             long count = chunk.Sum(e => (long)e.Labels.Skip(1).Count(l => l != ExampleBuilder.Ignore));
             if (count == 0) continue;   // a batch with nothing to score would add NaN × 0
             // model.Loss without gradients works through the vocabulary in chunks: no full float32 logits.
-            total += model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask).item<float>() * count;
+            total += model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask, batch.ScoredPositions).item<float>() * count;
             tokens += count;
         }
         return tokens == 0 ? double.NaN : total / tokens;

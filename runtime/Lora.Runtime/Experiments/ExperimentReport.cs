@@ -45,6 +45,16 @@ public static class ExperimentReport
             md.Append(ExampleRows.Table(examples, isRight)).AppendLine();
         }
         if (chart is not null) md.AppendLine("## Loss").AppendLine().AppendLine("![training and eval loss](loss.svg)").AppendLine();
+        if (RunRecord.Timing(paths) is { } timing)
+        {
+            md.AppendLine("## Training").AppendLine();
+            var line = new StringBuilder(FormattableString.Invariant($"{timing.Steps:N0} steps in {timing.Seconds:0.#} s"));
+            if (timing.Tokens is { } tokens && timing.Seconds > 0)
+                line.Append(FormattableString.Invariant($", {tokens:N0} tokens ({tokens / timing.Seconds:N0} tokens/s)"));
+            if (timing is { UserSeconds: { } user, SystemSeconds: { } system })
+                line.Append(FormattableString.Invariant($"; CPU time of the training process: user {user:0.#} s, system {system:0.#} s"));
+            md.AppendLine(line.Append('.').ToString()).AppendLine();
+        }
         if (File.Exists(paths.Run) && RunRecord.Memory(paths) is { } memory)
         {
             md.AppendLine("## Memory").AppendLine();

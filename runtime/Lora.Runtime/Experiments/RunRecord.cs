@@ -9,7 +9,7 @@ public static class RunRecord
 {
     public static void Write(ExperimentPaths paths, Lora.ExperimentConfig config, string fingerprint, IReadOnlyList<double> losses, double? evalLoss, TimeSpan duration, RunMemory? memory = null,
         IReadOnlyList<EvalPoint>? evals = null, TorchSharp.torch.ScalarType? computeType = null, JsonObject? plan = null, BaseModelLocation? baseModel = null,
-        double? lastStepEvalLoss = null)
+        double? lastStepEvalLoss = null, RunThroughput? throughput = null)
     {
         var json = new JsonObject
         {
@@ -32,6 +32,12 @@ public static class RunRecord
             // What the run did (steps, batches, schedule, optimizer, when it logged, evaluated and checkpointed), from the objects it ran with.
             ["plan"] = plan,
             ["train_seconds"] = Math.Round(duration.TotalSeconds, 3),
+            // Tokens this process trained on (padding excluded) and its CPU time over the same span as train_seconds.
+            ["train_tokens"] = throughput?.Tokens,
+            ["train_cpu_seconds"] = throughput is null ? null : new JsonObject
+            {
+                ["user"] = Math.Round(throughput.Cpu.User.TotalSeconds, 3), ["system"] = Math.Round(throughput.Cpu.System.TotalSeconds, 3),
+            },
             ["final_loss"] = losses.Count > 0 ? losses[^1] : null,
             ["eval_loss"] = evalLoss,
             // The eval loss after the last step, which eval_loss is unless LoadBestModelAtEnd kept an earlier adapter.
@@ -89,6 +95,15 @@ public static class RunRecord
         return evals;
     }
 
+    /// <summary>How long, how many tokens and how much CPU time the last run's training took, or null (none, or an older run.json).</summary>
+    public static RunTiming? Timing(ExperimentPaths paths)
+    {
+        if (!File.Exists(paths.Run) || JsonNode.Parse(File.ReadAllText(paths.Run)) is not JsonObject run || run["train_seconds"] is null) return null;
+        var cpu = run["train_cpu_seconds"] as JsonObject;
+        return new RunTiming(run["steps"]?.GetValue<int>() ?? 0, run["train_seconds"]!.GetValue<double>(), run["train_tokens"]?.GetValue<long>(),
+            cpu?["user"]?.GetValue<double>(), cpu?["system"]?.GetValue<double>());
+    }
+
     /// <summary>The training seconds of the last run, or null.</summary>
     public static double? TrainSeconds(ExperimentPaths paths) =>
         File.Exists(paths.Run) ? JsonNode.Parse(File.ReadAllText(paths.Run))?["train_seconds"]?.GetValue<double>() : null;
@@ -96,6 +111,12 @@ public static class RunRecord
     public static IReadOnlyList<double> Losses(ExperimentPaths paths) =>
         JsonNode.Parse(File.ReadAllText(paths.Run))?["losses"]?.AsArray().Select(n => n!.GetValue<double>()).ToList() ?? [];
 }
+
+/// <summary>What a run trained on and the CPU time it took (user, system), measured by the training process.</summary>
+public sealed record RunThroughput(long Tokens, CpuTime Cpu);
+
+/// <summary>A run's training as run.json records it: steps, wall seconds, tokens and CPU seconds (null in older records).</summary>
+public sealed record RunTiming(int Steps, double Seconds, long? Tokens, double? UserSeconds, double? SystemSeconds);
 
 /// <summary>The memory estimator's prediction for a run beside what was measured.</summary>
 /// <param name="EstimateMiB">Predicted peak: tensors, plus (CPU) the process baseline and the first step's overhead.</param>

@@ -35,6 +35,7 @@ sealed class TrainingRun : IDisposable
     readonly LoraConfig _settings;
     readonly LoraTrainer _trainer;
     readonly Stopwatch _clock;
+    readonly CpuTime _cpuAtStart;   // the process's CPU time when _clock started: run.json's train_cpu_seconds
     readonly double _baselineMiB;
     readonly double? _contextMiB;
     readonly List<double> _losses = [];
@@ -44,12 +45,13 @@ sealed class TrainingRun : IDisposable
     ProgressLog? _progressLog;   // progress.jsonl, opened by Resume once it is known whether the run starts over
 
     TrainingRun(Lora.ExperimentConfig config, Action<string> log, IProgress<Lora.TrainingProgress>? progress, ExperimentPaths paths, Device device,
-        ScalarType computeType, string fingerprint, LoadedExperiment data, IDisposable heap, Stopwatch clock, double baselineMiB, double? contextMiB,
+        ScalarType computeType, string fingerprint, LoadedExperiment data, IDisposable heap, Stopwatch clock, CpuTime cpuAtStart, double baselineMiB, double? contextMiB,
         CausalLanguageModel model, LoraConfig settings)
     {
         (_config, _t, _log, _progress, _paths, _device, _computeType, _fingerprint, _data) =
             (config, config.Training, log, progress, paths, device, computeType, fingerprint, data);
         (_heap, _clock, _baselineMiB, _contextMiB, _model, _settings) = (heap, clock, baselineMiB, contextMiB, model, settings);
+        _cpuAtStart = cpuAtStart;
         _plan = TrainingPlan.From(_t, data.Train.Count, config.Dataset.Shuffle);
         _options = _plan.Options(_t);
         _trainer = new LoraTrainer(model, ExperimentRunner.AdapterName, _options);
@@ -61,6 +63,7 @@ sealed class TrainingRun : IDisposable
         CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var cpuAtStart = CpuTime.Now();
         var device = Devices.Resolve(options.Device, out var choice);
         void Log(string message) => options.Log($"{config.FullName}: {message}");
         if (options.Device == "auto") Log($"device {choice}");
@@ -81,7 +84,7 @@ sealed class TrainingRun : IDisposable
             double baselineMiB = ProcessMemory.ResidentMiB();
             double? contextMiB = DeviceUsedMiB(device);   // the CUDA context alone, before the model
             var model = ExperimentRunner.LoadForTraining(config, data.BaseFolder, device, out var settings, cancellationToken);
-            return new TrainingRun(config, Log, progress, paths, device, computeType, fingerprint, data, heap, clock, baselineMiB, contextMiB, model, settings);
+            return new TrainingRun(config, Log, progress, paths, device, computeType, fingerprint, data, heap, clock, cpuAtStart, baselineMiB, contextMiB, model, settings);
         }
         catch
         {
@@ -149,7 +152,8 @@ sealed class TrainingRun : IDisposable
         }
         var plan = Plan();
         if (_t.LoadBestModelAtEnd) plan["best_step"] = kept.Step;
-        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan, _data.BaseModel, lastStepEvalLoss);
+        RunRecord.Write(_paths, _config, _fingerprint, _losses, evalLoss, _clock.Elapsed, memory, _evals, _computeType, plan, _data.BaseModel, lastStepEvalLoss,
+            new RunThroughput(_tokens, CpuTime.Now() - _cpuAtStart));
         if (Directory.Exists(_paths.Checkpoints)) Directory.Delete(_paths.Checkpoints, recursive: true);
         return new Lora.TrainResult(_config, _paths.Adapter, _trainer.StepsDone, _losses.Count > 0 ? _losses[^1] : double.NaN, evalLoss, _clock.Elapsed);
     }

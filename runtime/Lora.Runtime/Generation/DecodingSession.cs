@@ -68,8 +68,10 @@ public sealed class DecodingSession : IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var logits = _model.Forward(_input, _mask, _positions, _cache);                    // (B, t, V)
-        var next = TokenSampler.Next(logits.select(1, -1), _options, _generator);          // (B)
+        // The head on the last position only: a prompt's other logits would be (B, t, V) for nothing.
+        var hidden = _model.Hidden(_input, _mask, _positions, _cache, out _);               // (B, t, H)
+        var logits = _model.LogitsFrom(hidden.select(1, -1));                               // (B, V)
+        var next = TokenSampler.Next(logits, _options, _generator);                         // (B)
         next = next.masked_fill(_finished, _pad);
         if (_eos is not null) Replace(ref _finished, _finished.logical_or(isin(next, _eos)));
         Replace(ref _mask, cat([_mask, ones(Batch, 1, ScalarType.Int64, device: _mask.device)], 1));

@@ -85,16 +85,24 @@ public abstract class CausalLanguageModel : nn.Module
     /// <summary>
     /// The causal-LM loss (transformers' semantics: position t predicts label t + 1, −100 ignored). When the LM head is
     /// a frozen plain weight, the head and the loss run chunked so the full float32 logits never exist at once.
+    /// <paramref name="scoredPositions"/> (K), when given, lists the shifted, flattened positions (B·(T−1)) that carry a
+    /// label (<see cref="Training.TrainingBatch.ScoredPositions"/>): the head runs on those rows only. The loss is the
+    /// same mean either way; the others would only add zeros.
     /// </summary>
-    public Tensor Loss(Tensor inputIds, Tensor labels, Tensor? attentionMask = null)
+    public Tensor Loss(Tensor inputIds, Tensor labels, Tensor? attentionMask = null, Tensor? scoredPositions = null)
     {
         using var scope = NewDisposeScope();
-        if (FrozenHeadWeight() is not { } head)
-            return Training.CausalLmLoss.Compute(Forward(inputIds, attentionMask), labels).MoveToOuterDisposeScope();
         var hidden = Hidden(inputIds, attentionMask, null, null, out _);                         // (B, T, H)
         long length = hidden.shape[1];
         var shifted = hidden.narrow(1, 0, length - 1).reshape(-1, hidden.shape[2]);                 // (B·(T−1), H)
         var targets = labels.narrow(1, 1, length - 1).reshape(-1);                                 // (B·(T−1))
+        if (scoredPositions is not null)
+        {
+            shifted = shifted.index_select(0, scoredPositions);                                    // (K, H)
+            targets = targets.index_select(0, scoredPositions);                                    // (K)
+        }
+        if (FrozenHeadWeight() is not { } head)
+            return Training.CausalLmLoss.FromLogits(LogitsFrom(shifted), targets).MoveToOuterDisposeScope();
         // Without gradients the autograd function would keep state nothing releases: the plain chunked loop instead.
         if (!is_grad_enabled())
             return Training.ChunkedLinearCrossEntropy.Evaluate(shifted, head, targets).MoveToOuterDisposeScope();

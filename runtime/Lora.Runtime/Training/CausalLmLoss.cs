@@ -14,9 +14,10 @@ public static class CausalLmLoss
         long vocab = logits.shape[^1];
         var shiftedLogits = logits.narrow(1, 0, logits.shape[1] - 1);    // (B, T-1, V)
         var shiftedLabels = labels.narrow(1, 1, labels.shape[1] - 1);    // (B, T-1)
-        var loss = nn.functional.cross_entropy(
-            shiftedLogits.reshape(-1, vocab).to_type(ScalarType.Float32),
-            shiftedLabels.reshape(-1), ignore_index: IgnoreIndex);
-        return loss.MoveToOuterDisposeScope();
+        return FromLogits(shiftedLogits.reshape(-1, vocab), shiftedLabels.reshape(-1)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>logits (N, V) already aligned with their labels (N) → mean cross-entropy over the labelled rows (scalar, float32).</summary>
+    public static Tensor FromLogits(Tensor logits, Tensor labels) =>
+        nn.functional.cross_entropy(logits.to_type(ScalarType.Float32), labels, ignore_index: IgnoreIndex);
 }

@@ -78,7 +78,7 @@ public sealed class LoraTrainer : IDisposable
         foreach (var batch in microBatches)
         {
             using var micro = NewDisposeScope();
-            var loss = _model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask);
+            var loss = _model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask, batch.ScoredPositions);
             PhaseObserver?.Invoke("forward");
             (loss / microBatches.Count).backward();
             BackwardHandles.Release();

@@ -92,6 +92,13 @@ public sealed class ReportArtifactsTests : IDisposable
         Assert.Contains("![training and eval loss](loss.svg)", report);
         var chart = XDocument.Load(paths.LossCurve).Descendants(XName.Get("polyline", "http://www.w3.org/2000/svg")).ToList();
         Assert.Equal([4, 2], chart.Select(c => c.Attribute("points")!.Value.Split(' ').Length));
+
+        // The training's time, tokens and CPU time, as run.json records them.
+        var run = JsonNode.Parse(File.ReadAllText(paths.Run))!;
+        var training = File.ReadAllLines(paths.Report).SkipWhile(l => l != "## Training").Skip(2).First();
+        double seconds = run["train_seconds"]!.GetValue<double>(), user = run["train_cpu_seconds"]!["user"]!.GetValue<double>();
+        Assert.StartsWith(FormattableString.Invariant($"4 steps in {seconds:0.#} s, {run["train_tokens"]!.GetValue<long>():N0} tokens ("), training);
+        Assert.Contains(FormattableString.Invariant($"user {user:0.#} s, system {run["train_cpu_seconds"]!["system"]!.GetValue<double>():0.#} s."), training);
     }
 
     /// <summary>A generation as a table cell shows it: trimmed, HTML-escaped, pipes escaped, its lines joined by &lt;br&gt;.</summary>
@@ -163,6 +170,10 @@ public sealed class ReportArtifactsTests : IDisposable
         Assert.Equal(Math.Round(run["last_step_eval_loss"]!.GetValue<double>(), 6), evals[1]["eval_loss"]!.GetValue<double>());
         // In the order they happened: the evaluation after step 2 between steps 2 and 3.
         Assert.Equal(["start", "step", "step", "eval", "step", "step", "eval"], events.Select(e => e["event"]!.GetValue<string>()));
+        // run.json's throughput: the tokens the steps counted, and the training process's CPU time split into user and system.
+        Assert.Equal(steps[^1]["tokens"]!.GetValue<long>(), run["train_tokens"]!.GetValue<long>());
+        double user = run["train_cpu_seconds"]!["user"]!.GetValue<double>(), system = run["train_cpu_seconds"]!["system"]!.GetValue<double>();
+        Assert.True(user > 0 && system >= 0, $"user {user} s, system {system} s");
 
         // A fresh training starts the file over.
         Build(config with { Training = config.Training with { LearningRate = 1e-3 } });
