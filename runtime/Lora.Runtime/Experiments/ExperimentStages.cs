@@ -102,7 +102,7 @@ public sealed class ExperimentStages(RunnerOptions options)
     {
         // Named, not resolved, where the name says it: an up-to-date experiment loads no libtorch (cuda on a machine without one
         // fails in the stage that computes, with the reason).
-        var device = Devices.Named(options.Device) ?? Devices.Resolve(options.Device, out _);
+        var device = Devices.NamedOrResolved(options.Device);
         string fingerprint = ExperimentFingerprint.Compute(config, BaseModelLocator.Locate(config), ExperimentRunner.ComputeDType(config, device));
         string mergeFingerprint = ExperimentFingerprint.Stage(fingerprint, StageRecord.Merge, config.Merge);
         // The GGUF is merged again in float32 (its precision is its own type's), so a new merge dtype does not redo it.

@@ -27,7 +27,7 @@ public static class AdapterImport
 
         var paths = ExperimentPaths.For(artifactsRoot, config);
         using var hold = ExperimentLock.Acquire(paths, TimeSpan.FromMinutes(1), _ => { }, CancellationToken.None);
-        var computeDevice = Devices.Named(device) ?? Devices.Resolve(device, out _);
+        var computeDevice = Devices.NamedOrResolved(device);
         var baseModel = BaseModelLocator.Locate(config);
         string fingerprint = ExperimentFingerprint.Compute(config, baseModel, ExperimentRunner.ComputeDType(config, computeDevice));
         StageRecord.Invalidate(paths);

@@ -39,6 +39,12 @@ public static class Devices
         a.type == b.type && (a.type == DeviceType.CPU || a.index == b.index);
 
     /// <summary>
+    /// The device <paramref name="requested"/> names for work that only needs to know it (a memory estimate, where to compute
+    /// without checking the GPU yet): <see cref="Named"/> when the name says it, else <see cref="Resolve"/> (auto).
+    /// </summary>
+    public static Device NamedOrResolved(string requested) => Named(requested) ?? Resolve(requested, out _);
+
+    /// <summary>
     /// The device <paramref name="requested"/> names, with libtorch's backend for it loaded. <c>auto</c> is the first GPU when
     /// CUDA is available, else the CPU; <paramref name="choice"/> says which and why. A GPU that is not there fails here, before
     /// any model is loaded, with the reason: a run never discovers it in its first step.

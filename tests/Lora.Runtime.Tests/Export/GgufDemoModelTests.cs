@@ -28,7 +28,7 @@ public class GgufDemoModelTests
             ExperimentName = "quick-start",
             Model = new BaseModelSettings("lora-tiny-en", IsBuiltIn: true, ModelType: "llama"),
             Adapter = new LoraSettings(16, 32, 0.05, ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"], LoraBias.None, false, false, null),
-            Dataset = new DatasetSettings(ShippedDataset.Path, DatasetFormat.Jsonl, null, "Email", "Subject: {Subject}\n{Body}\nLabel:", " {Label}",
+            Dataset = new DatasetSettings(ShippedDataset.Path, DatasetFormat.Jsonl, null, "Email", "Subject: {Subject}\n{Body}\nSpam:", " {Spam}",
                 EvalFraction: 0.1, Shuffle: true, MaxLength: 128, null, false, true),
             Training = fixture.Training with { MaxSteps = 6, LearningRate = 2e-3, BatchSize = 4, GradientAccumulation = 1, WarmupSteps = 2 },
             Merge = new MergeSettings(MergeDType.Float32, true),
@@ -42,7 +42,7 @@ public class GgufDemoModelTests
 
         // A prompt as the evaluation writes one, tokenized by the merged folder's own tokenizer.
         var prompt = ModelTokenizer.Load(paths.Merged)
-            .Encode("Subject: Your account statement\nPlease find the statement for November attached.\nLabel:", addBos: false).ToArray();
+            .Encode("Subject: Your account statement\nPlease find the statement for November attached.\nSpam:", addBos: false).ToArray();
         using var merged = ModelLoader.Load(paths.Merged);
         using (var llama = new LlamaCppModel(paths.Gguf))
         {

@@ -43,8 +43,8 @@ public sealed partial class AxolotlExportTests(PackedSdk sdk)
         Assert.Equal(source.Count, rows.Length);
         var first = JsonNode.Parse(source[0])!;
         var exported = JsonNode.Parse(rows[0])!;
-        Assert.Equal($"Subject: {first["subject"]}\n{first["body"]}\nLabel:", exported["prompt"]!.GetValue<string>());
-        Assert.Equal($" {first["label"]}", exported["completion"]!.GetValue<string>());
+        Assert.Equal($"Subject: {first["subject"]}\n{first["body"]}\nSpam:", exported["prompt"]!.GetValue<string>());
+        Assert.Equal($" {first["spam"]}", exported["completion"]!.GetValue<string>());
     }
 
     [Fact]

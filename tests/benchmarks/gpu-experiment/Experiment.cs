@@ -9,11 +9,11 @@ namespace GpuCheck;
 [Experiment("gpu-check", Description = "Spam or ham, 30 steps: the same run on the GPU and on the CPU")]
 [BaseModel("lora-tiny-en")]
 [LoraAdapter(Rank = 16, Alpha = 32, Dropout = 0.0, Targets = new[] { "q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj" })]
-[Dataset<Email>("data/spam-assassin.jsonl", Prompt = "Subject: {Subject}\n{Body}\nLabel:", Completion = " {Label}", EvalFraction = 0.02, MaxLength = 128)]
+[Dataset<Email>("data/spam-assassin.jsonl", Prompt = "Subject: {Subject}\n{Body}\nSpam:", Completion = " {Spam}", EvalFraction = 0.02, MaxLength = 128)]
 [Training(MaxSteps = 30, LearningRate = 2e-3, BatchSize = 16, EvalBatchSize = 16, Schedule = LrSchedule.Cosine, WarmupSteps = 3, LoggingSteps = 5)]
 [Evaluate(Metric.Accuracy, Metric.Perplexity, MaxNewTokens = 2)]
 [Merge(DType = MergeDType.Float32)]
 public partial record GpuCheckExperiment;
 
 /// <summary>A row of data/spam-assassin.jsonl.</summary>
-public sealed record Email(string Subject, string Body, string Label);
+public sealed record Email(string Subject, string Body, string Spam);

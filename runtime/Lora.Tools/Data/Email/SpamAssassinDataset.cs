@@ -22,7 +22,7 @@ public static class SpamAssassinDataset
 
     /// <summary>
     /// Tokens the sample prompt adds around subject and body: BOS, "Subject:", the line break after the subject
-    /// (and a blank before it when the subject is empty), "\nLabel:", the label and EOS, with one token to spare.
+    /// (and a blank before it when the subject is empty), "\nSpam:", the answer (" yes" or " no") and EOS.
     /// </summary>
     public const int TemplateTokens = 12;
 
@@ -60,7 +60,12 @@ public static class SpamAssassinDataset
         return new PreparedSpamAssassin(rows, empty, duplicates);
     }
 
-    /// <summary>One JSON object per line: {"subject", "body", "label"}; non-ASCII text is written as is (UTF-8).</summary>
+    /// <summary>
+    /// One JSON object per line: {"subject", "body", "spam"}, "spam" being "yes" or "no"; non-ASCII text is written as is
+    /// (UTF-8). Yes and no rather than the corpus's spam and ham: the built-in model met " yes" and " no" in pretraining, so
+    /// their output embeddings are trained; " spam" never occurred, and an untrained row of the tied head cannot be told
+    /// apart from the thousands of other never-seen tokens, which caps its probability near 1/300 whatever the adapter does.
+    /// </summary>
     public static string ToJsonl(IEnumerable<SpamAssassinEmail> rows)
     {
         var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -74,7 +79,7 @@ public static class SpamAssassinDataset
                 writer.WriteStartObject();
                 writer.WriteString("subject", row.Subject);
                 writer.WriteString("body", row.Body);
-                writer.WriteString("label", row.Label);
+                writer.WriteString("spam", row.Label == SpamAssassinGroup.Spam ? "yes" : "no");
                 writer.WriteEndObject();
             }
             text.Append(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length)).Append('\n');

@@ -5,7 +5,7 @@ namespace Lora.Tools.Data.Email;
 /// <param name="PerLabel">Rows per label; null takes as many as the smaller label has.</param>
 /// <param name="MaxTokens">
 /// Longest subject plus body in GPT-2 BPE tokens (the tokenizer of the built-in model), or null for no token limit.
-/// The prompt "Subject: {subject}\n{body}\nLabel:" with completion " {label}", BOS and EOS adds at most
+/// The prompt "Subject: {subject}\n{body}\nSpam:" with completion " {spam}", BOS and EOS adds at most
 /// <see cref="SpamAssassinDataset.TemplateTokens"/> tokens, so every row then fits MaxLength = MaxTokens + that.
 /// </param>
 public sealed record SpamAssassinOptions(int MaxChars = SpamAssassinDataset.DefaultMaxChars, int? PerLabel = null, int? MaxTokens = null);

@@ -21,15 +21,15 @@ public class ShippedDatasetTests
     public void Every_row_is_balanced_labelled_and_fits_max_length_128_whole_with_the_sample_prompt()
     {
         var rows = JsonlReader.Read(ShippedDataset.Path);
-        var settings = DataRows.Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\n{body}\nLabel:", completion: " {label}", maxLength: 128);
+        var settings = DataRows.Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\n{body}\nSpam:", completion: " {spam}", maxLength: 128);
         var builder = new ExampleBuilder(ModelTokenizer.Gpt2(), settings);
 
         var examples = rows.Select(builder.Build).ToList();
 
         Assert.Equal(0, builder.Truncated);
-        Assert.Equal(rows.Count / 2, rows.Count(r => r.Text("label") == "spam"));
-        Assert.Equal(rows.Count / 2, rows.Count(r => r.Text("label") == "ham"));
-        // " spam" = 18084 or " ham" = 8891, then EOS: the label survives in every row.
+        Assert.Equal(rows.Count / 2, rows.Count(r => r.Text("spam") == "yes"));
+        Assert.Equal(rows.Count / 2, rows.Count(r => r.Text("spam") == "no"));
+        // " yes" = 3763 or " no" = 645, then EOS: the answer survives in every row.
         Assert.All(examples, e => Assert.Equal(2, e.TrainableTokens));
     }
 }

@@ -63,14 +63,14 @@ public class SpamAssassinDatasetTests
         File.WriteAllText(path, SpamAssassinDataset.ToJsonl(SpamAssassinDataset.Prepare(Corpus).Rows));
 
         var rows = JsonlReader.Read(path);
-        var settings = DataRows.Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\n{body}\nLabel:", completion: " {label}");
+        var settings = DataRows.Settings(Lora.DatasetFormat.Jsonl, prompt: "Subject: {subject}\n{body}\nSpam:", completion: " {spam}");
         var builder = new ExampleBuilder(Lora.Runtime.Tokenization.ModelTokenizer.Gpt2(), settings);
 
         Assert.Equal(4, rows.Count);
-        Assert.All(rows, r => Assert.Equal(["subject", "body", "label"], r.Value.Select(kv => kv.Key)));
+        Assert.All(rows, r => Assert.Equal(["subject", "body", "spam"], r.Value.Select(kv => kv.Key)));
         Assert.Equal("Skyttä", rows[0].Text("body").Split(' ')[13]);
-        // " spam" then EOS are the only trainable tokens of a spam row.
-        Assert.Equal([18084, DataRows.EndOfText], builder.Build(rows[3]).Labels.Where(l => l != DataRows.Ignore));
+        // " yes" then EOS are the only trainable tokens of a spam row.
+        Assert.Equal([3763, DataRows.EndOfText], builder.Build(rows[3]).Labels.Where(l => l != DataRows.Ignore));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class SpamAssassinDatasetTests
     {
         string jsonl = SpamAssassinDataset.ToJsonl([new SpamAssassinEmail("g", "f", "Café <b>", "naïve & \"quoted\"", "ham")]);
 
-        Assert.Equal("{\"subject\":\"Café <b>\",\"body\":\"naïve & \\\"quoted\\\"\",\"label\":\"ham\"}\n", jsonl);
+        Assert.Equal("{\"subject\":\"Café <b>\",\"body\":\"naïve & \\\"quoted\\\"\",\"spam\":\"no\"}\n", jsonl);
         Assert.Equal("naïve & \"quoted\"", JsonNode.Parse(jsonl)!["body"]!.GetValue<string>());
     }
 
