@@ -78,8 +78,8 @@ internal sealed record RuntimeObservation(int Exit, string? Error, IReadOnlyList
                     return record.ToJsonString();
                 }));
             case "report.md":
-                // Up to the measured memory, without the generation speed: title, description, metrics.
-                return string.Join("\n", File.ReadLines(file).TakeWhile(l => l != "## Memory").Where(l => !l.Contains("MsPerGeneratedToken")));
+                // Up to the measured training time and memory, without the generation speed: title, description, metrics.
+                return string.Join("\n", File.ReadLines(file).TakeWhile(l => l is not ("## Training" or "## Memory")).Where(l => !l.Contains("MsPerGeneratedToken")));
         }
         return file.EndsWith(".json", StringComparison.Ordinal) || file.EndsWith(".jsonl", StringComparison.Ordinal) || file.EndsWith(".md", StringComparison.Ordinal)
             ? File.ReadAllText(file)

@@ -24,10 +24,10 @@ public sealed partial class AxolotlExportTests(PackedSdk sdk)
         Assert.Equal("32", yaml[("", "lora_alpha")]);
         Assert.Equal("0.05", yaml[("", "lora_dropout")]);
         Assert.Equal("128", yaml[("", "sequence_len")]);
-        Assert.Equal("400", yaml[("", "max_steps")]);
-        Assert.Equal("0.002", yaml[("", "learning_rate")]);
+        Assert.Equal("1000", yaml[("", "max_steps")]);
+        Assert.Equal("0.001", yaml[("", "learning_rate")]);
         Assert.Equal("\"cosine\"", yaml[("", "lr_scheduler")]);
-        Assert.Equal("20", yaml[("", "warmup_steps")]);
+        Assert.Equal("50", yaml[("", "warmup_steps")]);
         Assert.Equal("16", yaml[("", "micro_batch_size")]);
         Assert.Equal("0.1", yaml[("", "val_set_size")]);
         Assert.Equal("\"adamw_torch\"", yaml[("", "optimizer")]);
