@@ -20,15 +20,15 @@ sed -i "s/^public partial record MyExperiment;/[Sweep(\"Training.Seed\", ${seeds
 grep -q 'Sweep("Training.Seed"' "$project/Experiment.cs"
 dotnet build "$project" -tl:off -nologo -v:q > "$work/seeds.log" 2>&1
 
-row() {   # folder seed
+row() {   # folder: one variant's run.json (its seed among them) and eval.json
   local run="$1/run.json" eval="$1/eval.json"
-  jq -r --arg seed "$2" --slurpfile e "$eval" \
-    '"| \($seed) | \($e[0].tuned.Accuracy) | \($e[0].base.Accuracy) | \($e[0].rows // "") | \(.train_seconds | floor) | \((.train_tokens / .train_seconds) | floor) | \(.train_cpu_seconds.user | floor) | \(.train_cpu_seconds.system | floor) |"' "$run"
+  jq -r --slurpfile e "$eval" \
+    '"| \(.seed) | \($e[0].tuned.Accuracy) | \($e[0].base.Accuracy) | \($e[0].rows // "") | \(.train_seconds | floor) | \((.train_tokens / .train_seconds) | floor) | \(.train_cpu_seconds.user | floor) | \(.train_cpu_seconds.system | floor) |"' "$run"
 }
 artifacts="$project/artifacts/lora/quick-start"
 echo "quick start (templates/quickstart.sh): $(printf '%.0f' "$wall") s wall in all"
 echo
 echo "| seed | tuned accuracy | base accuracy | eval rows | training s | tokens/s | user CPU s | system CPU s |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-row "$artifacts" 42
-for seed in "${seeds[@]}"; do row "$artifacts/seed-$seed" "$seed"; done
+row "$artifacts"
+for seed in "${seeds[@]}"; do row "$artifacts/seed-$seed"; done

@@ -104,10 +104,6 @@ public static class RunRecord
             cpu?["user"]?.GetValue<double>(), cpu?["system"]?.GetValue<double>());
     }
 
-    /// <summary>The training seconds of the last run, or null.</summary>
-    public static double? TrainSeconds(ExperimentPaths paths) =>
-        File.Exists(paths.Run) ? JsonNode.Parse(File.ReadAllText(paths.Run))?["train_seconds"]?.GetValue<double>() : null;
-
     public static IReadOnlyList<double> Losses(ExperimentPaths paths) =>
         JsonNode.Parse(File.ReadAllText(paths.Run))?["losses"]?.AsArray().Select(n => n!.GetValue<double>()).ToList() ?? [];
 }
