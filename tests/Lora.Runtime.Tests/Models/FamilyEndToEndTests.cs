@@ -20,38 +20,32 @@ public class FamilyEndToEndTests
 {
     public FamilyEndToEndTests() => Lora.Runtime.Native.TorchNative.EnsureLoaded();
 
-    static JsonObject With(JsonObject config, params (string Key, JsonNode? Value)[] changes)
-    {
-        foreach (var (key, value) in changes) config[key] = value;
-        return config;
-    }
-
     static JsonArray Numbers(params double[] values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 
     /// <summary>The families by the model each stands for, shrunk to 2 layers of width 32 (head_dim 8 unless said).</summary>
     public static JsonObject Config(string name) => name switch
     {
-        "llama-3.2" => With(SmallModels.LlamaConfig(), ("rope_parameters", new JsonObject
+        "llama-3.2" => SmallModels.With(SmallModels.LlamaConfig(), ("rope_parameters", new JsonObject
         {
             ["rope_type"] = "llama3", ["factor"] = 8.0, ["low_freq_factor"] = 1.0, ["high_freq_factor"] = 4.0, ["original_max_position_embeddings"] = 16, ["rope_theta"] = 500000.0,
         })),
-        "smollm2" => With(SmallModels.LlamaConfig(tie: true), ("rope_theta", 10000.0)),
+        "smollm2" => SmallModels.With(SmallModels.LlamaConfig(tie: true), ("rope_theta", 10000.0)),
         // Qwen2.5's long-context block as its model card gives it (factor 4 over the original context), saved the
         // transformers 4 way, with Qwen2.5's unused window keys.
-        "qwen2.5-yarn" => With(SmallModels.LlamaConfig("qwen2", tie: true), ("rope_theta", 1000000.0), ("use_sliding_window", false), ("sliding_window", 32768),
+        "qwen2.5-yarn" => SmallModels.With(SmallModels.LlamaConfig("qwen2", tie: true), ("rope_theta", 1000000.0), ("use_sliding_window", false), ("sliding_window", 32768),
             ("max_window_layers", 21), ("rope_scaling", new JsonObject { ["factor"] = 4.0, ["original_max_position_embeddings"] = 16, ["type"] = "yarn" })),
-        "qwen2-sliding" => With(SmallModels.LlamaConfig("qwen2"), ("use_sliding_window", true), ("sliding_window", 4), ("max_window_layers", 1)),
-        "qwen3" => With(SmallModels.LlamaConfig("qwen3", tie: true), ("head_dim", 16)),
-        "mistral-sliding" => With(SmallModels.LlamaConfig("mistral"), ("sliding_window", 4)),
+        "qwen2-sliding" => SmallModels.With(SmallModels.LlamaConfig("qwen2"), ("use_sliding_window", true), ("sliding_window", 4), ("max_window_layers", 1)),
+        "qwen3" => SmallModels.With(SmallModels.LlamaConfig("qwen3", tie: true), ("head_dim", 16)),
+        "mistral-sliding" => SmallModels.With(SmallModels.LlamaConfig("mistral"), ("sliding_window", 4)),
         "gemma2" => SmallModels.GemmaConfig("gemma2"),
         "gemma3" => SmallModels.GemmaConfig("gemma3_text"),
-        "phi3.5-longrope" => With(SmallModels.LlamaConfig("phi3"), ("original_max_position_embeddings", 32), ("sliding_window", 262144), ("rope_scaling", new JsonObject
+        "phi3.5-longrope" => SmallModels.With(SmallModels.LlamaConfig("phi3"), ("original_max_position_embeddings", 32), ("sliding_window", 262144), ("rope_scaling", new JsonObject
         {
             ["type"] = "longrope", ["short_factor"] = Numbers(1.0, 1.1, 1.3, 1.6), ["long_factor"] = Numbers(1.5, 2.5, 4.0, 7.0),
         })),
         // Phi-4-mini: three quarters of each head rotate (here half of head_dim 16), tied embeddings.
-        "phi4-mini-partial" => With(SmallModels.LlamaConfig("phi3", tie: true), ("num_attention_heads", 2), ("num_key_value_heads", 1), ("partial_rotary_factor", 0.5)),
-        "llama-dynamic" => With(SmallModels.LlamaConfig(), ("max_position_embeddings", 32), ("rope_scaling", new JsonObject { ["type"] = "dynamic", ["factor"] = 2.0 })),
+        "phi4-mini-partial" => SmallModels.With(SmallModels.LlamaConfig("phi3", tie: true), ("num_attention_heads", 2), ("num_key_value_heads", 1), ("partial_rotary_factor", 0.5)),
+        "llama-dynamic" => SmallModels.With(SmallModels.LlamaConfig(), ("max_position_embeddings", 32), ("rope_scaling", new JsonObject { ["type"] = "dynamic", ["factor"] = 2.0 })),
         _ => throw new ArgumentException(name),
     };
 
@@ -59,19 +53,6 @@ public class FamilyEndToEndTests
     {
         "llama-3.2", "smollm2", "qwen2.5-yarn", "qwen2-sliding", "qwen3", "mistral-sliding", "gemma2", "gemma3", "phi3.5-longrope", "phi4-mini-partial", "llama-dynamic",
     };
-
-    /// <summary>Greedy continuation recomputing the whole sequence each token: no cache, masks and rotary tables built from scratch.</summary>
-    static long[] GreedyWithoutCache(CausalLanguageModel model, Tensor prompt, int tokens)
-    {
-        using var _ = no_grad();
-        var sequence = prompt;
-        for (int i = 0; i < tokens; i++)
-        {
-            var next = model.Forward(sequence).select(1, -1).argmax(-1).unsqueeze(1);   // (1, 1)
-            sequence = cat([sequence, next], 1);
-        }
-        return sequence.data<long>().ToArray();
-    }
 
     [Theory]
     [MemberData(nameof(Families))]
@@ -96,7 +77,7 @@ public class FamilyEndToEndTests
         // context of the rules whose frequencies follow the length (longrope, dynamic), where a cache keeps older ones.
         var prompt = ids.narrow(0, 0, 1).narrow(1, 0, 6);
         var generated = TextGenerator.Generate(model, prompt, null, new SamplingOptions { MaxNewTokens = 12, EosTokenIds = [] });
-        Assert.Equal(GreedyWithoutCache(model, prompt, 12), generated.data<long>().ToArray());
+        Assert.Equal(SmallModels.GreedyWithoutCache(model, prompt, 12), generated.data<long>().ToArray());
 
         using var _ = no_grad();
         var adapterLogits = model.Forward(ids);
@@ -130,12 +111,12 @@ public class FamilyEndToEndTests
         // Qwen2.5's own keys: a window that use_sliding_window false switches off.
         Assert.Empty(ModelConfig.Parse(Config("qwen2.5-yarn")).SlidingLayers);
         // transformers 5's layer_types win over max_window_layers.
-        var typed = With(Config("qwen2-sliding"), ("layer_types", new JsonArray("sliding_attention", "full_attention")));
+        var typed = SmallModels.With(Config("qwen2-sliding"), ("layer_types", new JsonArray("sliding_attention", "full_attention")));
         Assert.Equal([true, false], ModelConfig.Parse(typed).SlidingLayers);
         // MistralConfig's window when the key is absent is 4096; null is none.
         var mistral = SmallModels.LlamaConfig("mistral");
         Assert.Equal(4096, ModelConfig.Parse(mistral).SlidingWindow);
-        Assert.Null(ModelConfig.Parse(With(mistral, ("sliding_window", null))).SlidingWindow);
+        Assert.Null(ModelConfig.Parse(SmallModels.With(mistral, ("sliding_window", null))).SlidingWindow);
     }
 
     [Theory]

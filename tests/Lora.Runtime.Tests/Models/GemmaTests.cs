@@ -21,26 +21,6 @@ public class GemmaTests
 {
     public GemmaTests() => Lora.Runtime.Native.TorchNative.EnsureLoaded();
 
-    static JsonObject With(JsonObject config, params (string Key, JsonNode? Value)[] changes)
-    {
-        var copy = (JsonObject)config.DeepClone();
-        foreach (var (key, value) in changes) copy[key] = value;
-        return copy;
-    }
-
-    /// <summary>Greedy continuation recomputing the whole sequence each token: no cache, the sliding mask built from scratch.</summary>
-    static long[] GreedyWithoutCache(CausalLanguageModel model, Tensor prompt, int tokens)
-    {
-        using var _ = no_grad();
-        var sequence = prompt;
-        for (int i = 0; i < tokens; i++)
-        {
-            var next = model.Forward(sequence).select(1, -1).argmax(-1).unsqueeze(1);   // (1, 1)
-            sequence = cat([sequence, next], 1);
-        }
-        return sequence.data<long>().ToArray();
-    }
-
     [Theory]
     [InlineData("tiny-gemma2", false)]
     [InlineData("tiny-gemma3", false)]
@@ -68,7 +48,7 @@ public class GemmaTests
         // 6 prompt tokens and 8 new ones: the window of 8 cuts in while the cache grows.
         var prompt = ids.narrow(0, 0, 1).narrow(1, 0, 6);
         var generated = TextGenerator.Generate(model, prompt, null, new SamplingOptions { MaxNewTokens = 8, EosTokenIds = [] });
-        Assert.Equal(GreedyWithoutCache(model, prompt, 8), generated.data<long>().ToArray());
+        Assert.Equal(SmallModels.GreedyWithoutCache(model, prompt, 8), generated.data<long>().ToArray());
 
         using var _ = no_grad();
         var adapterLogits = model.Forward(ids);
@@ -100,7 +80,7 @@ public class GemmaTests
     {
         var config = SmallModels.GemmaConfig();
         using var windowed = SmallModels.Random(config);
-        using var unwindowed = SmallModels.Random(With(config, ("sliding_window", 64)));
+        using var unwindowed = SmallModels.Random(SmallModels.With(config, ("sliding_window", 64)));
         var ids = SmallModels.Ids(length: 10);
         using var _ = no_grad();
         var (a, b) = (windowed.Forward(ids), unwindowed.Forward(ids));
@@ -112,14 +92,14 @@ public class GemmaTests
     public void Gemma2_caps_attention_scores_only_with_an_attention_implementation_that_does()
     {
         // transformers' default attention (SDPA) leaves attn_logit_softcapping out; its eager attention applies it.
-        var config = With(SmallModels.GemmaConfig("gemma2"), ("attn_logit_softcapping", 0.05));
-        var eager = With(config, ("attn_implementation", "eager"));
+        var config = SmallModels.With(SmallModels.GemmaConfig("gemma2"), ("attn_logit_softcapping", 0.05));
+        var eager = SmallModels.With(config, ("attn_implementation", "eager"));
         Assert.Null(ModelConfig.Parse(config).AttnLogitSoftcapping);
-        Assert.Null(ModelConfig.Parse(With(config, ("attn_implementation", "sdpa"))).AttnLogitSoftcapping);
+        Assert.Null(ModelConfig.Parse(SmallModels.With(config, ("attn_implementation", "sdpa"))).AttnLogitSoftcapping);
         Assert.Equal(0.05, ModelConfig.Parse(eager).AttnLogitSoftcapping);
         using var plain = SmallModels.Random(config);
         using var capped = SmallModels.Random(eager);
-        using var uncappedEager = SmallModels.Random(With(eager, ("attn_logit_softcapping", null)));
+        using var uncappedEager = SmallModels.Random(SmallModels.With(eager, ("attn_logit_softcapping", null)));
         var ids = SmallModels.Ids();
         using var _ = no_grad();
         Assert.True(Tolerance.RelativeError(capped.Forward(ids), plain.Forward(ids)) > 1e-3, "the cap changes nothing");
@@ -131,7 +111,7 @@ public class GemmaTests
     {
         var config = SmallModels.GemmaConfig("gemma2");   // final_logit_softcapping 3
         using var capped = SmallModels.Random(config);
-        using var uncapped = SmallModels.Random(With(config, ("final_logit_softcapping", null)));
+        using var uncapped = SmallModels.Random(SmallModels.With(config, ("final_logit_softcapping", null)));
         var ids = SmallModels.Ids();
         using var _ = no_grad();
         var (logits, raw) = (capped.Forward(ids), uncapped.Forward(ids));
@@ -180,14 +160,14 @@ public class GemmaTests
         var mixed = SmallModels.GemmaConfig();   // a sliding layer, then a global one
         var parsed = ModelConfig.Parse(mixed);
         Assert.Equal((1000000.0, 10000.0), (parsed.RopeTheta, parsed.LocalRopeTheta));
-        var globalOnly = With(mixed, ("layer_types", new JsonArray("full_attention", "full_attention")));
-        var slidingOnly = With(mixed, ("layer_types", new JsonArray("sliding_attention", "sliding_attention")));
+        var globalOnly = SmallModels.With(mixed, ("layer_types", new JsonArray("full_attention", "full_attention")));
+        var slidingOnly = SmallModels.With(mixed, ("layer_types", new JsonArray("sliding_attention", "sliding_attention")));
         var ids = SmallModels.Ids();
 
         bool Changes(JsonObject config, string key, JsonNode value)
         {
             using var a = SmallModels.Random(config);
-            using var b = SmallModels.Random(With(config, (key, value)));
+            using var b = SmallModels.Random(SmallModels.With(config, (key, value)));
             using var _ = no_grad();
             return !a.Forward(ids).eq(b.Forward(ids)).all().item<bool>();
         }
@@ -205,7 +185,7 @@ public class GemmaTests
     [Fact]
     public void Gemma3_reads_the_rope_of_transformers_4_and_5_files_alike()
     {
-        var old = With(SmallModels.GemmaConfig(), ("rope_scaling", new JsonObject { ["rope_type"] = "linear", ["factor"] = 8.0 }));
+        var old = SmallModels.With(SmallModels.GemmaConfig(), ("rope_scaling", new JsonObject { ["rope_type"] = "linear", ["factor"] = 8.0 }));
         var current = SmallModels.GemmaConfig();
         current.Remove("rope_theta");
         current.Remove("rope_local_base_freq");
@@ -225,7 +205,7 @@ public class GemmaTests
     {
         JsonObject Without(string modelType, int layers, params (string, JsonNode?)[] more)
         {
-            var config = With(SmallModels.GemmaConfig(modelType), [("num_hidden_layers", layers), .. more]);
+            var config = SmallModels.With(SmallModels.GemmaConfig(modelType), [("num_hidden_layers", layers), .. more]);
             config.Remove("layer_types");
             return config;
         }
@@ -235,7 +215,7 @@ public class GemmaTests
         Assert.Equal([true, true, true, true, true, false, true], ModelConfig.Parse(Without("gemma3_text", 7)).SlidingLayers);
         Assert.Equal([true, false, true], ModelConfig.Parse(Without("gemma3_text", 3, ("sliding_window_pattern", 2))).SlidingLayers);
         Assert.Equal([true, false, true], ModelConfig.Parse(Without("gemma3_text", 3, ("_sliding_window_pattern", 2))).SlidingLayers);
-        var allGlobal = ModelConfig.Parse(With(SmallModels.GemmaConfig(), ("layer_types", new JsonArray("full_attention", "full_attention"))));
+        var allGlobal = ModelConfig.Parse(SmallModels.With(SmallModels.GemmaConfig(), ("layer_types", new JsonArray("full_attention", "full_attention"))));
         Assert.Null(allGlobal.SlidingWindow);
     }
 }

@@ -44,6 +44,30 @@ public static class SmallModels
         return config;
     }
 
+    /// <summary>A copy of <paramref name="config"/> with <paramref name="changes"/> set (a null value writes JSON null).</summary>
+    public static JsonObject With(JsonObject config, params (string Key, JsonNode? Value)[] changes)
+    {
+        var copy = (JsonObject)config.DeepClone();
+        foreach (var (key, value) in changes) copy[key] = value;
+        return copy;
+    }
+
+    /// <summary>
+    /// Greedy continuation recomputing the whole sequence each token: no KV cache, masks and rotary tables built from
+    /// scratch, the reference a cached generation must equal. prompt (1, T) → the T + <paramref name="tokens"/> ids.
+    /// </summary>
+    public static long[] GreedyWithoutCache(CausalLanguageModel model, Tensor prompt, int tokens)
+    {
+        using var _ = no_grad();
+        var sequence = prompt;
+        for (int i = 0; i < tokens; i++)
+        {
+            var next = model.Forward(sequence).select(1, -1).argmax(-1).unsqueeze(1);   // (1, 1)
+            sequence = cat([sequence, next], 1);
+        }
+        return sequence.data<long>().ToArray();
+    }
+
     /// <summary>A model of <paramref name="config"/> with N(0, 0.02²) weights (norm weights near 1), seeded.</summary>
     public static CausalLanguageModel Random(JsonObject config, long seed = 0)
     {
