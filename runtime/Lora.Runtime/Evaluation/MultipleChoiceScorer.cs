@@ -73,8 +73,9 @@ public static class MultipleChoiceScorer
         // The model reads all but the last token, at most its context length (the harness cuts on the left).
         var input = all[..^1];
         if (model.Config.MaxPositions is var max and > 0 && input.Length > max) input = input[^max..];
-        var logits = model.Forward(tensor(input, device: model.Device).unsqueeze(0));                 // (1, T, V)
-        var last = logits[0, TensorIndex.Slice(-continuation.Count)].to(ScalarType.Float64);          // (C, V): the positions that predict the continuation
+        var hidden = model.Hidden(tensor(input, device: model.Device).unsqueeze(0), null, null, null, out _);   // (1, T, H)
+        // The head runs only on the positions that predict the continuation: the question's own logits are never read.
+        var last = model.LogitsFrom(hidden[0, TensorIndex.Slice(-continuation.Count)]).to(ScalarType.Float64);   // (C, V)
         var logProbs = last.log_softmax(-1);
         var targets = tensor(continuation.Select(i => (long)i).ToArray(), device: model.Device).unsqueeze(1);   // (C, 1)
         return logProbs.gather(1, targets).sum().item<double>();
