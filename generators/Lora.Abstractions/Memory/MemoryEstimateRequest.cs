@@ -13,6 +13,8 @@ namespace Lora
     /// <param name="OptimizerBytesPerParameter">Optimizer state per trainable weight: 8 for AdamW (two float32 moments), 2 for 8-bit AdamW.</param>
     /// <param name="GradientCheckpointing">Whether activations are recomputed in the backward pass (the LM-head loss then also works in small chunks).</param>
     /// <param name="RuntimeBytes">What the process holds besides tensors (runtime, libraries, caches), when known; 0 for accelerator memory.</param>
+    /// <param name="AdapterDropout">LoRA dropout on the adapted modules' inputs: above 0, each keeps a dropped copy of its input and the mask for the backward pass.</param>
+    /// <param name="ScoredTokens">Positions per micro-batch whose label enters the loss, where fewer than all (completion-only loss): the LM head runs on those only. Null: every position.</param>
     /// <param name="EmbeddingBitsPerWeight">Storage bits per weight of the embedding tables and an untied output head when they are 4-bit too (<see cref="MemoryEstimator.Nf4BitsPerWeight"/>); null when they take <paramref name="OtherBytesPerWeight"/>.</param>
     public sealed record MemoryEstimateRequest(
         int Rank,
@@ -25,5 +27,7 @@ namespace Lora
         int OptimizerBytesPerParameter,
         bool GradientCheckpointing,
         long RuntimeBytes = 0,
-        double? EmbeddingBitsPerWeight = null);
+        double? EmbeddingBitsPerWeight = null,
+        double AdapterDropout = 0,
+        long? ScoredTokens = null);
 }

@@ -67,13 +67,14 @@ namespace Lora
             var optimizerBytes = trainable * request.OptimizerBytesPerParameter;
 
             var tokens = (long)request.BatchSize * request.SequenceLength;
-            var perLayer = ActivationElementsPerToken(family, dims);
+            var perLayer = ActivationElementsPerToken(family, dims) + DropoutElementsPerToken(family, dims, request);
             var keptPerToken = request.GradientCheckpointing
                 ? ((long)dims.HiddenSize * dims.NumLayers) + perLayer
                 : perLayer * dims.NumLayers;
             // One layer's activation gradients are in flight during the backward pass on top of what is kept.
             var backwardBytes = tokens * perLayer * request.ActivationBytes;
-            var logitsBytes = LogitsBytes(tokens, dims.VocabSize, lean: request.GradientCheckpointing);
+            var scored = request.ScoredTokens is { } labelled ? Math.Min(labelled, tokens) : tokens;
+            var logitsBytes = LogitsBytes(scored, dims.VocabSize, lean: request.GradientCheckpointing);
             var activationBytes = (tokens * keptPerToken * request.ActivationBytes) + backwardBytes + logitsBytes;
 
             return new MemoryEstimate(linear + other, trainable, weightBytes, adapterBytes, optimizerBytes, activationBytes, request.RuntimeBytes);
@@ -150,6 +151,27 @@ namespace Lora
             // for a gated MLP (4i) or fc output and activation (2i).
             var mlp = (family.GatedMlp ? 4L : 2L) * dims.IntermediateSize;
             return (5L * dims.HiddenSize) + (2L * dims.QueryWidth) + (2L * dims.KeyValueWidth) + mlp;
+        }
+
+        /// <summary>
+        /// What LoRA dropout keeps per token and layer: each adapted module drops its input on its own, and the backward
+        /// pass reads the dropped copy (A's gradient) and the scaled mask (dropout's own), both as wide as the input.
+        /// Without dropout A reads the input the base projection keeps already.
+        /// </summary>
+        private static long DropoutElementsPerToken(ModelFamily family, ModelDimensions dims, MemoryEstimateRequest request)
+        {
+            if (request.AdapterDropout <= 0)
+            {
+                return 0;
+            }
+
+            long inputs = 0;
+            foreach (var module in SelectedModules(family, request.Targets))
+            {
+                inputs += module.PerLayer ? module.Widths(dims).In : 0;
+            }
+
+            return 2 * inputs;
         }
 
         private static IEnumerable<LinearModule> SelectedModules(ModelFamily family, IReadOnlyList<string> targets)

@@ -3,7 +3,10 @@ using Lora.Generators.Parsing;
 
 namespace Lora.Generators.Resolving
 {
-    /// <summary>Maps resolved settings to the memory estimator's request.</summary>
+    /// <summary>
+    /// Maps resolved settings to the memory estimator's request. Every position counts as scored: which ones carry a
+    /// label is known only once the data is tokenized, so a completion-only loss is estimated at its upper bound.
+    /// </summary>
     internal static class MemoryRequestBuilder
     {
         /// <summary>Builds the request for one configuration.</summary>
@@ -36,7 +39,8 @@ namespace Lora.Generators.Resolving
                 computeBytes,
                 MemoryEstimator.OptimizerBytesPerParameter(settings.Get(training, "Optimizer").Text == "AdamW8Bit"),
                 settings.Get(training, "GradientCheckpointing").AsBool,
-                EmbeddingBitsPerWeight: tableBits);
+                EmbeddingBitsPerWeight: tableBits,
+                AdapterDropout: settings.Get(AttributeKind.LoraAdapter, "Dropout").AsDouble);
         }
 
         // Auto is float32 on the CPU and bfloat16 on a recent GPU: the estimate counts the larger.

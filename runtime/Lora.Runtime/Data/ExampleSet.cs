@@ -20,6 +20,13 @@ public sealed class ExampleSet(TokenStore store, IReadOnlyList<StoredRow> rows) 
     /// <summary>Every row's length in tokens, in order.</summary>
     public IEnumerable<int> Lengths => rows.Select(r => r.Tokens);
 
+    /// <summary>Every row's count of positions that carry a label, in order.</summary>
+    public IEnumerable<int> ScoredCounts => rows.Select(r => r.Scored);
+
+    /// <summary>The most labelled positions any <paramref name="batch"/> rows hold together: those the LM head runs on in
+    /// the fullest micro-batch (the memory prediction's bound).</summary>
+    public long MostScored(int batch) => rows.Select(r => (long)r.Scored).OrderDescending().Take(batch).Sum();
+
     /// <summary>Row <paramref name="index"/>'s JSON, read again from its line in its file.</summary>
     public JsonlRow Row(int index)
     {

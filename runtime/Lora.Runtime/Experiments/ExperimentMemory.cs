@@ -18,7 +18,8 @@ public static class ExperimentMemory
         var training = config.Training;
         var estimate = MemoryPrediction.Estimate(model, config.Adapter.Rank, config.Adapter.Targets, training.BatchSize, config.Dataset.MaxLength,
             ExperimentRunner.ComputeDType(config, device), ExperimentRunner.Quantization(config),
-            Lora.MemoryEstimator.OptimizerBytesPerParameter(training.Optimizer == Lora.OptimizerType.AdamW8Bit), training.GradientCheckpointing, baselineBytes: 0);
+            Lora.MemoryEstimator.OptimizerBytesPerParameter(training.Optimizer == Lora.OptimizerType.AdamW8Bit), training.GradientCheckpointing, baselineBytes: 0,
+            config.Adapter.Dropout);
         return estimate.TotalBytes / 1048576.0;
     }
 }

@@ -39,7 +39,7 @@ public sealed record LoadedExperiment(BaseModelLocation BaseModel, ModelTokenize
                     throw new DatasetException($"{row.Where}: token id {beyond} is beyond the model's vocabulary (vocab_size {vocab} in {configPath})" +
                         (tokenizer is not null && tokenizer.VocabSize > vocab ? $"; the tokenizer has {tokenizer.VocabSize} ids, more than the model has embeddings for." : "."),
                         row.File, row.Line);
-                return new StoredRow(store.Append(new RowOrigin(file, row.Line, lineOffset), example), example.InputIds.Length);
+                return new StoredRow(store.Append(new RowOrigin(file, row.Line, lineOffset), example), example.InputIds.Length, example.TrainableTokens);
             }
             List<StoredRow> Rows(int file)
             {

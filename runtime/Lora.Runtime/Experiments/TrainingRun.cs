@@ -276,7 +276,8 @@ sealed class TrainingRun : IDisposable
         int length = _data.Train.Count == 0 ? _config.Dataset.MaxLength : _data.Train.Lengths.Max();
         var estimate = MemoryPrediction.Estimate(_model.Config, _config.Adapter.Rank, _config.Adapter.Targets, _t.BatchSize, length,
             _model.DType, ExperimentRunner.Quantization(_config), Lora.MemoryEstimator.OptimizerBytesPerParameter(_t.Optimizer == Lora.OptimizerType.AdamW8Bit),
-            _t.GradientCheckpointing, cpu ? (long)(_baselineMiB * 1048576) : 0);
+            _t.GradientCheckpointing, cpu ? (long)(_baselineMiB * 1048576) : 0, _config.Adapter.Dropout,
+            _data.Train.Count == 0 ? null : _data.Train.MostScored(_t.BatchSize));
         double? reserved = DeviceUsedMiB(_device) is { } used && _contextMiB is { } context ? used - context : null;
         return new RunMemory(estimate.TotalBytes / 1048576.0, estimate.Describe(), cpu ? _baselineMiB : null, cpu ? ProcessMemory.PeakResidentMiB() : null,
             Devices.NameOf(_device), reserved);

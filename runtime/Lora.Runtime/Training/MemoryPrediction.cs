@@ -28,8 +28,11 @@ public static class MemoryPrediction
     /// <param name="optimizerBytesPerParameter">8 for AdamW, 2 for 8-bit AdamW.</param>
     /// <param name="checkpointing">Gradient checkpointing (and the loss's small chunks).</param>
     /// <param name="baselineBytes">Resident memory of the process before the model existed; 0 to predict tensors only.</param>
+    /// <param name="dropout">LoRA dropout.</param>
+    /// <param name="scoredTokens">The most positions of a micro-batch that carry a label, when the loss skips some; null for every position.</param>
     public static Lora.MemoryEstimate Estimate(ModelConfig config, int rank, IReadOnlyList<string> targets, int batch, int length,
-        ScalarType compute, QuantizationOptions? quantization, int optimizerBytesPerParameter, bool checkpointing, long baselineBytes)
+        ScalarType compute, QuantizationOptions? quantization, int optimizerBytesPerParameter, bool checkpointing, long baselineBytes,
+        double dropout, long? scoredTokens = null)
     {
         var family = Lora.ModelFamilies.Find(config.ModelType)
             ?? throw new ArgumentException($"The memory estimator has no family for model_type '{config.ModelType}'.", nameof(config));
@@ -38,7 +41,7 @@ public static class MemoryPrediction
         long runtime = baselineBytes > 0 ? baselineBytes + FirstStepOverheadBytes : 0;
         double? tableBits = quantization is { Embeddings: true } ? linearBits : null;
         var request = new Lora.MemoryEstimateRequest(rank, targets, batch, length, linearBits, bytes, bytes,
-            optimizerBytesPerParameter, checkpointing, runtime, tableBits);
+            optimizerBytesPerParameter, checkpointing, runtime, tableBits, dropout, scoredTokens);
         return Lora.MemoryEstimator.Estimate(family, config.Dimensions, request);
     }
 }

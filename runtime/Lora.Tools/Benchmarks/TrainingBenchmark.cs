@@ -121,7 +121,7 @@ public static class TrainingBenchmark
             ["rss_last_mib"] = residentByStep[^1],
             // The estimator's prediction of the peak: tensors, plus the process as it was before the model and what the first step adds.
             ["estimate_mib"] = MemoryPrediction.Estimate(config, o.Rank, targets, o.Batch, o.Seq, dtype, quantize, Lora.MemoryEstimator.OptimizerBytesPerParameter(eightBit), o.GradientCheckpointing,
-                (long)(baselineMiB * 1048576)).TotalBytes / 1048576.0,
+                (long)(baselineMiB * 1048576), dropout: 0).TotalBytes / 1048576.0,
         };
         foreach (var (phase, seconds) in phases) output[$"phase_{phase}_s"] = Median(seconds);
         if (sections is not null) output["sections_ms"] = sections.Medians();

@@ -129,6 +129,33 @@ public sealed class MemoryEstimatorTests
     }
 
     [Fact]
+    public void Lora_dropout_keeps_a_dropped_copy_and_a_mask_of_each_adapted_input()
+    {
+        // q_proj and v_proj read the hidden state (64 wide) and down_proj the MLP's (160): with dropout each keeps two
+        // tensors as wide as its input per token, in every layer and in the layer whose backward is in flight.
+        var family = Lora.ModelFamilies.Find("llama")!;
+        var request = Request(batch: 2, length: 64) with { Targets = ["q_proj", "v_proj", "down_proj"] };
+        var without = Lora.MemoryEstimator.Estimate(family, TinyLlama, request).ActivationBytes;
+        var with = Lora.MemoryEstimator.Estimate(family, TinyLlama, request with { AdapterDropout = 0.05 }).ActivationBytes;
+        const long Tokens = 2 * 64, Inputs = 64 + 64 + 160;
+        Assert.Equal(Tokens * 2 * Inputs * 4 * (TinyLlama.NumLayers + 1), with - without);
+    }
+
+    [Fact]
+    public void A_completion_only_loss_runs_the_head_on_its_scored_positions()
+    {
+        // 4 × 256 tokens of a 32k vocabulary keep 1,024 rows of float32 logits (probabilities and a temporary); with
+        // 40 labelled positions per micro-batch, 40 rows. More scored positions than tokens count as every position.
+        var family = Lora.ModelFamilies.Find("llama")!;
+        var dims = new Lora.ModelDimensions("llama", 32000, 64, 1, 160, 4, 2, 16, TiedEmbeddings: false, 256);
+        var request = new Lora.MemoryEstimateRequest(8, ["q_proj"], 4, 256, 32, 4, 4, 8, false);
+        long Activations(Lora.MemoryEstimateRequest r) => Lora.MemoryEstimator.Estimate(family, dims, r).ActivationBytes;
+        const long Row = 32000 * 4;
+        Assert.Equal(2 * (1024 - 40) * Row, Activations(request) - Activations(request with { ScoredTokens = 40 }));
+        Assert.Equal(Activations(request), Activations(request with { ScoredTokens = 5000 }));
+    }
+
+    [Fact]
     public void Runtime_bytes_are_a_component_of_the_total()
     {
         var family = Lora.ModelFamilies.Find("llama")!;

@@ -85,6 +85,11 @@ public sealed class LoadedExperimentTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains(data.Train, e => e.Labels[0] == ExampleBuilder.Ignore);
         Assert.Contains(data.Train, e => e.InputIds.Length == 24);
         Assert.Equal(train.Select(r => r.Example.InputIds.Length), data.Train.Lengths);
+        // The labelled positions per row, and the fullest micro-batch of 4 rows: far fewer than its 4 × 24 positions.
+        var scored = train.Select(r => r.Example.TrainableTokens).ToList();
+        Assert.Equal(scored, data.Train.ScoredCounts);
+        Assert.Equal(scored.OrderDescending().Take(4).Sum(), data.Train.MostScored(4));
+        Assert.True(data.Train.MostScored(4) < 4 * 23, $"{data.Train.MostScored(4)} labelled positions");
     }
 
     [Fact]
