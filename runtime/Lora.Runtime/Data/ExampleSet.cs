@@ -25,7 +25,7 @@ public sealed class ExampleSet(TokenStore store, IReadOnlyList<StoredRow> rows) 
 
     /// <summary>The most labelled positions any <paramref name="batch"/> rows hold together: those the LM head runs on in
     /// the fullest micro-batch (the memory prediction's bound).</summary>
-    public long MostScored(int batch) => rows.Select(r => (long)r.Scored).OrderDescending().Take(batch).Sum();
+    public long MostScored(int batch) => ScoredCounts.OrderDescending().Take(batch).Sum(c => (long)c);
 
     /// <summary>Row <paramref name="index"/>'s JSON, read again from its line in its file.</summary>
     public JsonlRow Row(int index)

@@ -90,7 +90,7 @@ public static class ExperimentEvaluator
         {
             using var scope = NewDisposeScope();
             var batch = BatchCollator.Collate(chunk, padId, device);
-            long count = chunk.Sum(e => (long)e.Labels.Skip(1).Count(l => l != ExampleBuilder.Ignore));
+            long count = chunk.Sum(e => (long)e.TrainableTokens);
             if (count == 0) continue;   // a batch with nothing to score would add NaN × 0
             // model.Loss without gradients works through the vocabulary in chunks: no full float32 logits.
             total += model.Loss(batch.InputIds, batch.Labels, batch.AttentionMask, batch.ScoredPositions).item<float>() * count;

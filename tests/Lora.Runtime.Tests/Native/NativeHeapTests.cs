@@ -80,6 +80,8 @@ public sealed class NativeHeapTests
         return (start, t.NumberOfElements * sizeof(float));
     }
 
+    // A method of its own: the Storage (and its alias) is then unreachable once it returns, in Debug builds too, where a
+    // local would stay alive to the end of StorageRange.
     static nint DataPointer(Tensor t) => t.storage<float>().data_ptr();
 
     /// <summary>Which pages of an address range are in memory, by mincore(2); an unmapped range has none.</summary>
